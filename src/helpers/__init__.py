@@ -1,0 +1,1 @@
+"""xxgk workbook: reproducible government information-disclosure annual reports."""

@@ -1,0 +1,44 @@
+"""Exception and problem types shared by every stage, with messages in Chinese."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a data file: where it is, what was expected, what was found."""
+
+    file: str
+    line: int | None
+    path: str
+    expected: str
+    found: str
+    hint: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file} 第 {self.line} 行"
+        field = f"，字段 {self.path}" if self.path else ""
+        text = f"{where}{field}：应为{self.expected}，实际为{self.found}。"
+        return f"{text}{self.hint}" if self.hint else text
+
+
+class XxgkError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+
+class DataFileError(XxgkError):
+    """A data file cannot be read into a report; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class PlaceholderError(XxgkError):
+    """A {{ … }} placeholder names a value the report did not record, or fails to evaluate."""
+
+
+class BuildError(XxgkError):
+    """A report could not be executed or exported."""

@@ -1,0 +1,197 @@
+"""Load stage: read a YAML data file into a typed report, or say exactly what is wrong."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import MarkedYAMLError
+
+from .errors import DataFileError, Problem
+from .model import FORMATS, Markdown, Report, Source, Url
+
+_YEAR_FILE = re.compile(r"^\d{4}$")
+
+
+def load_report(path: str | Path) -> Report:
+    """Read one data file into its format's report object; raise DataFileError listing every problem."""
+    path = Path(path)
+    shown = _display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError([Problem(shown, None, "", "存在的数据文件", "文件不存在")]) from None
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            [Problem(shown, None, "", "UTF-8 编码的文本", f"无法按 UTF-8 解码的字节（位置 {exc.start}）")]
+        ) from None
+    return parse_report(text, shown, path)
+
+
+def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
+    """Parse the text of a data file named ``shown``; ``path`` enables the year/town path checks."""
+    try:
+        doc = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = exc.problem or exc.context or "无法解析"
+        raise DataFileError(
+            [Problem(shown, line, "", "合法的 YAML 格式", f"语法错误（解析器提示：{reason}）")]
+        ) from None
+    if not isinstance(doc, CommentedMap):
+        raise DataFileError([Problem(shown, 1, "", "以“字段: 值”书写的映射", _describe(doc))])
+
+    reader = _Reader(shown)
+    fmt = doc.get("format")
+    cls = FORMATS.get(fmt) if isinstance(fmt, str) else None
+    if cls is None:
+        known = "、".join(FORMATS)
+        found = "缺少 format 字段" if "format" not in doc else _describe(fmt)
+        line = reader.value_line(doc, "format") if "format" in doc else 1
+        raise DataFileError([Problem(shown, line, "format", f"已知的报告格式（{known}）", found)])
+
+    report = reader.read(doc, cls, "")
+    if path is not None and not reader.problems:
+        _check_path(report, doc, path, reader)
+    if reader.problems:
+        raise DataFileError(reader.problems)
+    return dataclasses.replace(report, source=Source(shown, reader.lines))
+
+
+def _check_path(report: Report, doc: CommentedMap, path: Path, reader: _Reader) -> None:
+    """data/<town>/<year>.yaml: the year and town in the file must match the path."""
+    if not _YEAR_FILE.match(path.stem):
+        return
+    if int(path.stem) != report.year:
+        reader.problem(reader.value_line(doc, "year"), "year", f"与文件名一致的年份 {path.stem}", str(report.year))
+    town_dir = path.resolve().parent.name
+    if report.organ.slug != town_dir:
+        reader.problem(
+            reader.lines.get("organ.slug"),
+            "organ.slug",
+            f"与所在目录一致的镇街代码“{town_dir}”",
+            f"“{report.organ.slug}”",
+        )
+
+
+class _Reader:
+    """Walks a YAML tree against a dataclass, collecting problems and line numbers."""
+
+    def __init__(self, shown: str):
+        self.shown = shown
+        self.problems: list[Problem] = []
+        self.lines: dict[str, int] = {}
+
+    def problem(self, line: int | None, path: str, expected: str, found: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.shown, line, path, expected, found, hint))
+
+    @staticmethod
+    def value_line(node: CommentedMap, key: str) -> int:
+        return node.lc.value(key)[0] + 1
+
+    def read(self, node: Any, cls: type, path: str) -> Any:
+        """Read a mapping into dataclass ``cls``; missing parts become None and are reported."""
+        if not isinstance(node, CommentedMap):
+            self.problem(None if not path else self.lines.get(path), path, "包含若干字段的映射", _describe(node))
+            return None
+        hints = typing.get_type_hints(cls)
+        fields = {f.name: f for f in dataclasses.fields(cls) if f.metadata.get("yaml", True)}
+        values: dict[str, Any] = {}
+        for key in node:
+            line = node.lc.key(key)[0] + 1
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in fields:
+                close = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.5)
+                hint = f"是否应为“{close[0]}”？" if close else ""
+                known = "、".join(fields)
+                self.problem(line, sub, f"已知字段之一（{known}）", f"未知字段“{key}”", hint)
+                continue
+            self.lines[sub] = line
+            values[key] = self.value(node[key], hints[key], sub, self.value_line(node, key))
+        for name, f in fields.items():
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if name not in node and required:
+                sub = f"{path}.{name}" if path else name
+                self.problem(self.lines.get(path, 1), sub, f"必填字段 {name}", "缺少该字段")
+        if self.problems:
+            return _Partial(values)
+        return cls(**values)
+
+    def value(self, node: Any, tp: Any, path: str, line: int) -> Any:
+        """Check one value against type ``tp``."""
+        optional = _optional_of(tp)
+        if optional is not None:
+            return None if node is None else self.value(node, optional, path, line)
+        if dataclasses.is_dataclass(tp):
+            return self.read(node, tp, path)
+        if tp is bool:
+            if not isinstance(node, bool):
+                self.problem(line, path, "true 或 false", _describe(node))
+            return node
+        if tp is int:
+            if isinstance(node, bool) or not isinstance(node, int):
+                self.problem(line, path, "非负整数", _describe(node))
+            elif node < 0:
+                self.problem(line, path, "非负整数", f"负数 {node}")
+            return node
+        if tp is Url:
+            if not isinstance(node, str) or not re.match(r"^https?://[^\s<>\"]+$", node.strip()):
+                self.problem(line, path, "以 http:// 或 https:// 开头的网址", _describe(node))
+            return str(node).strip()
+        if tp is str or tp is Markdown:
+            if not isinstance(node, str):
+                self.problem(line, path, "文本", _describe(node))
+                return node
+            if tp is str and "\n" in node.strip():
+                self.problem(line, path, "单行文本", "多行文本")
+            return str(node).strip() if tp is str else str(node)
+        raise TypeError(f"unsupported field type {tp!r} at {path}")
+
+
+class _Partial(dict):
+    """Stands in for a dataclass that could not be built because of earlier problems."""
+
+
+def _optional_of(tp: Any) -> Any:
+    """X for ``X | None``, else None."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1 and len(typing.get_args(tp)) == 2:
+            return args[0]
+    return None
+
+
+def _describe(value: Any) -> str:
+    """A clerk-readable description of a YAML value."""
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return f"布尔值 {'true' if value else 'false'}"
+    if isinstance(value, int):
+        return f"整数 {value}"
+    if isinstance(value, float):
+        return f"小数 {value}"
+    if isinstance(value, str):
+        short = value if len(value) <= 20 else value[:20] + "…"
+        return f"文本“{short}”"
+    if isinstance(value, dict):
+        return "映射（若干字段）"
+    if isinstance(value, list):
+        return "列表"
+    return type(value).__name__
+
+
+def _display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

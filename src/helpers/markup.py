@@ -1,0 +1,39 @@
+"""Turning untrusted text into safe page content: Markdown escaping and safe Markdown → HTML."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import mistune
+
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+SAFE_SCHEMES = {"http", "https", "mailto"}
+
+
+def md_escape(value: object) -> str:
+    """Text that Markdown renders literally: every ASCII punctuation mark gets a backslash."""
+    return _MD_PUNCTUATION.sub(r"\\\1", str(value))
+
+
+class _SafeRenderer(mistune.HTMLRenderer):
+    """HTML renderer that escapes raw HTML and renders unsafe links and all images as text."""
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        if urlsplit(url.strip()).scheme.lower() not in SAFE_SCHEMES:
+            return text + "（" + mistune.escape(url) + "）"
+        return super().link(text, url, title)
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        # Images would be requests to the network; a report shows their description instead.
+        return "［图片：" + text + "］"
+
+
+_markdown = mistune.create_markdown(
+    escape=True, renderer=_SafeRenderer(escape=True), plugins=["table", "strikethrough"]
+)
+
+
+def prose_to_html(markdown: str) -> str:
+    """Render prose a clerk wrote: Markdown formatting kept, any HTML shown as text."""
+    return str(_markdown(markdown))

@@ -1,0 +1,112 @@
+"""Narrative stage: fill ``{{ … }}`` placeholders from the values an executed notebook recorded.
+
+Placeholders are evaluated one by one in Jinja2's sandbox, so that a data file's
+prose can read the report's values and nothing else; every inserted value is
+Markdown-escaped so that it reads as text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, UndefinedError, meta
+from jinja2.sandbox import SandboxedEnvironment
+from nbconvert.preprocessors import Preprocessor
+
+from .errors import PlaceholderError
+from .markup import md_escape, prose_to_html
+from .notebook import PROSE_META, VALUES_MIME
+
+PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+PART_HEADING = re.compile(r"^##(?!#)\s*(.+?)\s*$", re.MULTILINE)
+PART_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
+_MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
+
+
+class _ValuesOnly(SandboxedEnvironment):
+    """A sandbox with no globals and no way to build large values from small ones."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" or not all(isinstance(v, int | float) for v in (left, right)):
+            raise TemplateError(f"不允许在占位符中使用运算“{operator}”")
+        return left * right
+
+
+_env = _ValuesOnly(undefined=StrictUndefined, autoescape=False)
+_env.globals.clear()
+
+
+def fill(text: str, values: dict[str, Any], where: str) -> str:
+    """Replace every placeholder in ``text``; ``where`` names the cell or data field for errors."""
+
+    def one(match: re.Match[str]) -> str:
+        expr = match.group(1).strip()
+        shown = "{{ " + expr + " }}"
+        try:
+            unknown = meta.find_undeclared_variables(_env.parse(match.group(0))) - values.keys()
+            if unknown:
+                names = "、".join(sorted(unknown))
+                raise PlaceholderError(f"{where}：占位符 {shown} 中的名称“{names}”不是报告记录的数值。")
+            value = _env.compile_expression(expr, undefined_to_none=False)(**values)
+            if isinstance(value, StrictUndefined):
+                str(value)
+        except UndefinedError as exc:
+            missing = _MISSING_ATTRIBUTE.search(exc.message or "")
+            name = missing.group(1) if missing else expr
+            raise PlaceholderError(f"{where}：占位符 {shown} 中的名称“{name}”不是报告记录的数值。") from None
+        except TemplateError as exc:
+            raise PlaceholderError(f"{where}：占位符 {shown} 无法求值（{exc.message}）。") from None
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            raise PlaceholderError(f"{where}：占位符 {shown} 无法求值（{exc}）。") from None
+        return md_escape(value)
+
+    return PLACEHOLDER.sub(one, text)
+
+
+def part_titles(sources: list[str]) -> list[str]:
+    """The report's parts: level-2 headings of the Markdown cells, without their numbering."""
+    return [PART_NUMBER.sub("", m.group(1)) for src in sources for m in PART_HEADING.finditer(src)]
+
+
+class NarrativePreprocessor(Preprocessor):
+    """Fill placeholders in Markdown cells and in the data file's prose, then drop the recorded values."""
+
+    def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
+        values: dict[str, Any] = {}
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            kept = []
+            for output in cell.get("outputs", []):
+                if VALUES_MIME in output.get("data", {}):
+                    values.update(output["data"][VALUES_MIME])
+                else:
+                    kept.append(output)
+            cell.outputs = kept
+
+        markdown = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "markdown"]
+        headings = [
+            fill(m.group(0), values, _cell_name(i, c)) for i, c in markdown for m in PART_HEADING.finditer(c.source)
+        ]
+        titles = part_titles(headings)
+        values = {**values, "part_titles": titles, "part_count": len(titles)}
+
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "markdown":
+                cell.source = fill(cell.source, values, _cell_name(index, cell))
+            for output in cell.get("outputs", []):
+                prose = output.get("metadata", {}).get(PROSE_META)
+                if prose:
+                    where = f"{prose['file']} 第 {prose['line']} 行，字段 {prose['field']}"
+                    output["data"] = {"text/html": prose_to_html(fill(prose["markdown"], values, where))}
+        if "title" in values:
+            nb.metadata["title"] = values["title"]
+        return nb, resources
+
+
+def _cell_name(index: int, cell: Any) -> str:
+    first = next((line for line in cell.source.splitlines() if line.strip()), "")
+    return f"模板第 {index + 1} 个单元格（“{first[:30]}”）"

@@ -1,0 +1,69 @@
+"""Shared test helpers: fixture files, and reading a built page the way a reader sees it."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+class _Text(HTMLParser):
+    """Collects the text a browser would show: no <style>, <script>, <title> or comments."""
+
+    HIDDEN = {"style", "script", "title", "head"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self.HIDDEN:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """The page's visible text with all whitespace removed (Chinese text has no word spaces)."""
+    parser = _Text()
+    parser.feed(html)
+    return re.sub(r"\s+", "", "".join(parser.parts))
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based number of the first line of ``text`` that contains ``needle``."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in text")
+
+
+@pytest.fixture
+def minimal_text() -> str:
+    """The text of a small valid legacy-2008 data file."""
+    return (FIXTURES / "legacy_minimal.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def write_data(tmp_path: Path):
+    """Write data-file text to ``<tmp>/data/<town>/<year>.yaml`` and return the path."""
+
+    def write(text: str, town: str = "daxin", year: str = "2018") -> Path:
+        path = tmp_path / "data" / town / f"{year}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,118 @@
+"""The load stage: valid files become typed reports; every mistake is named with file, line and field."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.errors import DataFileError
+from helpers.load import load_report
+from helpers.model import Legacy2008Report
+from tests.conftest import ROOT, line_of
+
+
+def problems(path):
+    with pytest.raises(DataFileError) as caught:
+        load_report(path)
+    return caught.value.problems
+
+
+def only(path):
+    found = problems(path)
+    assert len(found) == 1, [str(p) for p in found]
+    return found[0]
+
+
+def test_seed_file_loads_with_every_figure():
+    report = load_report(ROOT / "data/daxin/2018.yaml")
+    assert isinstance(report, Legacy2008Report)
+    assert (report.organ.town, report.organ.district, report.organ.city) == ("大信镇", "即墨区", "青岛市")
+    f = report.figures
+    assert (f.published.website, f.published.weibo, f.published.wechat, f.published.other) == (294, 3, 15, 6)
+    assert (f.interaction.policy_interpretations, f.interaction.media_appearances) == (28, 1)
+    assert f.interaction.questions_handled == 41 and f.proposals.cppcc_proposals == 5
+    assert f.channels.service_stations == 10 and f.applications.received == 0
+
+
+def test_seed_file_types_no_total():
+    text = (ROOT / "data/daxin/2018.yaml").read_text(encoding="utf-8")
+    assert "318" not in text and "total" not in text
+
+
+def test_line_numbers_are_kept_for_fields(write_data, minimal_text):
+    report = load_report(write_data(minimal_text))
+    assert report.source.line("figures.published.weibo") == line_of(minimal_text, "weibo: 2")
+    assert report.source.line("prose.overview") == line_of(minimal_text, "overview:")
+
+
+def test_yaml_syntax_error_names_line(write_data, minimal_text):
+    text = minimal_text.replace("    weibo: 2", "    weibo: [2")
+    p = only(write_data(text))
+    assert p.file.endswith("data/daxin/2018.yaml")
+    assert p.line is not None and p.line >= line_of(text, "weibo: [2")
+    assert "YAML" in str(p) and "语法错误" in str(p)
+
+
+def test_unknown_field_suggests_closest_name(write_data, minimal_text):
+    text = minimal_text.replace("    website: 10", "    websit: 10")
+    found = problems(write_data(text))
+    unknown = next(p for p in found if "未知字段" in p.found)
+    assert unknown.line == line_of(text, "websit: 10")
+    assert unknown.path == "figures.published.websit"
+    assert "是否应为“website”" in str(unknown)
+    # The misspelt field also leaves the real one missing.
+    assert any(p.path == "figures.published.website" and p.found == "缺少该字段" for p in found)
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [('"五"', "文本“五”"), ("3.5", "小数 3.5"), ("true", "布尔值 true"), ("-4", "负数 -4")],
+)
+def test_count_must_be_a_non_negative_integer(write_data, minimal_text, value, found):
+    text = minimal_text.replace("    wechat: 3", f"    wechat: {value}")
+    p = only(write_data(text))
+    assert (p.line, p.path) == (line_of(text, "wechat:"), "figures.published.wechat")
+    assert p.expected == "非负整数" and p.found == found
+    assert f"第 {p.line} 行" in str(p) and "figures.published.wechat" in str(p)
+
+
+def test_missing_required_field(write_data, minimal_text):
+    text = minimal_text.replace("  city: 青岛市\n", "")
+    p = only(write_data(text))
+    assert p.path == "organ.city" and p.found == "缺少该字段"
+    assert p.line == line_of(text, "organ:")
+
+
+def test_year_must_match_the_path(write_data, minimal_text):
+    p = only(write_data(minimal_text, year="2019"))
+    assert p.file.endswith("2019.yaml")
+    assert (p.line, p.path) == (line_of(minimal_text, "year: 2018"), "year")
+    assert "2019" in p.expected and p.found == "2018"
+
+
+def test_town_must_match_the_folder(write_data, minimal_text):
+    p = only(write_data(minimal_text, town="lanjia"))
+    assert (p.line, p.path) == (line_of(minimal_text, "slug: daxin"), "organ.slug")
+    assert "lanjia" in p.expected
+
+
+def test_unknown_format_lists_the_known_ones(write_data, minimal_text):
+    text = minimal_text.replace("format: legacy-2008", "format: legacy-2007")
+    p = only(write_data(text))
+    assert (p.line, p.path) == (1, "format")
+    assert "legacy-2008" in p.expected and "legacy-2007" in p.found
+
+
+def test_url_must_be_http(write_data, minimal_text):
+    text = minimal_text.replace("url: http://example.gov.cn/", "url: javascript:alert(1)")
+    p = only(write_data(text))
+    assert p.path == "publication.url" and "http" in p.expected
+
+
+def test_every_problem_is_reported_at_once(write_data, minimal_text):
+    text = minimal_text.replace("    weibo: 2", "    weibo: -2").replace("    other: 1", "    other: 一")
+    assert {p.path for p in problems(write_data(text))} == {"figures.published.weibo", "figures.published.other"}
+
+
+def test_missing_file(tmp_path):
+    p = only(tmp_path / "nope" / "2018.yaml")
+    assert p.found == "文件不存在"
