@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from papermill.exceptions import PapermillExecutionError
 
-from .errors import XxgkError
-from .load import load_report
+from .checks import check_file, errors, warnings
+from .errors import DataFileError, Problem, XxgkError
 from .model import TEMPLATES
 from .render import execute, export_html, write_atomic
 
@@ -45,6 +45,7 @@ class Result:
     ok: bool
     seconds: float
     message: str = ""
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def find_jobs(data_dir: Path, out_dir: Path) -> list[Job]:
@@ -60,8 +61,11 @@ def find_jobs(data_dir: Path, out_dir: Path) -> list[Job]:
 def build_one(job: Job, notebooks_dir: Path, *, timeout: int = 120) -> Result:
     """Load, execute and export one report; on failure keep the old outputs and say why."""
     start = time.perf_counter()
+    found: list[Problem] = []
     try:
-        report = load_report(job.data_file)
+        report, found = check_file(job.data_file)
+        if errors(found):
+            raise DataFileError(errors(found))
         template = notebooks_dir / TEMPLATES[report.format]
         job.notebook.parent.mkdir(parents=True, exist_ok=True)
         scratch = job.notebook.with_name(f".{job.town}.{os.getpid()}.ipynb")
@@ -78,10 +82,10 @@ def build_one(job: Job, notebooks_dir: Path, *, timeout: int = 120) -> Result:
     except PapermillExecutionError as exc:
         first = next((line for line in exc.source.splitlines() if line.strip()), "")
         message = f"{job.data_file}：执行第 {exc.exec_count} 个代码单元格（{first}）时出错：{exc.ename}：{exc.evalue}"
-        return Result(job, False, time.perf_counter() - start, message)
+        return Result(job, False, time.perf_counter() - start, message, warnings(found))
     except XxgkError as exc:
-        return Result(job, False, time.perf_counter() - start, str(exc))
-    return Result(job, True, time.perf_counter() - start)
+        return Result(job, False, time.perf_counter() - start, str(exc), warnings(found))
+    return Result(job, True, time.perf_counter() - start, warnings=warnings(found))
 
 
 def build_all(jobs: list[Job], notebooks_dir: Path, *, timeout: int = 120) -> list[Result]:

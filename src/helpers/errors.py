@@ -16,12 +16,23 @@ class Problem:
     found: str
     hint: str = ""
     severity: str = "error"
+    table: str = ""
+    row: str = ""
+    column: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file} 第 {self.line} 行"
-        field = f"，字段 {self.path}" if self.path else ""
-        text = f"{where}{field}：应为{self.expected}，实际为{self.found}。"
-        return f"{text}{self.hint}" if self.hint else text
+        if self.table:
+            cell = "".join(f"“{label}”{kind}" for label, kind in ((self.row, "行"), (self.column, "列")) if label)
+            where += f"，{self.table}{cell}"
+        elif self.path:
+            where += f"，字段 {self.path}"
+        text = f"{where}：应为{self.expected}，实际为{self.found}。{self.hint}"
+        return text if self.is_error else f"警告：{text}"
 
 
 class XxgkError(Exception):

@@ -7,6 +7,7 @@ import difflib
 import re
 import types
 import typing
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError
 
 from .errors import DataFileError, Problem
-from .model import FORMATS, Markdown, Report, Source, Url
+from .model import FORMATS, Markdown, Report, Signed, Source, Url
 
 _YEAR_FILE = re.compile(r"^\d{4}$")
 
@@ -142,6 +143,23 @@ class _Reader:
             elif node < 0:
                 self.problem(line, path, "非负整数", f"负数 {node}")
             return node
+        if tp is Signed:
+            if isinstance(node, bool) or not isinstance(node, int):
+                self.problem(line, path, "整数（可为负数）", _describe(node))
+            return node
+        if tp is Decimal:
+            if isinstance(node, bool) or not isinstance(node, int | float):
+                self.problem(line, path, "非负金额（数字）", _describe(node))
+                return node
+            try:
+                amount = Decimal(str(node))
+            except InvalidOperation:
+                amount = Decimal("NaN")
+            if not amount.is_finite():
+                self.problem(line, path, "非负金额（数字）", _describe(node))
+            elif amount < 0:
+                self.problem(line, path, "非负金额（数字）", f"负数 {node}")
+            return amount
         if tp is Url:
             if not isinstance(node, str) or not re.match(r"^https?://[^\s<>\"]+$", node.strip()):
                 self.problem(line, path, "以 http:// 或 https:// 开头的网址", _describe(node))

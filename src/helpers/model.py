@@ -1,17 +1,21 @@
 """Typed objects a data file is read into, one dataclass tree per report format.
 
 Field names are the data file's keys; type hints drive the loader's checks:
-``int`` is a non-negative count, ``str`` a single line of text, ``Url`` an
+``int`` is a non-negative count, ``Signed`` a change that may be negative,
+``Decimal`` a non-negative amount, ``str`` a single line of text, ``Url`` an
 http(s) address, ``Markdown`` prose, ``bool`` a flag. A field with a default is optional in the file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from typing import NewType
 
 Markdown = NewType("Markdown", str)
 Url = NewType("Url", str)
+Signed = NewType("Signed", int)
 
 
 @dataclass(frozen=True)
@@ -134,12 +138,368 @@ class Legacy2008Report:
     source: Source = field(default=Source(""), compare=False, repr=False, metadata={"yaml": False})
 
 
-Report = Legacy2008Report
+# --- national formats (国办公开办函〔2019〕60号 and 〔2021〕30号) -----------------------------
+
+APPLICANT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("natural", "自然人"),
+    ("commercial", "商业企业"),
+    ("research", "科研机构"),
+    ("social", "社会公益组织"),
+    ("legal", "法律服务机构"),
+    ("other", "其他"),
+)
+APPLICANT_TOTAL = "总计"
+LEGAL_PERSON = "法人或其他组织"
+APPLICANT_HEADER = "申请人情况"
+BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+@dataclass(frozen=True)
+class ApplicantCounts:
+    """One row of table 三: a count per kind of applicant; ``total`` only when a file states it."""
+
+    natural: int
+    commercial: int
+    research: int
+    social: int
+    legal: int
+    other: int
+    total: int | None = None
+
+    def counts(self) -> tuple[int, ...]:
+        """The six typed counts, in the official column order."""
+        return tuple(getattr(self, key) for key, _ in APPLICANT_COLUMNS)
+
+    def computed_total(self) -> int:
+        return sum(self.counts())
+
+
+def _rows(obj: object, labels: dict[str, str], path: str) -> Iterator[tuple[str, str, ApplicantCounts]]:
+    for f in fields(obj):  # type: ignore[arg-type]
+        if f.name in labels:
+            yield f"{path}.{f.name}", labels[f.name], getattr(obj, f.name)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """（三）不予公开."""
+
+    state_secret: ApplicantCounts
+    law_prohibited: ApplicantCounts
+    three_safety: ApplicantCounts
+    third_party: ApplicantCounts
+    internal_affairs: ApplicantCounts
+    process_info: ApplicantCounts
+    enforcement_files: ApplicantCounts
+    query_items: ApplicantCounts
+
+    LABELS = {
+        "state_secret": "1.属于国家秘密",
+        "law_prohibited": "2.其他法律行政法规禁止公开",
+        "three_safety": "3.危及“三安全一稳定”",
+        "third_party": "4.保护第三方合法权益",
+        "internal_affairs": "5.属于三类内部事务信息",
+        "process_info": "6.属于四类过程性信息",
+        "enforcement_files": "7.属于行政执法案卷",
+        "query_items": "8.属于行政查询事项",
+    }
+
+
+@dataclass(frozen=True)
+class Unable:
+    """（四）无法提供."""
+
+    not_held: ApplicantCounts
+    needs_creation: ApplicantCounts
+    unclear: ApplicantCounts
+
+    LABELS = {
+        "not_held": "1.本机关不掌握相关政府信息",
+        "needs_creation": "2.没有现成信息需要另行制作",
+        "unclear": "3.补正后申请内容仍不明确",
+    }
+
+
+@dataclass(frozen=True)
+class NotProcessed:
+    """（五）不予处理."""
+
+    petition: ApplicantCounts
+    repeated: ApplicantCounts
+    publication: ApplicantCounts
+    excessive: ApplicantCounts
+    confirmation: ApplicantCounts
+
+    LABELS = {
+        "petition": "1.信访举报投诉类申请",
+        "repeated": "2.重复申请",
+        "publication": "3.要求提供公开出版物",
+        "excessive": "4.无正当理由大量反复申请",
+        "confirmation": "5.要求行政机关确认或重新出具已获取信息",
+    }
+
+
+@dataclass(frozen=True)
+class OtherHandling:
+    """（六）其他处理, 2021 format: three sub-rows."""
+
+    no_correction: ApplicantCounts
+    no_fee: ApplicantCounts
+    other: ApplicantCounts
+
+    LABELS = {
+        "no_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "no_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "other": "3.其他",
+    }
+
+
+RESULT_LABELS = {
+    "granted": "（一）予以公开",
+    "partial": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "refused": "（三）不予公开",
+    "unable": "（四）无法提供",
+    "not_processed": "（五）不予处理",
+    "other": "（六）其他处理",
+}
+RESULT_TOTAL = "（七）总计"
+RECEIVED = "一、本年新收政府信息公开申请数量"
+CARRIED_IN = "二、上年结转政府信息公开申请数量"
+RESULTS = "三、本年度办理结果"
+CARRIED_OVER = "四、结转下年度继续办理"
+
+
+@dataclass(frozen=True)
+class Results:
+    """三、本年度办理结果; ``other`` is one row (2019) or three sub-rows (2021)."""
+
+    granted: ApplicantCounts
+    partial: ApplicantCounts
+    refused: Refused
+    unable: Unable
+    not_processed: NotProcessed
+    other: ApplicantCounts | OtherHandling
+    total: ApplicantCounts | None = None
+
+    def outcomes(self, path: str) -> Iterator[tuple[str, tuple[str, str], ApplicantCounts]]:
+        """Every outcome row: its field path, its (（n）, sub-row) labels, and its counts."""
+        for key, label in RESULT_LABELS.items():
+            value = getattr(self, key)
+            if isinstance(value, ApplicantCounts):
+                yield f"{path}.{key}", (label, ""), value
+            else:
+                for sub, sub_label, counts in _rows(value, type(value).LABELS, f"{path}.{key}"):
+                    yield sub, (label, sub_label), counts
+
+    def computed_total(self) -> tuple[int, ...]:
+        """（七）总计, column by column."""
+        rows = [counts.counts() for _, _, counts in self.outcomes("")]
+        return tuple(sum(column) for column in zip(*rows, strict=True))
+
+
+@dataclass(frozen=True)
+class Results2019(Results):
+    other: ApplicantCounts
+
+
+@dataclass(frozen=True)
+class Results2021(Results):
+    other: OtherHandling
+
+
+@dataclass(frozen=True)
+class Applications:
+    """Table 三, 收到和处理政府信息公开申请情况."""
+
+    received: ApplicantCounts
+    carried_in: ApplicantCounts
+    results: Results
+    carried_over: ApplicantCounts
+
+    def rows(self) -> Iterator[tuple[str, tuple[str, str, str], ApplicantCounts]]:
+        """Every typed row in the official order: field path, three-level row label, counts."""
+        yield "applications.received", (RECEIVED, "", ""), self.received
+        yield "applications.carried_in", (CARRIED_IN, "", ""), self.carried_in
+        for path, (group, sub), counts in self.results.outcomes("applications.results"):
+            yield path, (RESULTS, group, sub), counts
+        yield "applications.carried_over", (CARRIED_OVER, "", ""), self.carried_over
+
+
+@dataclass(frozen=True)
+class Applications2019(Applications):
+    results: Results2019  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Applications2021(Applications):
+    results: Results2021  # type: ignore[assignment]
+
+
+APPEAL_RESULTS = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
+APPEAL_TOTAL = "总计"
+APPEAL_GROUPS = (
+    ("reconsideration", ("行政复议", "")),
+    ("lawsuit_direct", ("行政诉讼", "未经复议直接起诉")),
+    ("lawsuit_after", ("行政诉讼", "复议后起诉")),
+)
+
+
+@dataclass(frozen=True)
+class AppealResults:
+    """One group of table 四: four results and their 总计 (typed only when transcribed)."""
+
+    upheld: int
+    corrected: int
+    other: int
+    pending: int
+    total: int | None = None
+
+    def counts(self) -> tuple[int, ...]:
+        return tuple(getattr(self, key) for key, _ in APPEAL_RESULTS)
+
+    def computed_total(self) -> int:
+        return sum(self.counts())
+
+
+@dataclass(frozen=True)
+class Appeals:
+    """Table 四, 政府信息公开行政复议、行政诉讼情况."""
+
+    reconsideration: AppealResults
+    lawsuit_direct: AppealResults
+    lawsuit_after: AppealResults
+
+
+@dataclass(frozen=True)
+class Documents2021:
+    issued: int
+    repealed: int
+    in_force: int
+
+
+@dataclass(frozen=True)
+class Decisions:
+    decisions: int
+
+
+@dataclass(frozen=True)
+class FeeAmount:
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Active2021:
+    """Table 二 (2021): 主动公开政府信息情况."""
+
+    rules: Documents2021
+    normative: Documents2021
+    licensing: Decisions
+    punishment: Decisions
+    enforcement: Decisions
+    fees: FeeAmount
+
+
+@dataclass(frozen=True)
+class Documents2019:
+    made: int
+    published: int
+    total_public: int
+
+
+@dataclass(frozen=True)
+class Items2019:
+    previous: int
+    change: Signed
+    decisions: int
+
+
+@dataclass(frozen=True)
+class FeeItems2019:
+    previous: int
+    change: Signed
+
+
+@dataclass(frozen=True)
+class Procurement2019:
+    projects: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Active2019:
+    """Table 二 (2019): 主动公开政府信息情况."""
+
+    rules: Documents2019
+    normative: Documents2019
+    licensing: Items2019
+    other_services: Items2019
+    punishment: Items2019
+    enforcement: Items2019
+    fees: FeeItems2019
+    procurement: Procurement2019
+
+
+@dataclass(frozen=True)
+class ProcessingFees:
+    """2021 part 六: information-processing fees (《政府信息公开信息处理费管理办法》), amounts in 元."""
+
+    notices: int
+    billed: Decimal
+    collected: Decimal
+
+
+@dataclass(frozen=True)
+class NationalProse:
+    overview: Markdown
+    problems: Markdown
+    other: Markdown = Markdown("")
+
+
+@dataclass(frozen=True)
+class NationalReport:
+    """Fields common to both national formats."""
+
+    format: str
+    year: int
+    organ: Organ
+    publication: Publication
+    contact: Contact
+    prose: NationalProse
+
+
+@dataclass(frozen=True)
+class National2019Report(NationalReport):
+    """A report in the 2019 national format (reports for 2019–2020)."""
+
+    active: Active2019
+    applications: Applications2019
+    appeals: Appeals
+    sample: bool = False
+    source: Source = field(default=Source(""), compare=False, repr=False, metadata={"yaml": False})
+
+
+@dataclass(frozen=True)
+class National2021Report(NationalReport):
+    """A report in the 2021 national format (reports for 2021 on)."""
+
+    active: Active2021
+    applications: Applications2021
+    appeals: Appeals
+    processing_fees: ProcessingFees
+    sample: bool = False
+    source: Source = field(default=Source(""), compare=False, repr=False, metadata={"yaml": False})
+
+
+Report = Legacy2008Report | National2019Report | National2021Report
 
 FORMATS: dict[str, type] = {
     "legacy-2008": Legacy2008Report,
+    "national-2019": National2019Report,
+    "national-2021": National2021Report,
 }
 
 TEMPLATES: dict[str, str] = {
     "legacy-2008": "annual_report_2008.ipynb",
+    "national-2019": "annual_report.ipynb",
+    "national-2021": "annual_report.ipynb",
 }

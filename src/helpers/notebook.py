@@ -6,13 +6,15 @@ narrative stage can fill placeholders after execution without re-running code.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import pandas as pd
 from IPython.display import display
-from pandas.io.formats.style import Styler
 
-from .load import load_report
+from .checks import check_file, errors
+from .errors import DataFileError
+from .layout import table_html
 from .markup import prose_to_html
 from .model import Report
 from .tables import facts
@@ -20,9 +22,6 @@ from .tables import facts
 VALUES_MIME = "application/vnd.xxgk.values+json"
 PROSE_META = "xxgk_prose"
 SAMPLE_NOTICE = "示例数据：本报告使用虚构的演示数据生成，仅供演示，不是真实的政府信息公开工作年度报告。"
-
-_TEMPLATES = Path(__file__).parent / "templates" / "pandas"
-OfficialStyler = Styler.from_custom_template(str(_TEMPLATES), html_table="official_table.tpl")
 
 
 def find_data_file(data_file: str | Path) -> Path:
@@ -37,8 +36,13 @@ def find_data_file(data_file: str | Path) -> Path:
 
 
 def open_report(data_file: str | Path) -> Report:
-    """Load the report, record its values for the narrative, and show the sample notice if any."""
-    report = load_report(find_data_file(data_file))
+    """Load and check the report, record its values for the narrative, and show the sample notice if any.
+
+    A report that breaks a balancing rule is not built: the errors are raised here.
+    """
+    report, problems = check_file(find_data_file(data_file))
+    if errors(problems):
+        raise DataFileError(errors(problems))
     record(facts(report))
     if report.sample:
         display(
@@ -63,14 +67,9 @@ def show_prose(report: Report, field: str) -> None:
     display({"text/html": prose_to_html(text), "text/plain": text}, raw=True, metadata={PROSE_META: meta})
 
 
-def table_html(frame: pd.DataFrame) -> str:
-    """The table as HTML with its caption and header cells that carry ``scope``."""
-    styler = OfficialStyler(frame).set_caption(frame.attrs.get("caption", ""))
-    styler = styler.hide(axis="index", names=True).format(escape="html").format_index(escape="html")
-    return styler.to_html(exclude_styles=True)
-
-
-def show_table(frame: pd.DataFrame) -> None:
-    """Display a table of the tables stage, wrapped so that a wide table scrolls on its own."""
-    html = f'<div class="table-wrap">{table_html(frame)}</div>'
-    display({"text/html": html, "text/plain": frame.to_string()}, raw=True)
+def show_table(*frames: pd.DataFrame) -> None:
+    """Display tables of the tables stage, each wrapped so that a wide table scrolls on its own."""
+    for frame in frames:
+        label = escape(frame.attrs.get("caption", "表格"), quote=True)
+        html = f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">{table_html(frame)}</div>'
+        display({"text/html": html, "text/plain": frame.to_string()}, raw=True)

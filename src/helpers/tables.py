@@ -6,11 +6,28 @@ Every total lives here and nowhere else; data files carry raw counts only.
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
-from .model import Legacy2008Report, Report
+from .model import (
+    APPEAL_GROUPS,
+    APPEAL_RESULTS,
+    APPEAL_TOTAL,
+    APPLICANT_COLUMNS,
+    APPLICANT_HEADER,
+    APPLICANT_TOTAL,
+    BALANCE_NOTE,
+    CARRIED_OVER,
+    LEGAL_PERSON,
+    RESULT_TOTAL,
+    RESULTS,
+    Legacy2008Report,
+    National2021Report,
+    NationalReport,
+    Report,
+)
 
 TOTAL = "合计"
 COUNT = "数量"
@@ -19,13 +36,54 @@ UNIT = "单位"
 
 def facts(report: Report) -> dict[str, Any]:
     """Every value a report's narrative may quote: the data file's fields, totals and stock phrases."""
-    values = dataclasses.asdict(report)
+    values = _plain(dataclasses.asdict(report))
     values.pop("source", None)
     values["title"] = f"{report.organ.town}{report.year}年政府信息公开工作年度报告"
     if isinstance(report, Legacy2008Report):
         values["figures"]["published"]["total"] = published_total(report)
         values["phrases"] = _legacy_phrases(report)
+    if isinstance(report, NationalReport):
+        values["totals"] = national_totals(report)
+        values["phrases"] = {"fees": _fee_phrase(report)}
     return values
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy: amounts become text with two decimals, as the report prints them."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+def national_totals(report: NationalReport) -> dict[str, int]:
+    """The headline figures of a national-format report, all computed."""
+    apps = report.applications  # type: ignore[attr-defined]
+    appeals = report.appeals  # type: ignore[attr-defined]
+    return {
+        "received": apps.received.computed_total(),
+        "carried_in": apps.carried_in.computed_total(),
+        "handled": sum(apps.results.computed_total()),
+        "granted": apps.results.granted.computed_total(),
+        "carried_over": apps.carried_over.computed_total(),
+        "reconsiderations": appeals.reconsideration.computed_total(),
+        "lawsuits": appeals.lawsuit_direct.computed_total() + appeals.lawsuit_after.computed_total(),
+    }
+
+
+def _fee_phrase(report: NationalReport) -> str:
+    """Part 六's sentence on information-processing fees (2021 format only)."""
+    if not isinstance(report, National2021Report):
+        return ""
+    fees = report.processing_fees
+    who = f"{report.year}年，{report.organ.town}"
+    if fees.notices == 0:
+        return f"{who}未发出政府信息公开信息处理费收费通知，未收取信息处理费。"
+    return (
+        f"{who}依据《政府信息公开信息处理费管理办法》发出收费通知{fees.notices}件，"
+        f"收费金额合计{fees.billed:.2f}元，实际收取{fees.collected:.2f}元。"
+    )
 
 
 def published_total(report: Legacy2008Report) -> int:
@@ -62,6 +120,7 @@ def _counts(caption: str, rows: list[tuple[str, int, str]], total_unit: str | No
         index=pd.Index([label for label, _, _ in rows], name="项目"),
     )
     frame.attrs["caption"] = caption
+    frame.attrs["corner"] = "项目"
     return frame
 
 
@@ -143,4 +202,135 @@ def legacy_summary(report: Legacy2008Report) -> pd.DataFrame:
     parts = {part: build(report) for part, build in LEGACY_SECTIONS.items()}
     frame = pd.concat(parts, names=["部分", "项目"])
     frame.attrs["caption"] = "附表：本报告全部统计数据"
+    frame.attrs["corner"] = "部分 / 项目"
     return frame
+
+
+# --- national formats ------------------------------------------------------------------------
+
+INFO = "信息内容"
+
+
+def _block(caption: str, columns: list[str], rows: list[tuple[str, list[Any]]]) -> pd.DataFrame:
+    frame = pd.DataFrame([values for _, values in rows], index=[label for label, _ in rows], columns=columns)
+    frame = frame.astype(object)
+    frame.attrs.update(caption=caption, corner=INFO)
+    return frame
+
+
+def active_tables(report: NationalReport) -> list[pd.DataFrame]:
+    """Table 二, 主动公开政府信息情况: one block per article item, in the format's layout."""
+    a = report.active  # type: ignore[attr-defined]
+    if isinstance(report, National2021Report):
+        docs = ["本年制发件数", "本年废止件数", "现行有效件数"]
+        return [
+            _block(
+                "第二十条第（一）项",
+                docs,
+                [
+                    ("规章", [a.rules.issued, a.rules.repealed, a.rules.in_force]),
+                    ("行政规范性文件", [a.normative.issued, a.normative.repealed, a.normative.in_force]),
+                ],
+            ),
+            _block("第二十条第（五）项", ["本年处理决定数量"], [("行政许可", [a.licensing.decisions])]),
+            _block(
+                "第二十条第（六）项",
+                ["本年处理决定数量"],
+                [
+                    ("行政处罚", [a.punishment.decisions]),
+                    ("行政强制", [a.enforcement.decisions]),
+                ],
+            ),
+            _block("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("行政事业性收费", [a.fees.amount])]),
+        ]
+    docs = ["本年新制作数量", "本年新公开数量", "对外公开总数量"]
+    items = ["上一年项目数量", "本年增/减", "处理决定数量"]
+
+    def item(x: Any) -> list[Any]:
+        return [x.previous, x.change, x.decisions]
+
+    return [
+        _block(
+            "第二十条第（一）项",
+            docs,
+            [
+                ("规章", [a.rules.made, a.rules.published, a.rules.total_public]),
+                ("规范性文件", [a.normative.made, a.normative.published, a.normative.total_public]),
+            ],
+        ),
+        _block(
+            "第二十条第（五）项",
+            items,
+            [("行政许可", item(a.licensing)), ("其他对外管理服务事项", item(a.other_services))],
+        ),
+        _block("第二十条第（六）项", items, [("行政处罚", item(a.punishment)), ("行政强制", item(a.enforcement))]),
+        _block(
+            "第二十条第（八）项",
+            ["上一年项目数量", "本年增/减"],
+            [("行政事业性收费", [a.fees.previous, a.fees.change])],
+        ),
+        _block(
+            "第二十条第（九）项",
+            ["采购项目数量", "采购总金额"],
+            [
+                ("政府集中采购", [a.procurement.projects, a.procurement.amount]),
+            ],
+        ),
+    ]
+
+
+def applicant_columns() -> pd.MultiIndex:
+    """Table 三's two-level applicant header (申请人情况 → 自然人 | 法人或其他组织 → five kinds | 总计)."""
+    keys = [(APPLICANT_HEADER, APPLICANT_COLUMNS[0][1], "")]
+    keys += [(APPLICANT_HEADER, LEGAL_PERSON, label) for _, label in APPLICANT_COLUMNS[1:]]
+    keys.append((APPLICANT_HEADER, APPLICANT_TOTAL, ""))
+    return pd.MultiIndex.from_tuples(keys)
+
+
+def applications_table(report: NationalReport) -> pd.DataFrame:
+    """Table 三, 收到和处理政府信息公开申请情况, with the 总计 column and （七）总计 row computed."""
+    apps = report.applications  # type: ignore[attr-defined]
+    labels, values = [], []
+    for _, row_labels, counts in apps.rows():
+        if row_labels[0] == CARRIED_OVER:
+            total = apps.results.computed_total()
+            labels.append((RESULTS, RESULT_TOTAL, ""))
+            values.append([*total, sum(total)])
+        labels.append(row_labels)
+        values.append([*counts.counts(), counts.computed_total()])
+    frame = pd.DataFrame(values, index=pd.MultiIndex.from_tuples(labels), columns=applicant_columns())
+    frame.attrs.update(caption="三、收到和处理政府信息公开申请情况", corner_note=BALANCE_NOTE)
+    return frame
+
+
+def appeal_columns() -> pd.MultiIndex:
+    """Table 四's header: 行政复议 | 行政诉讼 → 未经复议直接起诉 | 复议后起诉, each with five results."""
+    return pd.MultiIndex.from_tuples(
+        [(*group, label) for _, group in APPEAL_GROUPS for label in [*(t for _, t in APPEAL_RESULTS), APPEAL_TOTAL]]
+    )
+
+
+def appeals_table(report: NationalReport) -> pd.DataFrame:
+    """Table 四, 政府信息公开行政复议、行政诉讼情况: one row of fifteen cells, totals computed."""
+    appeals = report.appeals  # type: ignore[attr-defined]
+    row = []
+    for key, _ in APPEAL_GROUPS:
+        group = getattr(appeals, key)
+        row += [*group.counts(), group.computed_total()]
+    frame = pd.DataFrame([row], columns=appeal_columns())
+    frame.attrs.update(caption="四、政府信息公开行政复议、行政诉讼情况", row_headers=False)
+    return frame
+
+
+def fee_tables(report: NationalReport) -> list[pd.DataFrame]:
+    """Part 六's information-processing fees (2021 format); none for 2019."""
+    if not isinstance(report, National2021Report):
+        return []
+    f = report.processing_fees
+    frame = pd.DataFrame(
+        [[f.notices, f.billed, f.collected]],
+        index=["信息处理费"],
+        columns=["发出收费通知件数", "收费金额（单位：元）", "实际收取金额（单位：元）"],
+    ).astype(object)
+    frame.attrs.update(caption="政府信息公开信息处理费收取情况", corner="项目")
+    return [frame]
