@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from helpers import tables
 from helpers.load import load_report
 from tests.conftest import ROOT
@@ -54,3 +56,129 @@ def test_summary_holds_every_figure_of_every_section():
     for part, build in tables.LEGACY_SECTIONS.items():
         section = build(report)
         assert list(summary.loc[part, tables.COUNT]) == list(section[tables.COUNT])
+
+
+# --- national formats: labels verbatim from 国办公开办函〔2019〕60号 and 〔2021〕30号 ----------------
+
+TABLE3_ROWS_COMMON = [
+    ("一、本年新收政府信息公开申请数量", "", ""),
+    ("二、上年结转政府信息公开申请数量", "", ""),
+    ("三、本年度办理结果", "（一）予以公开", ""),
+    ("三、本年度办理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ""),
+    *[
+        ("三、本年度办理结果", "（三）不予公开", s)
+        for s in [
+            "1.属于国家秘密",
+            "2.其他法律行政法规禁止公开",
+            "3.危及“三安全一稳定”",
+            "4.保护第三方合法权益",
+            "5.属于三类内部事务信息",
+            "6.属于四类过程性信息",
+            "7.属于行政执法案卷",
+            "8.属于行政查询事项",
+        ]
+    ],
+    *[
+        ("三、本年度办理结果", "（四）无法提供", s)
+        for s in ["1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确"]
+    ],
+    *[
+        ("三、本年度办理结果", "（五）不予处理", s)
+        for s in [
+            "1.信访举报投诉类申请",
+            "2.重复申请",
+            "3.要求提供公开出版物",
+            "4.无正当理由大量反复申请",
+            "5.要求行政机关确认或重新出具已获取信息",
+        ]
+    ],
+]
+TABLE3_ROWS_2019 = [
+    *TABLE3_ROWS_COMMON,
+    ("三、本年度办理结果", "（六）其他处理", ""),
+    ("三、本年度办理结果", "（七）总计", ""),
+    ("四、结转下年度继续办理", "", ""),
+]
+TABLE3_ROWS_2021 = [
+    *TABLE3_ROWS_COMMON,
+    ("三、本年度办理结果", "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    (
+        "三、本年度办理结果",
+        "（六）其他处理",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ),
+    ("三、本年度办理结果", "（六）其他处理", "3.其他"),
+    ("三、本年度办理结果", "（七）总计", ""),
+    ("四、结转下年度继续办理", "", ""),
+]
+TABLE3_COLUMNS = [
+    ("申请人情况", "自然人", ""),
+    ("申请人情况", "法人或其他组织", "商业企业"),
+    ("申请人情况", "法人或其他组织", "科研机构"),
+    ("申请人情况", "法人或其他组织", "社会公益组织"),
+    ("申请人情况", "法人或其他组织", "法律服务机构"),
+    ("申请人情况", "法人或其他组织", "其他"),
+    ("申请人情况", "总计", ""),
+]
+TABLE4_COLUMNS = [
+    (*group, result)
+    for group in [("行政复议", ""), ("行政诉讼", "未经复议直接起诉"), ("行政诉讼", "复议后起诉")]
+    for result in ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+]
+TABLE2_2021 = [
+    ("第二十条第（一）项", ["规章", "行政规范性文件"], ["本年制发件数", "本年废止件数", "现行有效件数"]),
+    ("第二十条第（五）项", ["行政许可"], ["本年处理决定数量"]),
+    ("第二十条第（六）项", ["行政处罚", "行政强制"], ["本年处理决定数量"]),
+    ("第二十条第（八）项", ["行政事业性收费"], ["本年收费金额（单位：万元）"]),
+]
+TABLE2_2019 = [
+    ("第二十条第（一）项", ["规章", "规范性文件"], ["本年新制作数量", "本年新公开数量", "对外公开总数量"]),
+    ("第二十条第（五）项", ["行政许可", "其他对外管理服务事项"], ["上一年项目数量", "本年增/减", "处理决定数量"]),
+    ("第二十条第（六）项", ["行政处罚", "行政强制"], ["上一年项目数量", "本年增/减", "处理决定数量"]),
+    ("第二十条第（八）项", ["行政事业性收费"], ["上一年项目数量", "本年增/减"]),
+    ("第二十条第（九）项", ["政府集中采购"], ["采购项目数量", "采购总金额"]),
+]
+
+
+def _generated(year: int):
+    from helpers import demo
+    from helpers.load import parse_report
+
+    data = demo.district_data(demo.demo_towns(1), [year], seed=3)
+    return parse_report(demo.to_yaml(next(iter(data.values()))), "t.yaml")
+
+
+@pytest.mark.parametrize(("year", "rows"), [(2020, TABLE3_ROWS_2019), (2025, TABLE3_ROWS_2021)])
+def test_table3_labels_are_verbatim(year, rows):
+    frame = tables.applications_table(_generated(year))
+    assert list(frame.index) == rows
+    assert list(frame.columns) == TABLE3_COLUMNS
+    assert frame.attrs["corner_note"] == "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+@pytest.mark.parametrize("year", [2020, 2025])
+def test_table4_labels_are_verbatim(year):
+    assert list(tables.appeals_table(_generated(year)).columns) == TABLE4_COLUMNS
+
+
+@pytest.mark.parametrize(("year", "blocks"), [(2020, TABLE2_2019), (2025, TABLE2_2021)])
+def test_table2_blocks_are_verbatim(year, blocks):
+    frames = tables.active_tables(_generated(year))
+    assert [(f.attrs["caption"], list(f.index), list(f.columns)) for f in frames] == blocks
+    assert all(f.attrs["corner"] == "信息内容" for f in frames)
+
+
+@pytest.mark.parametrize("year", [2020, 2025])
+def test_table3_totals_are_computed(year):
+    report = _generated(year)
+    frame = tables.applications_table(report)
+    total = frame.loc[("三、本年度办理结果", "（七）总计", "")]
+    outcomes = frame.loc["三、本年度办理结果"].drop(index=("（七）总计", ""))
+    assert list(total) == list(outcomes.sum())
+    assert (frame.iloc[:, :6].sum(axis=1) == frame.iloc[:, 6]).all()
+    one, two = (
+        frame.loc[("一、本年新收政府信息公开申请数量", "", "")],
+        frame.loc[("二、上年结转政府信息公开申请数量", "", "")],
+    )
+    four = frame.loc[("四、结转下年度继续办理", "", "")]
+    assert list(one + two) == list(total + four)
