@@ -1,28 +1,62 @@
-"""Batch stage: find every data file, build each report, never overwrite a good report with a bad one."""
+"""Batch stage: find the work, build it in parallel, skip what has not changed, never lose a good report.
+
+The runner takes any ``concurrent.futures``-style executor: a process pool on
+one machine, or a Dask cluster's executor. Each worker builds a report from
+start to finish (check, execute in a fresh kernel, export in-process) and
+writes its outputs atomically; the calling process keeps the manifest.
+"""
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import hashlib
+import json
 import os
+import re
+import sys
+import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
 from pathlib import Path
 
-from papermill.exceptions import PapermillExecutionError
-
+from .atomic import write_atomic
 from .checks import check_file, errors, warnings
 from .errors import DataFileError, Problem, XxgkError
+from .load import load_typed
 from .model import TEMPLATES
-from .render import execute, export_html, write_atomic
+
+MANIFEST = "manifest.json"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+LIBRARIES = (
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "nbformat",
+    "ipykernel",
+    "pandas",
+    "Jinja2",
+    "ruamel.yaml",
+    "mistune",
+)
+_FORMAT_LINE = re.compile(r"^format:\s*([\w-]+)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class Job:
-    """One report to build: a town's data file for one year."""
+    """One report to build: a town's data file for one year, with the template for its format."""
 
     data_file: Path
     town: str
     year: int
     out_dir: Path
+    template: Path | None
+    timeout: int = 120
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}/{self.town}"
 
     @property
     def html(self) -> Path:
@@ -39,55 +73,234 @@ class Job:
 
 @dataclass(frozen=True)
 class Result:
-    """How one job ended."""
+    """How one job ended: status is 'built', 'unchanged' or 'failed'."""
 
-    job: Job
-    ok: bool
-    seconds: float
+    key: str
+    status: str
+    seconds: float = 0.0
+    name: str = ""
     message: str = ""
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
 
 
-def find_jobs(data_dir: Path, out_dir: Path) -> list[Job]:
-    """Every ``<data_dir>/<town>/<year>.yaml``, sorted by year then town."""
-    jobs = [
-        Job(path, path.parent.name, int(path.stem), out_dir)
-        for path in data_dir.glob("*/*.yaml")
-        if path.stem.isdigit() and len(path.stem) == 4
-    ]
+@dataclass(frozen=True)
+class BatchFile:
+    """A named batch (``params/NAME.yaml``): which towns and years, and optionally template and output folder."""
+
+    name: str
+    years: list[int] = field(default_factory=list)
+    towns: list[str] = field(default_factory=list)
+    template: str = ""
+    output: str = ""
+
+
+def load_batch(path: Path, root: Path) -> BatchFile:
+    """Read and validate a batch file: slugs are plain names, paths stay inside the project."""
+    batch, source = load_typed(path, BatchFile)
+    problems = []
+    for i, slug in enumerate(batch.towns):
+        if not SLUG.match(slug):
+            problems.append((f"towns[{i}]", "由小写字母、数字、- 或 _ 组成的镇街代码", f"“{slug}”"))
+    for key in ("template", "output"):
+        value = getattr(batch, key)
+        if value and (Path(value).is_absolute() or not (root / value).resolve().is_relative_to(root.resolve())):
+            problems.append((key, "项目目录之内的相对路径", f"“{value}”"))
+    if problems:
+        raise DataFileError([Problem(source.file, source.line(p), p, e, f) for p, e, f in problems])
+    return batch
+
+
+def find_jobs(
+    data_dir: Path,
+    out_dir: Path,
+    notebooks_dir: Path,
+    *,
+    years: Iterable[int] = (),
+    towns: Iterable[str] = (),
+    template: Path | None = None,
+    timeout: int = 120,
+) -> list[Job]:
+    """Every ``<data_dir>/<town>/<year>.yaml`` that the selection keeps, sorted by year then town.
+
+    Paths are absolute, so that workers elsewhere (a Dask cluster) find the same files.
+    """
+    years, towns = set(years), set(towns)
+    data_dir, out_dir, notebooks_dir = data_dir.resolve(), out_dir.resolve(), notebooks_dir.resolve()
+    template = template.resolve() if template else None
+    jobs = []
+    for path in data_dir.glob("*/*.yaml"):
+        if not (path.stem.isdigit() and len(path.stem) == 4):
+            continue
+        town, year = path.parent.name, int(path.stem)
+        if (years and year not in years) or (towns and town not in towns):
+            continue
+        chosen = template or _template_for(path, notebooks_dir)
+        jobs.append(Job(path, town, year, out_dir, chosen, timeout))
     return sorted(jobs, key=lambda j: (j.year, j.town))
 
 
-def build_one(job: Job, notebooks_dir: Path, *, timeout: int = 120) -> Result:
-    """Load, execute and export one report; on failure keep the old outputs and say why."""
-    start = time.perf_counter()
-    found: list[Problem] = []
-    try:
-        report, found = check_file(job.data_file)
-        if errors(found):
-            raise DataFileError(errors(found))
-        template = notebooks_dir / TEMPLATES[report.format]
-        job.notebook.parent.mkdir(parents=True, exist_ok=True)
-        scratch = job.notebook.with_name(f".{job.town}.{os.getpid()}.ipynb")
+def _template_for(data_file: Path, notebooks_dir: Path) -> Path | None:
+    """The template for the file's format, read cheaply; None lets the build report a bad format."""
+    match = _FORMAT_LINE.search(data_file.read_text(encoding="utf-8", errors="replace"))
+    name = TEMPLATES.get(match.group(1)) if match else None
+    return notebooks_dir / name if name else None
+
+
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def environment_fingerprint() -> str:
+    """The project's own code and templates, and the versions of the libraries a report runs on."""
+    package = Path(__file__).parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    versions = [f"{lib}=={metadata.version(lib)}" for lib in LIBRARIES]
+    return _digest(
+        sys.version.encode(),
+        " ".join(versions).encode(),
+        *(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes() for p in files),
+    )
+
+
+def input_digest(job: Job, environment: str) -> str:
+    """Everything a report depends on: its data file, last year's file, its template, the environment."""
+    last_year = job.data_file.with_name(f"{job.year - 1}.yaml")
+    return _digest(
+        environment.encode(),
+        job.data_file.read_bytes(),
+        last_year.read_bytes() if last_year.exists() else b"-",
+        job.template.read_bytes() if job.template and job.template.exists() else b"-",
+    )
+
+
+class Manifest:
+    """``outputs/manifest.json``: per report, the digest of its inputs and how its last build ended."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / MANIFEST
         try:
-            executed = execute(template, job.data_file, scratch, timeout=timeout)
+            self.reports: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))["reports"]
+        except (FileNotFoundError, ValueError, KeyError):
+            self.reports = {}
+
+    def unchanged(self, job: Job, digest: str) -> bool:
+        entry = self.reports.get(job.key, {})
+        return entry.get("inputs") == digest and entry.get("status") != "failed" and job.html.exists()
+
+    def record(self, job: Job, result: Result, digest: str) -> None:
+        entry = asdict(result)
+        entry.update(inputs=digest if result.ok else None, data_file=str(job.data_file), year=job.year, town=job.town)
+        self.reports[job.key] = entry
+
+    def save(self) -> None:
+        from .atomic import write_atomic
+
+        text = json.dumps({"version": 1, "reports": self.reports}, ensure_ascii=False, indent=1, sort_keys=True)
+        write_atomic(self.path, text + "\n")
+
+
+def build_one(job: Job) -> Result:
+    """Check, execute and export one report; on any failure keep the old outputs and say why."""
+    import nbformat
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    from .render import execute, export_html
+
+    start = time.perf_counter()
+    found = []
+    name = job.town
+    with tempfile.TemporaryDirectory(prefix="xxgk-build-") as scratch_dir:
+        scratch = Path(scratch_dir) / f"{job.town}.ipynb"
+        try:
+            report, found = check_file(job.data_file)
+            name = report.organ.town
+            if errors(found):
+                raise DataFileError(errors(found))
+            if job.template is None or not job.template.exists():
+                raise XxgkError(f"{job.data_file}：找不到报告格式 {report.format} 的模板 {job.template}")
+            executed = execute(job.template, job.data_file, scratch, timeout=job.timeout)
             html = export_html(executed)
-        except BaseException:
+            write_atomic(job.notebook, nbformat.writes(executed))
+            write_atomic(job.html, html)
+            job.failed_notebook.unlink(missing_ok=True)
+        except (XxgkError, PapermillExecutionError, CellTimeoutError, RuntimeError, OSError) as exc:
             if scratch.exists():
-                os.replace(scratch, job.failed_notebook)
-            raise
-        write_atomic(job.html, html)
-        os.replace(scratch, job.notebook)
-        job.failed_notebook.unlink(missing_ok=True)
-    except PapermillExecutionError as exc:
+                write_atomic(job.failed_notebook, scratch.read_text(encoding="utf-8"))
+            return Result(job.key, "failed", time.perf_counter() - start, name, _explain(job, exc), _texts(found))
+    return Result(job.key, "built", time.perf_counter() - start, name, warnings=_texts(found))
+
+
+def _texts(problems: list) -> list[str]:
+    return [str(p) for p in warnings(problems)]
+
+
+def _explain(job: Job, exc: BaseException) -> str:
+    """The first useful line of a failure, in Chinese."""
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
         first = next((line for line in exc.source.splitlines() if line.strip()), "")
-        message = f"{job.data_file}：执行第 {exc.exec_count} 个代码单元格（{first}）时出错：{exc.ename}：{exc.evalue}"
-        return Result(job, False, time.perf_counter() - start, message, warnings(found))
-    except XxgkError as exc:
-        return Result(job, False, time.perf_counter() - start, str(exc), warnings(found))
-    return Result(job, True, time.perf_counter() - start, warnings=warnings(found))
+        return f"{job.data_file}：执行代码单元格“{first}”时出错：{exc.ename}：{exc.evalue}"
+    if isinstance(exc, CellTimeoutError):
+        preview = str(exc).split("-------------------")
+        first = next((line for line in preview[1].splitlines() if line.strip()), "") if len(preview) > 1 else ""
+        return f"{job.data_file}：代码单元格“{first}”执行超过 {job.timeout} 秒，已停止"
+    if isinstance(exc, XxgkError):
+        return str(exc)
+    return f"{job.data_file}：{type(exc).__name__}：{exc}"
 
 
-def build_all(jobs: list[Job], notebooks_dir: Path, *, timeout: int = 120) -> list[Result]:
-    """Build every job in turn; one failure never stops the others."""
-    return [build_one(job, notebooks_dir, timeout=timeout) for job in jobs]
+def run(
+    jobs: list[Job],
+    executor: cf.Executor,
+    manifest: Manifest,
+    *,
+    force: bool = False,
+    on_result: Callable[[Result], None] = lambda r: None,
+) -> list[Result]:
+    """Build what changed (everything with ``force``), reporting each result as it ends."""
+    environment = environment_fingerprint()
+    results, pending = [], {}
+    digests = {job.key: input_digest(job, environment) for job in jobs}
+    for job in jobs:
+        if not force and manifest.unchanged(job, digests[job.key]):
+            entry = manifest.reports[job.key]
+            result = Result(job.key, "unchanged", 0.0, entry.get("name", job.town), warnings=entry.get("warnings", []))
+            results.append(result)
+            on_result(result)
+        else:
+            pending[executor.submit(build_one, job)] = job
+    try:
+        for future in cf.as_completed(pending):
+            job = pending[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # a worker that died takes only its own report down
+                result = Result(job.key, "failed", 0.0, job.town, f"{job.data_file}：构建进程异常退出（{exc!r}）")
+            manifest.record(job, result, digests[job.key])
+            results.append(result)
+            on_result(result)
+    finally:
+        manifest.save()
+    return sorted(results, key=lambda r: (r.key.split("/")[0], r.key))
+
+
+def local_executor(workers: int) -> cf.Executor:
+    """A pool of worker processes; each builds many reports, one fresh kernel per report."""
+    import multiprocessing
+
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -4,33 +4,92 @@ from __future__ import annotations
 
 import argparse
 import sys
+from concurrent.futures import Executor
 from pathlib import Path
 
-from .batch import build_all, find_jobs
+from tqdm import tqdm
+
+from .batch import SLUG, Manifest, Result, default_workers, find_jobs, load_batch, local_executor, run
 from .checks import check_file, errors, warnings
 from .demo import SAMPLE_TOWNS, demo_towns, district_data, write_district
 from .errors import DataFileError
+from .index import write_index
 
 
 def _build(args: argparse.Namespace) -> int:
-    jobs = find_jobs(args.data, args.out)
+    root = Path.cwd()
+    out, template, years, towns = args.out, None, list(args.year), list(args.town)
+    if args.params:
+        try:
+            batch = load_batch(args.params, root)
+        except DataFileError as exc:
+            print("批量定义文件有错误：\n    " + str(exc).replace("\n", "\n    "))
+            return 2
+        years, towns = years or batch.years, towns or batch.towns
+        template = root / batch.template if batch.template else None
+        out = root / batch.output if batch.output else out
+    bad = [t for t in towns if not SLUG.match(t)]
+    if bad:
+        print(f"镇街代码无效：{'、'.join(bad)}（只能由小写字母、数字、- 或 _ 组成）")
+        return 2
+    jobs = find_jobs(args.data, out, args.notebooks, years=years, towns=towns, template=template, timeout=args.timeout)
     if not jobs:
-        print(f"在 {args.data} 下没有找到数据文件（应为 {args.data}/<镇街代码>/<年份>.yaml）。")
+        print(f"在 {args.data} 下没有找到符合条件的数据文件（应为 {args.data}/<镇街代码>/<年份>.yaml）。")
         return 1
-    results = build_all(jobs, args.notebooks, timeout=args.timeout)
-    for r in results:
-        name = f"{r.job.year}/{r.job.town}"
-        if r.ok:
-            note = f"，{len(r.warnings)} 条警告" if r.warnings else ""
-            print(f"已生成  {name}  {r.seconds:.1f} 秒{note}  → {r.job.html}")
+    manifest = Manifest(out)
+    bar = tqdm(
+        total=len(jobs),
+        desc="生成报告",
+        unit="份",
+        file=sys.stdout,
+        leave=False,
+        disable=args.quiet or not sys.stdout.isatty(),
+    )
+
+    def report(result: Result) -> None:
+        bar.update(1)
+        if result.status == "unchanged":
+            return
+        label = f"{result.key}（{result.name}）"
+        if result.ok:
+            note = f"，{len(result.warnings)} 条警告" if result.warnings else ""
+            bar.write(f"已生成  {label}  {result.seconds:.1f} 秒{note}")
         else:
-            print(f"失败    {name}  {r.seconds:.1f} 秒\n        " + r.message.replace("\n", "\n        "))
-        for w in r.warnings:
-            print(f"        {w}")
-    failed = sum(not r.ok for r in results)
-    warned = sum(bool(r.warnings) and r.ok for r in results)
-    print(f"共 {len(results)} 份报告：生成 {len(results) - failed} 份（其中有警告 {warned} 份），失败 {failed} 份。")
-    return 1 if failed else 0
+            bar.write(
+                f"失败    {label}  {result.seconds:.1f} 秒\n        " + result.message.replace("\n", "\n        ")
+            )
+        for warning in result.warnings:
+            bar.write(f"        {warning}")
+
+    executor = _executor(args)
+    try:
+        with executor:
+            results = run(jobs, executor, manifest, force=args.force, on_result=report)
+    except KeyboardInterrupt:
+        bar.close()
+        print("已中断：已完成的报告已保存，未完成的报告保持原样。")
+        write_index(manifest.reports, out)
+        return 130
+    bar.close()
+    index = write_index(manifest.reports, out)
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "unchanged", "failed")}
+    warned = sum(bool(r.warnings) for r in results if r.ok)
+    print(
+        f"共 {len(results)} 份报告：生成 {counts['built']} 份，未变化 {counts['unchanged']} 份，"
+        f"有警告 {warned} 份，失败 {counts['failed']} 份。索引：{index}"
+    )
+    return 1 if counts["failed"] else 0
+
+
+def _executor(args: argparse.Namespace) -> Executor:
+    """Worker processes here, or the executor of an existing Dask cluster with ``--scheduler``."""
+    if args.scheduler:
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise SystemExit("使用 --scheduler 需要安装 Dask：pip install 'xxgk-workbook[dask]'") from None
+        return Client(args.scheduler).get_executor()
+    return local_executor(args.jobs or default_workers())
 
 
 def _data_files(paths: list[Path]) -> list[Path]:
@@ -91,7 +150,16 @@ def parser() -> argparse.ArgumentParser:
     """The command line: ``xxgk build``."""
     top = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告工作簿")
     sub = top.add_subparsers(dest="command", required=True, metavar="命令")
-    build = sub.add_parser("build", help="生成 data/ 下每个数据文件的报告", description="生成报告")
+    build = sub.add_parser(
+        "build", help="生成 data/ 下每个数据文件的报告", description="生成报告（只重新生成有变化的）"
+    )
+    build.add_argument("params", nargs="?", type=Path, metavar="批量定义", help="params/ 下的批量定义文件（可选）")
+    build.add_argument("--year", type=int, action="append", default=[], help="只生成某一年度（可重复）")
+    build.add_argument("--town", action="append", default=[], help="只生成某个镇街代码（可重复）")
+    build.add_argument("-j", "--jobs", type=int, default=0, help="并行数（默认：CPU 核数）")
+    build.add_argument("--force", action="store_true", help="即使没有变化也重新生成")
+    build.add_argument("--quiet", action="store_true", help="不显示进度条")
+    build.add_argument("--scheduler", help="在已有的 Dask 集群上生成，如 tcp://host:8786")
     build.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data）")
     build.add_argument("--out", type=Path, default=Path("outputs"), help="输出目录（默认 outputs）")
     build.add_argument("--notebooks", type=Path, default=Path("notebooks"), help="模板目录（默认 notebooks）")

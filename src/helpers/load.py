@@ -9,7 +9,7 @@ import types
 import typing
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
@@ -19,25 +19,40 @@ from .errors import DataFileError, Problem
 from .model import FORMATS, Markdown, Report, Signed, Source, Url
 
 _YEAR_FILE = re.compile(r"^\d{4}$")
+T = TypeVar("T")
 
 
 def load_report(path: str | Path) -> Report:
     """Read one data file into its format's report object; raise DataFileError listing every problem."""
     path = Path(path)
     shown = _display_path(path)
+    return parse_report(_read_text(path, shown), shown, path)
+
+
+def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:
+    """Read any YAML file whose shape is the dataclass ``cls`` (e.g. a batch definition)."""
+    path = Path(path)
+    shown = _display_path(path)
+    doc = _parse_yaml(_read_text(path, shown), shown)
+    reader = _Reader(shown)
+    value = reader.read(doc, cls, "")
+    if reader.problems:
+        raise DataFileError(reader.problems)
+    return value, Source(shown, reader.lines)
+
+
+def _read_text(path: Path, shown: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DataFileError([Problem(shown, None, "", "存在的数据文件", "文件不存在")]) from None
+        raise DataFileError([Problem(shown, None, "", "存在的文件", "文件不存在")]) from None
     except UnicodeDecodeError as exc:
         raise DataFileError(
             [Problem(shown, None, "", "UTF-8 编码的文本", f"无法按 UTF-8 解码的字节（位置 {exc.start}）")]
         ) from None
-    return parse_report(text, shown, path)
 
 
-def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
-    """Parse the text of a data file named ``shown``; ``path`` enables the year/town path checks."""
+def _parse_yaml(text: str, shown: str) -> CommentedMap:
     try:
         doc = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
@@ -49,7 +64,12 @@ def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
         ) from None
     if not isinstance(doc, CommentedMap):
         raise DataFileError([Problem(shown, 1, "", "以“字段: 值”书写的映射", _describe(doc))])
+    return doc
 
+
+def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
+    """Parse the text of a data file named ``shown``; ``path`` enables the year/town path checks."""
+    doc = _parse_yaml(text, shown)
     reader = _Reader(shown)
     fmt = doc.get("format")
     cls = FORMATS.get(fmt) if isinstance(fmt, str) else None
@@ -133,6 +153,14 @@ class _Reader:
             return None if node is None else self.value(node, optional, path, line)
         if dataclasses.is_dataclass(tp):
             return self.read(node, tp, path)
+        if typing.get_origin(tp) is list:
+            if not isinstance(node, list):
+                self.problem(line, path, "列表", _describe(node))
+                return node
+            (item,) = typing.get_args(tp)
+            lines = [node.lc.item(i)[0] + 1 if hasattr(node, "lc") else line for i in range(len(node))]
+            self.lines.update({f"{path}[{i}]": at for i, at in enumerate(lines)})
+            return [self.value(v, item, f"{path}[{i}]", lines[i]) for i, v in enumerate(node)]
         if tp is bool:
             if not isinstance(node, bool):
                 self.problem(line, path, "true 或 false", _describe(node))

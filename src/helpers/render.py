@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from traitlets import Bool, Unicode, default
 
@@ -32,6 +34,28 @@ class ReportExporter(HTMLExporter):
         return [str(TEMPLATES)]
 
 
+class IPCKernelManager(AsyncKernelManager):
+    """A kernel reached over Unix sockets in a private folder.
+
+    TCP kernels pick free ports by probing, and parallel starts race for them
+    (papermill issues #511, #239); sockets in a folder of their own cannot collide.
+    """
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _default_ip(self) -> str:
+        self._socket_dir = tempfile.mkdtemp(prefix="xxgk-kernel-")
+        return os.path.join(self._socket_dir, "k")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart)
+        if not restart and getattr(self, "_socket_dir", None):
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+
 def execute(template: Path, data_file: Path, output: Path, *, timeout: int = 120) -> Any:
     """Run ``template`` for ``data_file`` in a fresh ``python3`` kernel, writing the executed notebook."""
     return papermill.execute_notebook(
@@ -42,6 +66,7 @@ def execute(template: Path, data_file: Path, output: Path, *, timeout: int = 120
         progress_bar=False,
         log_output=False,
         execution_timeout=timeout,
+        kernel_manager_class=IPCKernelManager if os.name == "posix" else AsyncKernelManager,
     )
 
 
@@ -51,23 +76,3 @@ def export_html(notebook: Any) -> str:
         notebook = nbformat.read(str(notebook), as_version=4)
     body, _ = ReportExporter().from_notebook_node(notebook)
     return body
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` beside ``path`` and rename it into place, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

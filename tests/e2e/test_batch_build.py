@@ -1,0 +1,106 @@
+"""Batch builds with real kernels: isolation of failures, timeouts, parallel starts, Dask."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from helpers import demo
+from tests.conftest import FIXTURES, ROOT
+from tests.e2e.test_build import xxgk
+
+
+def project(tmp_path: Path, towns: int, years: list[int]) -> Path:
+    demo.write_district(tmp_path / "data", demo.district_data(demo.demo_towns(towns), years, seed=5))
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(FIXTURES / "notebooks", tmp_path / "notebooks", dirs_exist_ok=True)
+    (tmp_path / "params").mkdir()
+    return tmp_path
+
+
+def test_one_broken_town_fails_alone_and_keeps_its_good_report(tmp_path):
+    base = project(tmp_path, 3, [2025])
+    first = xxgk("build", "-j", "2", cwd=base)
+    assert first.returncode == 0, first.stdout + first.stderr
+    good = (base / "outputs/2025/t002.html").read_bytes()
+
+    data = base / "data/t002/2025.yaml"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("{{ organ.town }}", "{{ organ.mayor }}", 1), encoding="utf-8"
+    )
+    run = xxgk("build", "-j", "2", "--force", cwd=base)
+    assert run.returncode == 1
+    assert "失败    2025/t002" in run.stdout and "prose." in run.stdout and "“mayor”" in run.stdout
+    assert "生成 2 份" in run.stdout and "失败 1 份" in run.stdout
+    assert (base / "outputs/2025/t002.html").read_bytes() == good
+    assert (base / "outputs/2025/t002.failed.ipynb").exists()
+    assert (base / "outputs/2025/t001.html").exists() and (base / "outputs/2025/t003.html").exists()
+    index = (base / "outputs/index.html").read_text(encoding="utf-8")
+    assert 'data-status="失败"' in index and index.count('data-status="已生成"') == 2
+    assert not list((base / "outputs").rglob("*.tmp"))
+
+
+def test_a_raising_cell_names_its_first_line_and_the_exception(tmp_path):
+    base = project(tmp_path, 1, [2025])
+    (base / "params/raises.yaml").write_text("name: 出错的模板\ntemplate: notebooks/raises.ipynb\n", encoding="utf-8")
+    run = xxgk("build", "params/raises.yaml", cwd=base)
+    assert run.returncode == 1
+    assert '代码单元格“raise ValueError("模拟的单元格错误")”时出错：ValueError：模拟的单元格错误' in run.stdout
+    assert (base / "outputs/2025/t001.failed.ipynb").exists()
+    assert not (base / "outputs/2025/t001.html").exists()
+
+
+def test_a_cell_past_the_timeout_fails_that_report(tmp_path):
+    base = project(tmp_path, 1, [2025])
+    (base / "params/sleeps.yaml").write_text("name: 超时\ntemplate: notebooks/sleeps.ipynb\n", encoding="utf-8")
+    run = xxgk("build", "params/sleeps.yaml", "--timeout", "2", cwd=base)
+    assert run.returncode == 1
+    assert "代码单元格“import time”执行超过 2 秒，已停止" in run.stdout
+
+
+def test_second_run_is_unchanged_and_starts_no_kernel(tmp_path):
+    base = project(tmp_path, 2, [2024, 2025])
+    assert xxgk("build", "-j", "2", cwd=base).returncode == 0
+    stamp = {p: p.stat().st_mtime_ns for p in (base / "outputs").rglob("*.html") if p.name != "index.html"}
+    run = xxgk("build", cwd=base)
+    assert run.returncode == 0 and "生成 0 份，未变化 4 份" in run.stdout
+    assert stamp == {p: p.stat().st_mtime_ns for p in stamp}
+    manifest = json.loads((base / "outputs/manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["reports"]) == {"2024/t001", "2024/t002", "2025/t001", "2025/t002"}
+
+
+def test_forty_reports_at_eight_workers_start_every_kernel(tmp_path):
+    base = project(tmp_path, 20, [2024, 2025])
+    run = xxgk("build", "-j", "8", "--quiet", cwd=base)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "生成 40 份" in run.stdout and "失败 0 份" in run.stdout
+    assert len(list((base / "outputs").glob("*/*.html"))) == 40
+    for bad in ("Address already in use", "didn't respond", "Kernel died"):
+        assert bad not in run.stdout + run.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_build_on_a_dask_cluster(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    base = project(tmp_path, 2, [2025])
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        scheduler_port=_free_port(),
+        dashboard_address=None,
+    ) as cluster:
+        run = xxgk("build", "--scheduler", cluster.scheduler_address, cwd=base)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "生成 2 份" in run.stdout
+    assert len(list((base / "outputs").glob("2025/*.html"))) == 2

@@ -1,0 +1,164 @@
+"""The batch stage without kernels: selection, batch files, and what the manifest decides to rebuild."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import batch
+from helpers.batch import Job, Manifest, Result, find_jobs, load_batch
+from helpers.errors import DataFileError
+from helpers.index import write_index
+from tests.conftest import ROOT
+
+CHECKS = Path(__file__).parent / "fixtures" / "checks"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with the seed and two years of one sample town."""
+    for town in ("daxin", "nanhu"):
+        shutil.copytree(ROOT / "data" / town, tmp_path / "data" / town)
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    return tmp_path
+
+
+def jobs_in(project: Path, **kw) -> list[Job]:
+    return find_jobs(project / "data", project / "outputs", project / "notebooks", **kw)
+
+
+def test_find_jobs_picks_the_template_for_each_format(project):
+    jobs = {j.key: j for j in jobs_in(project)}
+    assert set(jobs) == {"2018/daxin", "2020/nanhu", "2023/nanhu", "2024/nanhu", "2025/nanhu"}
+    assert jobs["2018/daxin"].template.name == "annual_report_2008.ipynb"
+    assert jobs["2025/nanhu"].template.name == "annual_report.ipynb"
+    assert jobs["2025/nanhu"].html == project / "outputs" / "2025" / "nanhu.html"
+
+
+def test_selection_by_year_and_town(project):
+    assert [j.key for j in jobs_in(project, years=[2024, 2025])] == ["2024/nanhu", "2025/nanhu"]
+    assert [j.key for j in jobs_in(project, towns=["daxin"])] == ["2018/daxin"]
+    assert jobs_in(project, years=[2018], towns=["nanhu"]) == []
+
+
+def test_batch_files_shipped_with_the_project_are_valid():
+    daxin = load_batch(ROOT / "params" / "daxin-2018.yaml", ROOT)
+    assert (daxin.years, daxin.towns) == ([2018], ["daxin"])
+    sample = load_batch(ROOT / "params" / "sample-2025.yaml", ROOT)
+    assert sample.years == [2025] and len(sample.towns) == 12
+    assert all((ROOT / "data" / town / "2025.yaml").exists() for town in sample.towns)
+
+
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        ("towns: [daxin, ../../etc]", "towns[1]"),
+        ("towns: [/tmp/x]", "towns[0]"),
+        ("output: ../elsewhere", "output"),
+        ("output: /tmp/out", "output"),
+        ("template: ../../x.ipynb", "template"),
+    ],
+)
+def test_batch_files_cannot_leave_the_project(tmp_path, line, path):
+    params = tmp_path / "params" / "bad.yaml"
+    params.parent.mkdir()
+    params.write_text(f"name: 坏的批量定义\nyears: [2025]\n{line}\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_batch(params, tmp_path)
+    [problem] = caught.value.problems
+    assert problem.path == path and problem.line == 3
+
+
+def test_batch_file_unknown_field(tmp_path):
+    params = tmp_path / "bad.yaml"
+    params.write_text("name: x\nyear: [2025]\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_batch(params, tmp_path)
+    assert "是否应为“years”" in str(caught.value)
+
+
+class FakeBuild:
+    """Stands in for building a report: writes a page and remembers which reports it built."""
+
+    def __init__(self) -> None:
+        self.built: list[str] = []
+
+    def __call__(self, job: Job) -> Result:
+        self.built.append(job.key)
+        job.html.parent.mkdir(parents=True, exist_ok=True)
+        job.html.write_text(job.key, encoding="utf-8")
+        return Result(job.key, "built", 0.1, job.town)
+
+
+def build(project: Path, monkeypatch, **kw) -> list[str]:
+    fake = FakeBuild()
+    monkeypatch.setattr(batch, "build_one", fake)
+    with cf.ThreadPoolExecutor(1) as executor:
+        batch.run(jobs_in(project), executor, Manifest(project / "outputs"), **kw)
+    return sorted(fake.built)
+
+
+def test_unchanged_inputs_are_not_rebuilt(project, monkeypatch):
+    assert len(build(project, monkeypatch)) == 5
+    assert build(project, monkeypatch) == []
+    assert len(build(project, monkeypatch, force=True)) == 5
+
+
+def test_touching_a_data_file_rebuilds_it_and_the_next_year(project, monkeypatch):
+    build(project, monkeypatch)
+    data = project / "data" / "nanhu" / "2023.yaml"
+    data.write_text(data.read_text(encoding="utf-8") + "\n# 修改\n", encoding="utf-8")
+    assert build(project, monkeypatch) == ["2023/nanhu", "2024/nanhu"]
+
+
+def test_touching_a_template_rebuilds_every_report_that_uses_it(project, monkeypatch):
+    build(project, monkeypatch)
+    template = project / "notebooks" / "annual_report.ipynb"
+    template.write_text(template.read_text(encoding="utf-8").replace("一、总体情况", "一、 总体情况"), encoding="utf-8")
+    assert build(project, monkeypatch) == ["2020/nanhu", "2023/nanhu", "2024/nanhu", "2025/nanhu"]
+
+
+def test_a_changed_environment_rebuilds_everything(project, monkeypatch):
+    build(project, monkeypatch)
+    monkeypatch.setattr(batch, "environment_fingerprint", lambda: "another library version")
+    assert len(build(project, monkeypatch)) == 5
+
+
+def test_a_missing_output_is_rebuilt(project, monkeypatch):
+    build(project, monkeypatch)
+    (project / "outputs" / "2018" / "daxin.html").unlink()
+    assert build(project, monkeypatch) == ["2018/daxin"]
+
+
+def test_failed_reports_are_retried(project, monkeypatch):
+    def failing(job: Job) -> Result:
+        return Result(job.key, "failed", 0.1, job.town, "坏了")
+
+    monkeypatch.setattr(batch, "build_one", failing)
+    with cf.ThreadPoolExecutor(1) as executor:
+        batch.run(jobs_in(project, towns=["daxin"]), executor, Manifest(project / "outputs"))
+    assert build(project, monkeypatch) == sorted(j.key for j in jobs_in(project))
+
+
+def test_index_lists_every_report_with_its_status(tmp_path):
+    reports = {
+        "2025/a": {"status": "built", "name": "甲镇", "warnings": []},
+        "2025/b": {"status": "built", "name": "乙镇", "warnings": ["警告：结转不一致"]},
+        "2024/c": {"status": "failed", "name": "丙镇", "message": "表三“自然人”列不平衡", "warnings": []},
+    }
+    (tmp_path / "2025").mkdir()
+    (tmp_path / "2025" / "a.html").write_text("x", encoding="utf-8")
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / "c.failed.ipynb").write_text("{}", encoding="utf-8")
+    html = write_index(reports, tmp_path).read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html and "<script" not in html and "http" not in html
+    assert html.index("2025 年度") < html.index("2024 年度")
+    assert 'data-town="甲镇" data-status="已生成"' in html
+    assert 'data-town="乙镇" data-status="有警告"' in html and "警告：结转不一致" in html
+    assert 'data-town="丙镇" data-status="失败"' in html and "表三“自然人”列不平衡" in html
+    assert 'href="2025/a.html"' in html and 'href="2024/c.failed.ipynb"' in html
+    assert 'href="2025/b.html"' not in html
+    assert "共 3 份报告：已生成 1 份，有警告 1 份，失败 1 份。" in html
