@@ -32,16 +32,26 @@ def jobs_in(project: Path, **kw) -> list[Job]:
 
 def test_find_jobs_picks_the_template_for_each_format(project):
     jobs = {j.key: j for j in jobs_in(project)}
-    assert set(jobs) == {"2018/daxin", "2020/nanhu", "2023/nanhu", "2024/nanhu", "2025/nanhu"}
+    towns = {"2018/daxin", "2020/nanhu", "2023/nanhu", "2024/nanhu", "2025/nanhu"}
+    summaries = {"2018/jimo-summary", *(f"{y}/yangli-summary" for y in (2020, 2023, 2024, 2025))}
+    assert set(jobs) == towns | summaries
+    assert jobs["2025/yangli-summary"].template.name == "district_summary.ipynb"
+    assert jobs["2025/yangli-summary"].data == project.resolve() / "outputs" / "2025" / "yangli.csv"
     assert jobs["2018/daxin"].template.name == "annual_report_2008.ipynb"
     assert jobs["2025/nanhu"].template.name == "annual_report.ipynb"
-    assert jobs["2025/nanhu"].html == project / "outputs" / "2025" / "nanhu.html"
+    assert jobs["2025/nanhu"].html == project.resolve() / "outputs" / "2025" / "nanhu.html"
 
 
 def test_selection_by_year_and_town(project):
-    assert [j.key for j in jobs_in(project, years=[2024, 2025])] == ["2024/nanhu", "2025/nanhu"]
-    assert [j.key for j in jobs_in(project, towns=["daxin"])] == ["2018/daxin"]
+    assert [j.key for j in jobs_in(project, years=[2024, 2025])] == [
+        "2024/nanhu",
+        "2025/nanhu",
+        "2024/yangli-summary",
+        "2025/yangli-summary",
+    ]
+    assert [j.key for j in jobs_in(project, towns=["daxin"])] == ["2018/daxin", "2018/jimo-summary"]
     assert jobs_in(project, years=[2018], towns=["nanhu"]) == []
+    assert [j.key for j in jobs_in(project, towns=["daxin"], districts=False)] == ["2018/daxin"]
 
 
 def test_batch_files_shipped_with_the_project_are_valid():
@@ -102,16 +112,38 @@ def build(project: Path, monkeypatch, **kw) -> list[str]:
 
 
 def test_unchanged_inputs_are_not_rebuilt(project, monkeypatch):
-    assert len(build(project, monkeypatch)) == 5
+    assert len(build(project, monkeypatch)) == 10
     assert build(project, monkeypatch) == []
-    assert len(build(project, monkeypatch, force=True)) == 5
+    assert len(build(project, monkeypatch, force=True)) == 10
+
+
+def touch(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "\n# 修改\n", encoding="utf-8")
 
 
 def test_touching_a_data_file_rebuilds_it_and_the_next_year(project, monkeypatch):
     build(project, monkeypatch)
-    data = project / "data" / "nanhu" / "2023.yaml"
-    data.write_text(data.read_text(encoding="utf-8") + "\n# 修改\n", encoding="utf-8")
-    assert build(project, monkeypatch) == ["2023/nanhu", "2024/nanhu"]
+    touch(project / "data" / "nanhu" / "2024.yaml")
+    assert [k for k in build(project, monkeypatch) if "summary" not in k] == ["2024/nanhu", "2025/nanhu"]
+
+
+def test_touching_a_town_rebuilds_its_district_summaries_only(project, monkeypatch):
+    build(project, monkeypatch)
+    touch(project / "data" / "nanhu" / "2025.yaml")
+    assert build(project, monkeypatch) == [
+        "2020/yangli-summary",
+        "2023/yangli-summary",
+        "2024/yangli-summary",
+        "2025/nanhu",
+        "2025/yangli-summary",
+    ]
+
+
+def test_later_years_rebuild_too_because_their_trend_chart_shows_every_earlier_year(project, monkeypatch):
+    build(project, monkeypatch)
+    touch(project / "data" / "nanhu" / "2023.yaml")
+    towns = [k for k in build(project, monkeypatch) if "summary" not in k]
+    assert towns == ["2023/nanhu", "2024/nanhu", "2025/nanhu"]
 
 
 def test_touching_a_template_rebuilds_every_report_that_uses_it(project, monkeypatch):
@@ -119,12 +151,21 @@ def test_touching_a_template_rebuilds_every_report_that_uses_it(project, monkeyp
     template = project / "notebooks" / "annual_report.ipynb"
     template.write_text(template.read_text(encoding="utf-8").replace("一、总体情况", "一、 总体情况"), encoding="utf-8")
     assert build(project, monkeypatch) == ["2020/nanhu", "2023/nanhu", "2024/nanhu", "2025/nanhu"]
+    summary = project / "notebooks" / "district_summary.ipynb"
+    summary.write_text(summary.read_text(encoding="utf-8").replace("一、各镇", "一、 各镇"), encoding="utf-8")
+    assert build(project, monkeypatch) == [
+        "2018/jimo-summary",
+        "2020/yangli-summary",
+        "2023/yangli-summary",
+        "2024/yangli-summary",
+        "2025/yangli-summary",
+    ]
 
 
 def test_a_changed_environment_rebuilds_everything(project, monkeypatch):
     build(project, monkeypatch)
     monkeypatch.setattr(batch, "environment_fingerprint", lambda: "another library version")
-    assert len(build(project, monkeypatch)) == 5
+    assert len(build(project, monkeypatch)) == 10
 
 
 def test_a_missing_output_is_rebuilt(project, monkeypatch):

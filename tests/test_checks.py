@@ -38,7 +38,7 @@ def test_column_balance_names_column_and_four_numbers():
     assert "一、本年新收（17）" in text and "二、上年结转（0）" in text
     assert "（七）总计（14）" in text and "四、结转下年度继续办理（2）" in text
     assert "17 + 0 = 17，而 14 + 2 = 16" in text
-    assert p.line == 28
+    assert p.line == 29
 
 
 def test_stated_row_total_must_equal_the_six_columns():
@@ -160,3 +160,20 @@ def test_generated_carry_overs_are_chained():
         for year in (2024, 2025):
             now, before = data[(slug, year)], data[(slug, year - 1)]
             assert now["applications"]["carried_in"] == before["applications"]["carried_over"]
+
+
+def _with_prose(report, **prose):
+    return dataclasses.replace(report, prose=dataclasses.replace(report.prose, **prose))
+
+
+def test_copied_section_raises_the_similarity_warning_and_a_rewritten_one_does_not():
+    from helpers.load import load_report
+
+    before = load_report(CASES / "valid" / "nanhu" / "2023.yaml")
+    now = load_report(CASES / "valid" / "nanhu" / "2024.yaml")
+    copied = _with_prose(now, problems=before.prose.problems.replace("一是", "一 是"))
+    [p] = [p for p in checks.check(copied, before) if p.path == "prose.problems"]
+    assert not p.is_error and "五、存在的主要问题及改进情况" in p.expected and "相似度 " in p.found
+    assert "内容雷同" in str(p)
+    rewritten = _with_prose(now, problems="今年重点解决了栏目更新滞后的问题，" * 3 + before.prose.problems[:30])
+    assert not [p for p in checks.check(rewritten, before) if p.path == "prose.problems"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from helpers.model import TEMPLATES
+from helpers.model import DISTRICT_TEMPLATE, TEMPLATES
 from tests.conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_every_format_has_a_template():
-    assert {p.name for p in NOTEBOOKS} >= set(TEMPLATES.values())
+    assert {p.name for p in NOTEBOOKS} >= {*TEMPLATES.values(), DISTRICT_TEMPLATE}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -22,7 +22,8 @@ def test_template_is_valid_and_clean(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
-    assert len(params) == 1 and "data_file" in params[0].source
+    expected = ["data_dir", "district", "year"] if path.name == "district_summary.ipynb" else ["data_file"]
+    assert len(params) == 1 and all(name in params[0].source for name in expected)
     assert nb.metadata.kernelspec.name == "python3"
 
 

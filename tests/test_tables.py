@@ -182,3 +182,26 @@ def test_table3_totals_are_computed(year):
     )
     four = frame.loc[("四、结转下年度继续办理", "", "")]
     assert list(one + two) == list(total + four)
+
+
+def test_year_over_year_for_a_known_pair_of_sample_files():
+    from helpers.load import load_report
+
+    now, before = load_report(ROOT / "data/nanhu/2025.yaml"), load_report(ROOT / "data/nanhu/2024.yaml")
+    frame = tables.year_over_year(now, before)
+    assert list(frame.columns) == ["2025年", "2024年", "增减", "增减幅度"]
+    received = tables.national_totals(now)["received"], tables.national_totals(before)["received"]
+    row = frame.loc["本年新收申请（件）"]
+    assert (row["2025年"], row["2024年"]) == received
+    assert row["增减"] == f"{received[0] - received[1]:+d}"
+    expected = f"{(received[0] - received[1]) / received[1] * 100:+.1f}%" if received[1] else "—"
+    assert row["增减幅度"] == expected
+
+
+def test_year_over_year_percentage_is_a_dash_when_last_year_was_zero():
+    from helpers.load import load_report
+
+    seed = load_report(ROOT / "data/daxin/2018.yaml")
+    frame = tables.year_over_year(seed, seed)
+    assert frame.loc["收到政府信息公开申请（件）", "增减幅度"] == "—"
+    assert frame.loc["主动公开政府信息（条）", "增减幅度"] == "+0.0%"

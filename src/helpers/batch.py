@@ -24,8 +24,8 @@ from pathlib import Path
 from .atomic import write_atomic
 from .checks import check_file, errors, warnings
 from .errors import DataFileError, Problem, XxgkError
-from .load import load_typed
-from .model import TEMPLATES
+from .load import district_files, load_typed
+from .model import DISTRICT_TEMPLATE, TEMPLATES
 
 MANIFEST = "manifest.json"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -45,7 +45,11 @@ _FORMAT_LINE = re.compile(r"^format:\s*([\w-]+)\s*$", re.MULTILINE)
 
 @dataclass(frozen=True)
 class Job:
-    """One report to build: a town's data file for one year, with the template for its format."""
+    """One report to build: a town's data file for one year, with the template for its format.
+
+    A district summary is a job too: ``district`` names it, ``data_file`` is the data folder and
+    ``town`` the stem of its outputs (``<district>-summary``).
+    """
 
     data_file: Path
     town: str
@@ -53,6 +57,7 @@ class Job:
     out_dir: Path
     template: Path | None
     timeout: int = 120
+    district: str = ""
 
     @property
     def key(self) -> str:
@@ -70,6 +75,13 @@ class Job:
     def failed_notebook(self) -> Path:
         return self.out_dir / str(self.year) / f"{self.town}.failed.ipynb"
 
+    @property
+    def data(self) -> Path:
+        """The open-data file: the report's JSON, or the district's CSV."""
+        if self.district:
+            return self.out_dir / str(self.year) / f"{self.district}.csv"
+        return self.out_dir / str(self.year) / f"{self.town}.json"
+
 
 @dataclass(frozen=True)
 class Result:
@@ -81,6 +93,7 @@ class Result:
     name: str = ""
     message: str = ""
     warnings: list[str] = field(default_factory=list)
+    worker_rss_mb: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -123,8 +136,10 @@ def find_jobs(
     towns: Iterable[str] = (),
     template: Path | None = None,
     timeout: int = 120,
+    districts: bool = True,
 ) -> list[Job]:
-    """Every ``<data_dir>/<town>/<year>.yaml`` that the selection keeps, sorted by year then town.
+    """Every ``<data_dir>/<town>/<year>.yaml`` that the selection keeps, sorted by year then town, then
+    a summary for every district and year with data (of a selected town).
 
     Paths are absolute, so that workers elsewhere (a Dask cluster) find the same files.
     """
@@ -140,7 +155,15 @@ def find_jobs(
             continue
         chosen = template or _template_for(path, notebooks_dir)
         jobs.append(Job(path, town, year, out_dir, chosen, timeout))
-    return sorted(jobs, key=lambda j: (j.year, j.town))
+    summaries = []
+    for slug, members in district_files(data_dir).items() if districts else ():
+        if towns and not towns & set(members):
+            continue
+        for year in sorted({y for files in members.values() for y in files}):
+            if not years or year in years:
+                summary = notebooks_dir / DISTRICT_TEMPLATE
+                summaries.append(Job(data_dir, f"{slug}-summary", year, out_dir, summary, timeout, slug))
+    return sorted(jobs, key=lambda j: (j.year, j.town)) + sorted(summaries, key=lambda j: (j.year, j.town))
 
 
 def _template_for(data_file: Path, notebooks_dir: Path) -> Path | None:
@@ -171,12 +194,19 @@ def environment_fingerprint() -> str:
 
 
 def input_digest(job: Job, environment: str) -> str:
-    """Everything a report depends on: its data file, last year's file, its template, the environment."""
-    last_year = job.data_file.with_name(f"{job.year - 1}.yaml")
+    """Everything a report depends on: its data file and the town's earlier years (carry-over checks,
+    year-over-year figures, trend chart), its template, and the environment. A district summary
+    depends on every file of every town of the district (a town missing this year is listed)."""
+    if job.district:
+        members = district_files(job.data_file).get(job.district, {})
+        inputs = sorted(path for files in members.values() for path in files.values())
+    else:
+        inputs = [job.data_file] + sorted(
+            p for p in job.data_file.parent.glob("*.yaml") if p.stem.isdigit() and int(p.stem) < job.year
+        )
     return _digest(
         environment.encode(),
-        job.data_file.read_bytes(),
-        last_year.read_bytes() if last_year.exists() else b"-",
+        *(p.as_posix().encode() + b"\0" + p.read_bytes() for p in inputs),
         job.template.read_bytes() if job.template and job.template.exists() else b"-",
     )
 
@@ -197,7 +227,13 @@ class Manifest:
 
     def record(self, job: Job, result: Result, digest: str) -> None:
         entry = asdict(result)
-        entry.update(inputs=digest if result.ok else None, data_file=str(job.data_file), year=job.year, town=job.town)
+        entry.update(
+            inputs=digest if result.ok else None,
+            data_file=str(job.data_file),
+            year=job.year,
+            town=job.town,
+            district=job.district,
+        )
         self.reports[job.key] = entry
 
     def save(self) -> None:
@@ -216,27 +252,57 @@ def build_one(job: Job) -> Result:
     from .render import execute, export_html
 
     start = time.perf_counter()
-    found = []
+    found: list[Problem] = []
     name = job.town
     with tempfile.TemporaryDirectory(prefix="xxgk-build-") as scratch_dir:
         scratch = Path(scratch_dir) / f"{job.town}.ipynb"
         try:
-            report, found = check_file(job.data_file)
-            name = report.organ.town
-            if errors(found):
-                raise DataFileError(errors(found))
+            if job.district:
+                name, parameters, data = _district_inputs(job)
+            else:
+                name, parameters, data, found = _town_inputs(job)
             if job.template is None or not job.template.exists():
-                raise XxgkError(f"{job.data_file}：找不到报告格式 {report.format} 的模板 {job.template}")
-            executed = execute(job.template, job.data_file, scratch, timeout=job.timeout)
+                raise XxgkError(f"{job.data_file}：找不到模板 {job.template}")
+            executed = execute(job.template, parameters, scratch, timeout=job.timeout)
             html = export_html(executed)
             write_atomic(job.notebook, nbformat.writes(executed))
+            write_atomic(job.data, data)
             write_atomic(job.html, html)
             job.failed_notebook.unlink(missing_ok=True)
         except (XxgkError, PapermillExecutionError, CellTimeoutError, RuntimeError, OSError) as exc:
             if scratch.exists():
                 write_atomic(job.failed_notebook, scratch.read_text(encoding="utf-8"))
             return Result(job.key, "failed", time.perf_counter() - start, name, _explain(job, exc), _texts(found))
-    return Result(job.key, "built", time.perf_counter() - start, name, warnings=_texts(found))
+    return Result(job.key, "built", time.perf_counter() - start, name, warnings=_texts(found), worker_rss_mb=_rss_mb())
+
+
+def _town_inputs(job: Job) -> tuple[str, dict, str, list[Problem]]:
+    """A town report's name, notebook parameters and open-data JSON; raises on a failed check."""
+    from .opendata import dumps, report_json
+
+    report, found = check_file(job.data_file)
+    if errors(found):
+        raise DataFileError(errors(found))
+    return report.organ.town, {"data_file": str(job.data_file)}, dumps(report_json(report)), found
+
+
+def _district_inputs(job: Job) -> tuple[str, dict, str]:
+    """A district summary's name, notebook parameters and CSV."""
+    from .district import load_district
+    from .opendata import district_csv
+
+    district = load_district(job.data_file, job.district, job.year)
+    if not district.reports:
+        raise XxgkError(f"{job.data_file}：{job.year} 年没有 {job.district} 区可用的数据文件")
+    parameters = {"data_dir": str(job.data_file), "district": job.district, "year": job.year}
+    return f"{district.name}汇总", parameters, district_csv(district)
+
+
+def _rss_mb() -> float:
+    """Peak resident memory of this worker process so far, in MB (Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _texts(problems: list) -> list[str]:

@@ -5,6 +5,8 @@ Errors stop a report; warnings are built and listed in the build summary.
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import fields
 from pathlib import Path
 
 from .errors import DataFileError, Problem
@@ -16,7 +18,10 @@ from .model import (
     APPLICANT_TOTAL,
     CARRIED_IN,
     CARRIED_OVER,
+    LEGACY_PROSE_PARTS,
+    PROSE_PARTS,
     RESULT_TOTAL,
+    Legacy2008Report,
     National2021Report,
     NationalReport,
     Report,
@@ -25,6 +30,8 @@ from .model import (
 TABLE_ACTIVE = "表二"
 TABLE_APPLICATIONS = "表三"
 TABLE_APPEALS = "表四"
+SIMILAR = 0.9  # 内容雷同: the 2021 notice warns against copying last year's text
+SIMILAR_MIN_CHARS = 60  # a one-line part such as "无其他需要报告的事项" may stay the same each year
 
 
 def check_file(path: str | Path) -> tuple[Report, list[Problem]]:
@@ -57,9 +64,10 @@ def check_file(path: str | Path) -> tuple[Report, list[Problem]]:
 
 def check(report: Report, previous: Report | None = None) -> list[Problem]:
     """Every rule that applies to ``report``; ``previous`` is last year's report of the same town, if any."""
+    problems = _similar_prose(report, previous) if previous is not None else []
     if not isinstance(report, NationalReport):
-        return []
-    problems = _applications(report) + _appeals(report)
+        return problems
+    problems += _applications(report) + _appeals(report)
     if isinstance(previous, NationalReport):
         problems += _carry_over(report, previous)
     if isinstance(report, National2021Report) and isinstance(previous, National2021Report):
@@ -192,6 +200,37 @@ def _in_force(report: National2021Report, previous: National2021Report) -> list[
                         f"上年现行有效 {before.in_force} + 本年制发 {now.issued} − 本年废止 {now.repealed} = {expected}"
                     ),
                     found=str(now.in_force),
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two texts are, from 0 to 1 (difflib's ratio, ignoring white space)."""
+    return difflib.SequenceMatcher(None, "".join(a.split()), "".join(b.split()), autojunk=False).ratio()
+
+
+def _similar_prose(report: Report, previous: Report) -> list[Problem]:
+    """A part whose prose is (nearly) the same as last year's: 内容雷同."""
+    parts = LEGACY_PROSE_PARTS if isinstance(report, Legacy2008Report) else PROSE_PARTS
+    problems = []
+    for f in fields(report.prose):  # type: ignore[arg-type]
+        now, before = getattr(report.prose, f.name), getattr(previous.prose, f.name, "")
+        if (
+            not isinstance(before, str)
+            or min(len("".join(now.split())), len("".join(before.split()))) < SIMILAR_MIN_CHARS
+        ):
+            continue
+        ratio = similarity(now, before)
+        if ratio >= SIMILAR:
+            problems.append(
+                _problem(
+                    report,
+                    f"prose.{f.name}",
+                    expected=f"与{previous.year}年“{parts.get(f.name, f.name)}”"
+                    f"有实质区别的正文（相似度低于 {SIMILAR:.0%}）",
+                    found=f"相似度 {ratio:.0%}（内容雷同）",
                     severity="warning",
                 )
             )

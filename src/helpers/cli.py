@@ -63,13 +63,14 @@ def _build(args: argparse.Namespace) -> int:
 
     executor = _executor(args)
     try:
-        with executor:
-            results = run(jobs, executor, manifest, force=args.force, on_result=report)
+        results = run(jobs, executor, manifest, force=args.force, on_result=report)
     except KeyboardInterrupt:
+        _stop(executor)
         bar.close()
-        print("已中断：已完成的报告已保存，未完成的报告保持原样。")
         write_index(manifest.reports, out)
+        print("已中断：已完成的报告已保存，未完成的报告保持原样。")
         return 130
+    executor.shutdown()
     bar.close()
     index = write_index(manifest.reports, out)
     counts = {s: sum(r.status == s for r in results) for s in ("built", "unchanged", "failed")}
@@ -79,6 +80,14 @@ def _build(args: argparse.Namespace) -> int:
         f"有警告 {warned} 份，失败 {counts['failed']} 份。索引：{index}"
     )
     return 1 if counts["failed"] else 0
+
+
+def _stop(executor: Executor) -> None:
+    """Cancel what has not started; workers stopped by the same Ctrl-C clean up their own kernels."""
+    try:
+        executor.shutdown(wait=False, cancel_futures=True)
+    except TypeError:  # executors without cancel_futures, such as Dask's
+        executor.shutdown(wait=False)
 
 
 def _executor(args: argparse.Namespace) -> Executor:

@@ -30,6 +30,7 @@ class DemoTown:
 
 
 SAMPLE_DISTRICT = "样例区"
+SAMPLE_DISTRICT_SLUG = "yangli"
 SAMPLE_CITY = "示例市"
 SAMPLE_TOWNS = (
     DemoTown("dongcheng", "东城街道", urban=True),
@@ -74,6 +75,7 @@ def district_data(
     *,
     seed: int = 0,
     district: str = SAMPLE_DISTRICT,
+    district_slug: str = SAMPLE_DISTRICT_SLUG,
     city: str = SAMPLE_CITY,
     stated_totals: bool = False,
 ) -> dict[tuple[str, int], dict[str, Any]]:
@@ -85,7 +87,7 @@ def district_data(
             rng = random.Random(f"{seed}/{town.slug}/{year}")
             if state.get("year") != year - 1:
                 state = {}
-            data = _town_year(rng, town, year, district, city, state, stated_totals)
+            data = _town_year(rng, town, year, (district, district_slug, city), state, stated_totals)
             state["year"] = year
             result[(town.slug, year)] = data
     return result
@@ -140,14 +142,21 @@ def _applicant_row(values: list[int], stated: bool) -> dict[str, int]:
 
 
 def _town_year(
-    rng: random.Random, town: DemoTown, year: int, district: str, city: str, state: dict[str, Any], stated: bool
+    rng: random.Random, town: DemoTown, year: int, where: tuple[str, str, str], state: dict[str, Any], stated: bool
 ) -> dict[str, Any]:
+    district, district_slug, city = where
     fmt = format_for(year)
     data: dict[str, Any] = {
         "format": fmt,
         "year": year,
         "sample": True,
-        "organ": {"slug": town.slug, "town": town.name, "district": district, "city": city},
+        "organ": {
+            "slug": town.slug,
+            "town": town.name,
+            "district": district,
+            "district_slug": district_slug,
+            "city": city,
+        },
         "publication": {
             "site": f"{city}{district}人民政府门户网站",
             "url": f"https://www.example.gov.cn/{town.slug}/xxgk/",

@@ -18,11 +18,14 @@ def entries(reports: dict[str, dict], out_dir: Path) -> list[dict]:
     for key, entry in reports.items():
         year, town = key.split("/")
         status = "failed" if entry.get("status") == "failed" else "warnings" if entry.get("warnings") else "built"
-        links = {
-            label: f"{year}/{town}{suffix}"
-            for label, suffix in (("报告", ".html"), ("执行记录", ".ipynb"), ("失败记录", ".failed.ipynb"))
-            if (out_dir / year / f"{town}{suffix}").exists()
+        district = entry.get("district", "")
+        files = {
+            "报告": f"{town}.html",
+            "开放数据": f"{district}.csv" if district else f"{town}.json",
+            "执行记录": f"{town}.ipynb",
+            "失败记录": f"{town}.failed.ipynb",
         }
+        links = {label: f"{year}/{name}" for label, name in files.items() if (out_dir / year / name).exists()}
         rows.append(
             {
                 "year": int(year),
@@ -33,9 +36,10 @@ def entries(reports: dict[str, dict], out_dir: Path) -> list[dict]:
                 "message": entry.get("message", ""),
                 "warnings": entry.get("warnings", []),
                 "links": links,
+                "summary": bool(district),
             }
         )
-    return sorted(rows, key=lambda r: (-r["year"], r["town"]))
+    return sorted(rows, key=lambda r: (-r["year"], not r["summary"], r["town"]))
 
 
 def write_index(reports: dict[str, dict], out_dir: Path) -> Path:

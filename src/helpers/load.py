@@ -20,6 +20,7 @@ from .model import FORMATS, Markdown, Report, Signed, Source, Url
 
 _YEAR_FILE = re.compile(r"^\d{4}$")
 T = TypeVar("T")
+_DISTRICT_LINE = re.compile(r"^\s+district_slug:\s*([\w-]+)\s*$", re.MULTILINE)
 
 
 def load_report(path: str | Path) -> Report:
@@ -27,6 +28,33 @@ def load_report(path: str | Path) -> Report:
     path = Path(path)
     shown = _display_path(path)
     return parse_report(_read_text(path, shown), shown, path)
+
+
+def load_history(path: str | Path, year: int) -> list[Report]:
+    """The same town's reports of earlier years (files beside this one), oldest first; broken ones are left out."""
+    history = []
+    for sibling in sorted(Path(path).parent.glob("*.yaml")):
+        if _YEAR_FILE.match(sibling.stem) and int(sibling.stem) < year:
+            try:
+                history.append(load_report(sibling))
+            except DataFileError:
+                continue
+    return history
+
+
+def district_of(data_file: Path) -> str | None:
+    """The district slug a data file names, read cheaply (no full parse)."""
+    match = _DISTRICT_LINE.search(data_file.read_text(encoding="utf-8", errors="replace"))
+    return match.group(1) if match else None
+
+
+def district_files(data_dir: Path) -> dict[str, dict[str, dict[int, Path]]]:
+    """district slug → town slug → year → data file, for every data file under ``data_dir``."""
+    found: dict[str, dict[str, dict[int, Path]]] = {}
+    for path in sorted(data_dir.glob("*/*.yaml")):
+        if path.stem.isdigit() and len(path.stem) == 4 and (slug := district_of(path)):
+            found.setdefault(slug, {}).setdefault(path.parent.name, {})[int(path.stem)] = path
+    return found
 
 
 def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:

@@ -39,6 +39,7 @@ class Organ:
     slug: str
     town: str
     district: str
+    district_slug: str
     city: str
 
 
@@ -448,6 +449,27 @@ class ProcessingFees:
     collected: Decimal
 
 
+PROSE_PARTS = {
+    "overview": "一、总体情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+LEGACY_PROSE_PARTS = {
+    "overview": "概述",
+    "leadership": "二（一）组织领导情况",
+    "institutions": "二（二）制度建设情况",
+    "interaction": "三、发布解读、回应社会关切以及互动交流情况",
+    "proposals": "四、建议和提案办理结果公开情况",
+    "published": "五（一）主动公开信息情况",
+    "channels": "五（二）各类公开渠道建设情况",
+    "applications": "六、政府信息公开申请办理情况",
+    "appeals": "七、因政府信息公开申请提起行政复议、行政诉讼的情况",
+    "confidentiality": "八、政府信息公开保密审查及监督检查情况",
+    "public_institutions": "九、所属事业单位信息公开工作推进措施和落实情况",
+    "problems": "十、政府信息公开工作存在的主要问题及改进情况",
+}
+
+
 @dataclass(frozen=True)
 class NationalProse:
     overview: Markdown
@@ -497,6 +519,8 @@ FORMATS: dict[str, type] = {
     "national-2019": National2019Report,
     "national-2021": National2021Report,
 }
+
+DISTRICT_TEMPLATE = "district_summary.ipynb"
 
 TEMPLATES: dict[str, str] = {
     "legacy-2008": "annual_report_2008.ipynb",

@@ -12,12 +12,15 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
+from . import district as districts
+from . import tables
+from .charts import bar_chart, line_chart
 from .checks import check_file, errors
 from .errors import DataFileError
 from .layout import table_html
+from .load import load_history
 from .markup import prose_to_html
 from .model import Report
-from .tables import facts
 
 VALUES_MIME = "application/vnd.xxgk.values+json"
 PROSE_META = "xxgk_prose"
@@ -43,7 +46,7 @@ def open_report(data_file: str | Path) -> Report:
     report, problems = check_file(find_data_file(data_file))
     if errors(problems):
         raise DataFileError(errors(problems))
-    record(facts(report))
+    record(tables.facts(report))
     if report.sample:
         display(
             {"text/html": f'<p class="sample-notice" role="note">{SAMPLE_NOTICE}</p>', "text/plain": SAMPLE_NOTICE},
@@ -73,3 +76,76 @@ def show_table(*frames: pd.DataFrame) -> None:
         label = escape(frame.attrs.get("caption", "表格"), quote=True)
         html = f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">{table_html(frame)}</div>'
         display({"text/html": html, "text/plain": frame.to_string()}, raw=True)
+
+
+def show_history(report: Report) -> None:
+    """Year over year: last year's main figures beside this year's, and a trend over all earlier years."""
+    history = load_history(find_data_file(report.source.file), report.year)
+    previous = next((r for r in history if r.year == report.year - 1), None)
+    if not history:
+        return
+    display({"text/html": "<h3>与往年数据对比</h3>", "text/plain": "与往年数据对比"}, raw=True)
+    if previous is not None:
+        show_table(tables.year_over_year(report, previous))
+    show_chart(trend_chart([*history, report]))
+
+
+def trend_chart(reports: list[Report]) -> str:
+    """The trend of 主动公开 and applications over the years given, as inline SVG."""
+    frame = tables.trend(reports)
+    desc = "；".join(
+        f"{year}：{tables.PUBLISHED}{row[tables.PUBLISHED]}，{tables.APPLICATIONS}{row[tables.APPLICATIONS]}"
+        for year, row in frame.iterrows()
+    )
+    series = {name: list(frame[name]) for name in frame.columns}
+    return line_chart(list(frame.index), series, title=frame.attrs["caption"], desc=desc)
+
+
+def show_chart(svg: str, caption: str = "") -> None:
+    """Display an SVG chart of ours inline, as a figure."""
+    note = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    display({"text/html": f'<figure class="chart">{svg}{note}</figure>', "text/plain": caption or "图表"}, raw=True)
+
+
+def open_district(data_dir: str | Path, district: str, year: int) -> districts.District:
+    """Load a district's towns for the year and record the summary's values for the narrative."""
+    found = districts.load_district(find_data_file(data_dir), district, year)
+    if not found.reports:
+        raise FileNotFoundError(f"{data_dir} 中没有代码为 {district} 的区在 {year} 年的数据文件")
+    record(districts.values(found))
+    if any(r.sample for r in found.reports):
+        display(
+            {"text/html": f'<p class="sample-notice" role="note">{SAMPLE_NOTICE}</p>', "text/plain": SAMPLE_NOTICE},
+            raw=True,
+        )
+    return found
+
+
+def show_comparison(district: districts.District) -> None:
+    """The per-town table and a bar chart per main figure."""
+    frame = districts.comparison(district)
+    show_table(frame)
+    for column in frame.columns[:2]:
+        values = [int(v) for v in frame[column]]
+        desc = "；".join(f"{town}{v}" for town, v in zip(frame.index, values, strict=True))
+        show_chart(bar_chart(list(frame.index), values, title=f"各镇（街道）{column}", desc=desc))
+
+
+def show_totals(district: districts.District, table: str) -> None:
+    """A table of the national format summed over the district's towns."""
+    if not district.national:
+        display({"text/html": "<p>本年度报告格式不含此表。</p>", "text/plain": "本年度报告格式不含此表。"}, raw=True)
+        return
+    frames = {
+        "active": districts.active_tables,
+        "applications": lambda d: [districts.applications_table(d)],
+        "appeals": lambda d: [districts.appeals_table(d)],
+    }[table](district)
+    show_table(*frames)
+
+
+def show_missing(district: districts.District) -> None:
+    """Towns of the district with no usable data file for the year."""
+    items = district.missing + district.excluded
+    html = "".join(f"<li>{escape(name)}</li>" for name in items) or "<li>无</li>"
+    display({"text/html": f"<ul>{html}</ul>", "text/plain": "、".join(items) or "无"}, raw=True)

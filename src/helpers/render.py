@@ -56,12 +56,12 @@ class IPCKernelManager(AsyncKernelManager):
             shutil.rmtree(self._socket_dir, ignore_errors=True)
 
 
-def execute(template: Path, data_file: Path, output: Path, *, timeout: int = 120) -> Any:
-    """Run ``template`` for ``data_file`` in a fresh ``python3`` kernel, writing the executed notebook."""
+def execute(template: Path, parameters: dict[str, Any], output: Path, *, timeout: int = 120) -> Any:
+    """Run ``template`` with ``parameters`` in a fresh ``python3`` kernel, writing the executed notebook."""
     return papermill.execute_notebook(
         str(template),
         str(output),
-        parameters={"data_file": str(data_file)},
+        parameters=parameters,
         kernel_name=KERNEL,
         progress_bar=False,
         log_output=False,

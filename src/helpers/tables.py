@@ -334,3 +334,72 @@ def fee_tables(report: NationalReport) -> list[pd.DataFrame]:
     ).astype(object)
     frame.attrs.update(caption="政府信息公开信息处理费收取情况", corner="项目")
     return [frame]
+
+
+# --- year over year ------------------------------------------------------------------------------
+
+PUBLISHED = "主动公开"
+APPLICATIONS = "收到申请"
+
+
+def headline(report: Report) -> dict[str, int]:
+    """The main figures of a report, by Chinese label, as far as its format has them."""
+    if isinstance(report, Legacy2008Report):
+        f = report.figures
+        return {
+            "主动公开政府信息（条）": published_total(report),
+            "发布政策解读（条）": f.interaction.policy_interpretations,
+            "收到政府信息公开申请（件）": f.applications.received,
+            "行政复议（件）": f.appeals.reconsiderations,
+            "行政诉讼（件）": f.appeals.lawsuits,
+        }
+    totals = national_totals(report)  # type: ignore[arg-type]
+    return {
+        "主动公开处理决定（许可、处罚、强制，件）": active_decisions(report),  # type: ignore[arg-type]
+        "本年新收申请（件）": totals["received"],
+        "本年办结申请（件）": totals["handled"],
+        "结转下年度继续办理（件）": totals["carried_over"],
+        "行政复议（件）": totals["reconsiderations"],
+        "行政诉讼（件）": totals["lawsuits"],
+    }
+
+
+def active_decisions(report: NationalReport) -> int:
+    """Decisions published under article 20 items (五) and (六): licensing, punishment, enforcement."""
+    a = report.active  # type: ignore[attr-defined]
+    return a.licensing.decisions + a.punishment.decisions + a.enforcement.decisions
+
+
+def trend_figures(report: Report) -> dict[str, int]:
+    """The two figures of the trend chart: 主动公开 and applications received."""
+    if isinstance(report, Legacy2008Report):
+        return {PUBLISHED: published_total(report), APPLICATIONS: report.figures.applications.received}
+    return {PUBLISHED: active_decisions(report), APPLICATIONS: national_totals(report)["received"]}  # type: ignore[arg-type]
+
+
+def year_over_year(report: Report, previous: Report) -> pd.DataFrame:
+    """Main figures with last year's value, the change and the percentage (— where last year was 0)."""
+    now, before = headline(report), headline(previous)
+    rows = []
+    for label, value in now.items():
+        if label not in before:
+            continue
+        last = before[label]
+        change = value - last
+        percent = f"{change / last * 100:+.1f}%" if last else "—"
+        rows.append((label, [value, last, f"{change:+d}", percent]))
+    frame = pd.DataFrame(
+        [values for _, values in rows],
+        index=[label for label, _ in rows],
+        columns=[f"{report.year}年", f"{previous.year}年", "增减", "增减幅度"],
+    ).astype(object)
+    frame.attrs.update(caption=f"主要数据与{previous.year}年对比", corner="项目")
+    return frame
+
+
+def trend(reports: list[Report]) -> pd.DataFrame:
+    """主动公开 and applications for every year given, oldest first."""
+    ordered = sorted(reports, key=lambda r: r.year)
+    frame = pd.DataFrame([trend_figures(r) for r in ordered], index=[f"{r.year}年" for r in ordered])
+    frame.attrs.update(caption="历年主动公开与收到申请情况", corner="年度")
+    return frame

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -38,6 +39,8 @@ def _expected(report) -> list[pd.DataFrame]:
 def test_every_table_cell_reads_back(built, year):
     report = load_report(built / "data" / "qingshan" / f"{year}.yaml")
     html = (built / "outputs" / str(year) / "qingshan.html").read_text(encoding="utf-8")
+    if "与往年数据对比" in html:  # checked in its own test below
+        html = html[: html.index("<h3>与往年数据对比</h3>")] + html[html.index("</figure>") :]
     parsed = pd.read_html(StringIO(html), thousands=None, keep_default_na=False)
     expected = _expected(report)
     assert len(parsed) == len(expected)
@@ -87,3 +90,28 @@ def test_unbalanced_file_is_not_built(built, tmp_path):
     assert run.returncode == 1
     assert "表三“自然人”列" in run.stdout
     assert not (tmp_path / "outputs" / "2025" / "qingshan.html").exists()
+
+
+def test_year_over_year_table_and_trend_chart(built):
+    html = (built / "outputs" / "2025" / "qingshan.html").read_text(encoding="utf-8")
+    assert "<h3>与往年数据对比</h3>" in html and "<caption>主要数据与2024年对比</caption>" in html
+    chart = html[html.index('<figure class="chart">') : html.index("</figure>")]
+    assert "<title" in chart and "历年主动公开与收到申请情况" in chart
+    assert ">2020年</text>" in chart and ">2025年</text>" in chart
+    assert "<script" not in html
+    first = (built / "outputs" / "2020" / "qingshan.html").read_text(encoding="utf-8")
+    assert "与往年数据对比" not in first
+
+
+def test_open_data_and_district_summary_beside_the_reports(built):
+    out = built / "outputs"
+    data = json.loads((out / "2025" / "qingshan.json").read_text(encoding="utf-8"))
+    assert data["organ"]["slug"] == "qingshan" and data["tables"]["applications"]["cells"]
+    summary = (out / "2025" / "yangli-summary.html").read_text(encoding="utf-8")
+    assert "<title>示例市样例区2025年政府信息公开工作年度报告汇总</title>" in summary
+    assert "三、收到和处理政府信息公开申请情况（全区合计）" in summary and '<figure class="chart">' in summary
+    csv = (out / "2025" / "yangli.csv").read_bytes()
+    assert csv.startswith("\ufeff".encode()) and "青山镇".encode() in csv
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for href in ("2025/qingshan.json", "2025/yangli-summary.html", "2025/yangli.csv", "2025/qingshan.html"):
+        assert f'href="{href}"' in index

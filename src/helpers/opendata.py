@@ -1,0 +1,123 @@
+"""Open data: every computed table and figure of a report as JSON, and a district's towns as CSV.
+
+The JSON keeps the data file's English keys for figures, and each table in a
+"split" layout (caption, column labels, row labels, cells) with its Chinese
+labels; ``docs/open-data.md`` and ``docs/report.schema.json`` describe it.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from . import tables
+from .district import District, comparison
+from .model import Legacy2008Report, NationalReport, Report
+
+SCHEMA = "xxgk-report/1"
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _labels(index: pd.Index) -> list[list[str]]:
+    return [list(key) if isinstance(key, tuple) else [str(key)] for key in index]
+
+
+def table_json(frame: pd.DataFrame) -> dict[str, Any]:
+    """One table: caption, corner text, column and row labels (a list per level), cells row by row."""
+    return {
+        "caption": frame.attrs.get("caption", ""),
+        "corner": frame.attrs.get("corner_note", frame.attrs.get("corner", "")),
+        "columns": _labels(frame.columns),
+        "rows": _labels(frame.index) if frame.attrs.get("row_headers", True) else [],
+        "cells": [[_cell(v) for v in row] for row in frame.itertuples(index=False)],
+    }
+
+
+def table_from_json(data: dict[str, Any]) -> pd.DataFrame:
+    """The DataFrame back from ``table_json`` (for readers in Python, and for the round-trip test)."""
+    columns = (
+        pd.MultiIndex.from_tuples(map(tuple, data["columns"]))
+        if len(data["columns"][0]) > 1
+        else [c[0] for c in data["columns"]]
+    )
+    rows = data["rows"]
+    if not rows:
+        index: Any = None
+    elif len(rows[0]) > 1:
+        index = pd.MultiIndex.from_tuples(map(tuple, rows))
+    else:
+        index = [r[0] for r in rows]
+    return pd.DataFrame(data["cells"], index=index, columns=columns)
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """Everything a reader may want from one town's report, under stable keys."""
+    values = tables.facts(report)
+    keys = ("active", "applications", "appeals", "processing_fees")
+    figures = values["figures"] if isinstance(report, Legacy2008Report) else {k: values[k] for k in keys if k in values}
+    out: dict[str, Any] = {
+        "schema": SCHEMA,
+        "format": report.format,
+        "year": report.year,
+        "sample": report.sample,
+        "title": values["title"],
+        "organ": values["organ"],
+        "figures": _numbers(figures),
+        "headline": tables.headline(report),
+        "tables": {},
+    }
+    if isinstance(report, Legacy2008Report):
+        out["tables"] = {name: table_json(build(report)) for name, build in _LEGACY.items()}
+    elif isinstance(report, NationalReport):
+        out["totals"] = values["totals"]
+        out["tables"] = {
+            "active": [table_json(f) for f in tables.active_tables(report)],
+            "applications": table_json(tables.applications_table(report)),
+            "appeals": table_json(tables.appeals_table(report)),
+            "processing_fees": [table_json(f) for f in tables.fee_tables(report)],
+        }
+    return out
+
+
+_LEGACY = {
+    "interaction": tables.legacy_interaction,
+    "proposals": tables.legacy_proposals,
+    "published": tables.legacy_published,
+    "channels": tables.legacy_channels,
+    "applications": tables.legacy_applications,
+    "appeals": tables.legacy_appeals,
+}
+
+
+def _numbers(value: Any) -> Any:
+    """Amounts recorded as text for the narrative become numbers again; unstated totals are left out."""
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items() if v is not None}
+    if isinstance(value, str):
+        try:
+            return float(value) if "." in value and value.replace(".", "", 1).isdigit() else value
+        except ValueError:
+            return value
+    return value
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def district_csv(district: District) -> str:
+    """One row per town, one column per main figure; UTF-8 with BOM so Excel and WPS read the Chinese."""
+    frame = comparison(district)
+    frame.index.name = "镇（街道）"
+    frame.insert(0, "镇街代码", [r.organ.slug for r in sorted(district.reports, key=lambda r: r.organ.slug)])
+    return "\ufeff" + frame.to_csv(lineterminator="\n")

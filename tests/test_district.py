@@ -1,0 +1,73 @@
+"""District roll-up: totals are the towns' tables summed cell by cell, and they balance."""
+
+from __future__ import annotations
+
+import functools
+import operator
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import checks, demo, district, tables
+from helpers.load import load_report
+
+FRAMES = {
+    "applications": (district.applications_table, tables.applications_table),
+    "appeals": (district.appeals_table, tables.appeals_table),
+}
+
+
+def _write(tmp: Path, towns: int, years: list[int], seed: int) -> Path:
+    demo.write_district(tmp, demo.district_data(demo.demo_towns(towns), years, seed=seed))
+    return tmp
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), towns=st.integers(1, 6), year=st.integers(2019, 2026))
+def test_district_tables_are_the_sum_of_the_town_tables(tmp_path_factory, seed, towns, year):
+    data = _write(tmp_path_factory.mktemp("d"), towns, [year], seed)
+    found = district.load_district(data, demo.SAMPLE_DISTRICT_SLUG, year)
+    assert len(found.reports) == towns and found.missing == []
+    reports = [load_report(p) for p in sorted(data.glob(f"*/{year}.yaml"))]
+    for whole, part in FRAMES.values():
+        expected = functools.reduce(operator.add, [part(r) for r in reports])
+        assert whole(found).equals(expected)
+    for i, block in enumerate(district.active_tables(found)):
+        expected = functools.reduce(operator.add, [tables.active_tables(r)[i] for r in reports])
+        assert block.equals(expected)
+    total = district.applications_table(found)
+    one, two = total.iloc[0, :], total.iloc[1, :]
+    seven, four = total.loc[("三、本年度办理结果", "（七）总计", "")], total.iloc[-1, :]
+    assert list(one + two) == list(seven + four)
+
+
+def test_a_town_without_this_years_file_is_listed_as_missing(tmp_path):
+    data = _write(tmp_path, 3, [2024, 2025], 1)
+    (data / "t002" / "2025.yaml").unlink()
+    found = district.load_district(data, demo.SAMPLE_DISTRICT_SLUG, 2025)
+    assert found.missing == ["西湖街道"]
+    assert len(found.reports) == 2
+    assert district.values(found)["missing"] == "西湖街道"
+
+
+def test_a_town_with_errors_is_left_out_and_named(tmp_path):
+    data = _write(tmp_path, 2, [2025], 1)
+    path = data / "t001" / "2025.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("year: 2025", "year: 二〇二五"), encoding="utf-8")
+    found = district.load_district(data, demo.SAMPLE_DISTRICT_SLUG, 2025)
+    assert [r.organ.slug for r in found.reports] == ["t002"]
+    assert found.excluded and "t001" in found.excluded[0]
+
+
+def test_comparison_has_one_row_per_town(tmp_path):
+    data = _write(tmp_path, 4, [2025], 3)
+    frame = district.comparison(district.load_district(data, demo.SAMPLE_DISTRICT_SLUG, 2025))
+    assert list(frame.index) == [t.name for t in demo.demo_towns(4)]
+    assert "本年新收申请（件）" in frame.columns
+
+
+def test_sample_district_summary_has_no_errors():
+    found = district.load_district(Path(__file__).parent.parent / "data", "yangli", 2025)
+    assert len(found.reports) == 12 and not found.excluded
+    assert all(not checks.errors(checks.check(r)) for r in found.reports)
