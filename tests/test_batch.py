@@ -195,7 +195,8 @@ def test_index_lists_every_report_with_its_status(tmp_path):
     (tmp_path / "2024").mkdir()
     (tmp_path / "2024" / "c.failed.ipynb").write_text("{}", encoding="utf-8")
     html = write_index(reports, tmp_path).read_text(encoding="utf-8")
-    assert '<html lang="zh-CN">' in html and "<script" not in html and "http" not in html
+    assert '<html lang="zh-CN">' in html and "http" not in html and " src=" not in html
+    assert html.count("<script") == 1 and '<form id="filter" class="filter no-print" hidden>' in html
     assert html.index("2025 年度") < html.index("2024 年度")
     assert 'data-town="甲镇" data-status="已生成"' in html
     assert 'data-town="乙镇" data-status="有警告"' in html and "警告：结转不一致" in html

@@ -58,6 +58,7 @@ class Job:
     template: Path | None
     timeout: int = 120
     district: str = ""
+    pdf: bool = False
 
     @property
     def key(self) -> str:
@@ -74,6 +75,10 @@ class Job:
     @property
     def failed_notebook(self) -> Path:
         return self.out_dir / str(self.year) / f"{self.town}.failed.ipynb"
+
+    @property
+    def pdf_file(self) -> Path:
+        return self.out_dir / str(self.year) / f"{self.town}.pdf"
 
     @property
     def data(self) -> Path:
@@ -137,6 +142,7 @@ def find_jobs(
     template: Path | None = None,
     timeout: int = 120,
     districts: bool = True,
+    pdf: bool = False,
 ) -> list[Job]:
     """Every ``<data_dir>/<town>/<year>.yaml`` that the selection keeps, sorted by year then town, then
     a summary for every district and year with data (of a selected town).
@@ -154,7 +160,7 @@ def find_jobs(
         if (years and year not in years) or (towns and town not in towns):
             continue
         chosen = template or _template_for(path, notebooks_dir)
-        jobs.append(Job(path, town, year, out_dir, chosen, timeout))
+        jobs.append(Job(path, town, year, out_dir, chosen, timeout, pdf=pdf))
     summaries = []
     for slug, members in district_files(data_dir).items() if districts else ():
         if towns and not towns & set(members):
@@ -162,7 +168,7 @@ def find_jobs(
         for year in sorted({y for files in members.values() for y in files}):
             if not years or year in years:
                 summary = notebooks_dir / DISTRICT_TEMPLATE
-                summaries.append(Job(data_dir, f"{slug}-summary", year, out_dir, summary, timeout, slug))
+                summaries.append(Job(data_dir, f"{slug}-summary", year, out_dir, summary, timeout, slug, pdf))
     return sorted(jobs, key=lambda j: (j.year, j.town)) + sorted(summaries, key=lambda j: (j.year, j.town))
 
 
@@ -223,7 +229,8 @@ class Manifest:
 
     def unchanged(self, job: Job, digest: str) -> bool:
         entry = self.reports.get(job.key, {})
-        return entry.get("inputs") == digest and entry.get("status") != "failed" and job.html.exists()
+        outputs = job.html.exists() and (not job.pdf or job.pdf_file.exists())
+        return entry.get("inputs") == digest and entry.get("status") != "failed" and outputs
 
     def record(self, job: Job, result: Result, digest: str) -> None:
         entry = asdict(result)
@@ -249,7 +256,7 @@ def build_one(job: Job) -> Result:
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
-    from .render import execute, export_html
+    from .render import execute, export_html, print_pdf
 
     start = time.perf_counter()
     found: list[Problem] = []
@@ -268,6 +275,8 @@ def build_one(job: Job) -> Result:
             write_atomic(job.notebook, nbformat.writes(executed))
             write_atomic(job.data, data)
             write_atomic(job.html, html)
+            if job.pdf:
+                print_pdf(job.html, job.pdf_file)
             job.failed_notebook.unlink(missing_ok=True)
         except (XxgkError, PapermillExecutionError, CellTimeoutError, RuntimeError, OSError) as exc:
             if scratch.exists():

@@ -32,7 +32,9 @@ def _build(args: argparse.Namespace) -> int:
     if bad:
         print(f"镇街代码无效：{'、'.join(bad)}（只能由小写字母、数字、- 或 _ 组成）")
         return 2
-    jobs = find_jobs(args.data, out, args.notebooks, years=years, towns=towns, template=template, timeout=args.timeout)
+    jobs = find_jobs(
+        args.data, out, args.notebooks, years=years, towns=towns, template=template, timeout=args.timeout, pdf=args.pdf
+    )
     if not jobs:
         print(f"在 {args.data} 下没有找到符合条件的数据文件（应为 {args.data}/<镇街代码>/<年份>.yaml）。")
         return 1
@@ -169,6 +171,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="即使没有变化也重新生成")
     build.add_argument("--quiet", action="store_true", help="不显示进度条")
     build.add_argument("--scheduler", help="在已有的 Dask 集群上生成，如 tcp://host:8786")
+    build.add_argument("--pdf", action="store_true", help="同时用 Chromium 打印 A4 PDF（需要 chromium）")
     build.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data）")
     build.add_argument("--out", type=Path, default=Path("outputs"), help="输出目录（默认 outputs）")
     build.add_argument("--notebooks", type=Path, default=Path("notebooks"), help="模板目录（默认 notebooks）")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ import papermill
 from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from traitlets import Bool, Unicode, default
+
+from .errors import BuildError
 
 TEMPLATES = Path(__file__).parent / "templates"
 KERNEL = "python3"
@@ -76,3 +79,46 @@ def export_html(notebook: Any) -> str:
         notebook = nbformat.read(str(notebook), as_version=4)
     body, _ = ReportExporter().from_notebook_node(notebook)
     return body
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium() -> str | None:
+    """The Chromium to print with: $XXGK_CHROMIUM, else chromium on the PATH."""
+    return os.environ.get("XXGK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def print_pdf(html: Path, pdf: Path, *, timeout: int = 120) -> None:
+    """Print a report page to an A4 PDF with Chromium's print-to-PDF (the page's own print CSS)."""
+    from .atomic import replace_atomic
+
+    browser = chromium()
+    if browser is None:
+        raise BuildError("生成 PDF 需要 Chromium（Debian 软件包 chromium），本机没有找到。")
+    with tempfile.TemporaryDirectory(prefix="xxgk-pdf-") as scratch:
+        target = Path(scratch) / "report.pdf"
+        run = subprocess.run(
+            [
+                browser,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={scratch}/profile",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={target}",
+                html.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if run.returncode != 0 or not target.exists():
+            raise BuildError(f"{html}：Chromium 打印 PDF 失败（{run.stderr.strip()[-300:]}）")
+        replace_atomic(target, pdf)

@@ -35,12 +35,12 @@ def test_one_broken_town_fails_alone_and_keeps_its_good_report(tmp_path):
     run = xxgk("build", "-j", "2", "--force", cwd=base)
     assert run.returncode == 1
     assert "失败    2025/t002" in run.stdout and "prose." in run.stdout and "“mayor”" in run.stdout
-    assert "生成 2 份" in run.stdout and "失败 1 份" in run.stdout
+    assert "生成 3 份" in run.stdout and "失败 1 份" in run.stdout  # two towns and the district summary
     assert (base / "outputs/2025/t002.html").read_bytes() == good
     assert (base / "outputs/2025/t002.failed.ipynb").exists()
     assert (base / "outputs/2025/t001.html").exists() and (base / "outputs/2025/t003.html").exists()
     index = (base / "outputs/index.html").read_text(encoding="utf-8")
-    assert 'data-status="失败"' in index and index.count('data-status="已生成"') == 2
+    assert 'data-status="失败"' in index and index.count('data-status="已生成"') == 3
     assert not list((base / "outputs").rglob("*.tmp"))
 
 
@@ -67,18 +67,25 @@ def test_second_run_is_unchanged_and_starts_no_kernel(tmp_path):
     assert xxgk("build", "-j", "2", cwd=base).returncode == 0
     stamp = {p: p.stat().st_mtime_ns for p in (base / "outputs").rglob("*.html") if p.name != "index.html"}
     run = xxgk("build", cwd=base)
-    assert run.returncode == 0 and "生成 0 份，未变化 4 份" in run.stdout
+    assert run.returncode == 0 and "生成 0 份，未变化 6 份" in run.stdout  # four reports, two district summaries
     assert stamp == {p: p.stat().st_mtime_ns for p in stamp}
     manifest = json.loads((base / "outputs/manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["reports"]) == {"2024/t001", "2024/t002", "2025/t001", "2025/t002"}
+    assert set(manifest["reports"]) == {
+        "2024/t001",
+        "2024/t002",
+        "2025/t001",
+        "2025/t002",
+        "2024/yangli-summary",
+        "2025/yangli-summary",
+    }
 
 
 def test_forty_reports_at_eight_workers_start_every_kernel(tmp_path):
     base = project(tmp_path, 20, [2024, 2025])
     run = xxgk("build", "-j", "8", "--quiet", cwd=base)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert "生成 40 份" in run.stdout and "失败 0 份" in run.stdout
-    assert len(list((base / "outputs").glob("*/*.html"))) == 40
+    assert "生成 42 份" in run.stdout and "失败 0 份" in run.stdout  # and two district summaries
+    assert len([p for p in (base / "outputs").glob("*/*.html") if "summary" not in p.name]) == 40
     for bad in ("Address already in use", "didn't respond", "Kernel died"):
         assert bad not in run.stdout + run.stderr
 
@@ -102,5 +109,5 @@ def test_build_on_a_dask_cluster(tmp_path):
     ) as cluster:
         run = xxgk("build", "--scheduler", cluster.scheduler_address, cwd=base)
         assert run.returncode == 0, run.stdout + run.stderr
-        assert "生成 2 份" in run.stdout
-    assert len(list((base / "outputs").glob("2025/*.html"))) == 2
+        assert "生成 3 份" in run.stdout  # two towns and the district summary
+    assert len(list((base / "outputs").glob("2025/*.html"))) == 3
