@@ -14,17 +14,20 @@ test: $(STAMP)
 	python -m pytest
 
 lab: $(STAMP)
-	jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)
+	jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) --allow-root \
+		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 lint: $(STAMP)
 	ruff check src tests
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,dask]'
+	# axe-core (npm) for the browser tests' accessibility checks; skipped where there is no npm.
+	if command -v npm > /dev/null; then npm ci --no-audit --no-fund --loglevel=error; fi
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) outputs/[0-9]* outputs/index.html
+	rm -rf $(VENV) node_modules test-artifacts outputs/[0-9]* outputs/index.html outputs/manifest.json

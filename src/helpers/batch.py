@@ -256,6 +256,7 @@ def build_one(job: Job) -> Result:
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
+    from .opendata import dumps, report_json
     from .render import execute, export_html, print_pdf
 
     start = time.perf_counter()
@@ -267,7 +268,11 @@ def build_one(job: Job) -> Result:
             if job.district:
                 name, parameters, data = _district_inputs(job)
             else:
-                name, parameters, data, found = _town_inputs(job)
+                report, found = check_file(job.data_file)
+                name = report.organ.town
+                if errors(found):
+                    raise DataFileError(errors(found))
+                parameters, data = {"data_file": str(job.data_file)}, dumps(report_json(report))
             if job.template is None or not job.template.exists():
                 raise XxgkError(f"{job.data_file}：找不到模板 {job.template}")
             executed = execute(job.template, parameters, scratch, timeout=job.timeout)
@@ -283,16 +288,6 @@ def build_one(job: Job) -> Result:
                 write_atomic(job.failed_notebook, scratch.read_text(encoding="utf-8"))
             return Result(job.key, "failed", time.perf_counter() - start, name, _explain(job, exc), _texts(found))
     return Result(job.key, "built", time.perf_counter() - start, name, warnings=_texts(found), worker_rss_mb=_rss_mb())
-
-
-def _town_inputs(job: Job) -> tuple[str, dict, str, list[Problem]]:
-    """A town report's name, notebook parameters and open-data JSON; raises on a failed check."""
-    from .opendata import dumps, report_json
-
-    report, found = check_file(job.data_file)
-    if errors(found):
-        raise DataFileError(errors(found))
-    return report.organ.town, {"data_file": str(job.data_file)}, dumps(report_json(report)), found
 
 
 def _district_inputs(job: Job) -> tuple[str, dict, str]:
