@@ -157,6 +157,32 @@ def _demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _excel_template(args: argparse.Namespace) -> int:
+    from .excel import build_workbook, prefill_from
+
+    values = prefill_from(args.data, args.town, args.year, args.format) if args.town else {}
+    layout = build_workbook(args.format, args.year, values)
+    town = values.get("organ.town") or args.town or args.format
+    out = args.out or Path(f"{town}-{args.year}.xlsx")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    layout.workbook.save(out)
+    print(f"已生成填报表 {out}（格式 {args.format}，{args.year} 年度，黄色单元格为填写处）。")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .excel import import_workbook
+
+    failed = 0
+    for path in args.files:
+        result = import_workbook(path, args.data, overwrite=args.overwrite, keep_invalid=args.keep_invalid)
+        for line in result.lines:
+            print(line)
+        failed += not result.ok
+    print(f"共 {len(args.files)} 个填报表：导入 {len(args.files) - failed} 个，未导入 {failed} 个。")
+    return 1 if failed else 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: ``xxgk build``."""
     top = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告工作簿")
@@ -191,6 +217,21 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--sample", action="store_true", help="使用样例区的 12 个镇街")
     demo.add_argument("--stated-totals", action="store_true", help="同时写出各行总计（如同照抄已发布的报告）")
     demo.set_defaults(run=_demo_data)
+
+    template = sub.add_parser("excel-template", help="生成给镇街填写的 Excel 填报表", description="生成 Excel 填报表")
+    template.add_argument("--format", required=True, choices=["national-2021", "national-2019", "legacy-2008"])
+    template.add_argument("--year", type=int, required=True, help="年度")
+    template.add_argument("--town", help="镇街代码：从 data/ 中填入机关信息和上年结转数")
+    template.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data）")
+    template.add_argument("--out", type=Path, help="输出文件（默认：<镇街名称>-<年度>.xlsx）")
+    template.set_defaults(run=_excel_template)
+
+    intake = sub.add_parser("import", help="把填好的 Excel 填报表导入为数据文件", description="导入 Excel 填报表")
+    intake.add_argument("files", nargs="+", type=Path, metavar="填报表.xlsx")
+    intake.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data）")
+    intake.add_argument("--overwrite", action="store_true", help="覆盖已有的数据文件")
+    intake.add_argument("--keep-invalid", action="store_true", help="有错误时仍写出 <年度>.invalid.yaml 供查看")
+    intake.set_defaults(run=_import)
     return top
 
 

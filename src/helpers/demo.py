@@ -6,17 +6,13 @@ Figures are random but plausible; totals are never written, as a clerk would not
 
 from __future__ import annotations
 
-import io
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import LiteralScalarString
-
+from .load import dump_yaml
 from .model import APPEAL_RESULTS, APPLICANT_COLUMNS, NotProcessed, OtherHandling, Refused, Unable
 
 
@@ -99,31 +95,9 @@ def write_district(out: Path, data: dict[tuple[str, int], dict[str, Any]]) -> li
     for (slug, year), content in sorted(data.items()):
         path = out / slug / f"{year}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(to_yaml(content), encoding="utf-8")
+        path.write_text(dump_yaml(content), encoding="utf-8")
         paths.append(path)
     return paths
-
-
-def to_yaml(data: dict[str, Any]) -> str:
-    """YAML text of a data file; short mappings of numbers go on one line, prose as blocks."""
-    yaml = YAML()
-    yaml.width = 4096
-    yaml.allow_unicode = True
-    buffer = io.StringIO()
-    buffer.write("# 示例数据：虚构的镇街与数字，由 xxgk demo-data 生成。\n" if data.get("sample") else "")
-    yaml.dump(_styled(data), buffer)
-    return buffer.getvalue()
-
-
-def _styled(value: Any) -> Any:
-    if isinstance(value, dict):
-        node = CommentedMap((k, _styled(v)) for k, v in value.items())
-        if value and all(isinstance(v, int | float) for v in value.values()):
-            node.fa.set_flow_style()
-        return node
-    if isinstance(value, str) and "\n" in value:
-        return LiteralScalarString(value)
-    return value
 
 
 def _split(rng: random.Random, total: int, weights: list[float]) -> list[int]:

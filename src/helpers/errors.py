@@ -24,15 +24,21 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity == "error"
 
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file} 第 {self.line} 行"
+    def describe(self) -> str:
+        """The problem without its file and line: where in the report, what was expected and found."""
         if self.table:
             cell = "".join(f"“{label}”{kind}" for label, kind in ((self.row, "行"), (self.column, "列")) if label)
-            where += f"，{self.table}{cell}"
-        elif self.path:
-            where += f"，字段 {self.path}"
-        text = f"{where}：应为{self.expected}，实际为{self.found}。{self.hint}"
+            subject = f"{self.table}{cell}："
+        else:
+            subject = f"字段 {self.path}：" if self.path else ""
+        text = f"{subject}应为{self.expected}，实际为{self.found}。{self.hint}"
         return text if self.is_error else f"警告：{text}"
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file} 第 {self.line} 行"
+        text = self.describe().removeprefix("警告：")
+        located = f"{where}，{text}" if self.table or self.path else f"{where}：{text}"
+        return located if self.is_error else f"警告：{located}"
 
 
 class XxgkError(Exception):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import io
 import re
 import types
 import typing
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .errors import DataFileError, Problem
 from .model import FORMATS, Markdown, Report, Signed, Source, Url
@@ -269,3 +271,28 @@ def _display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """YAML text of a data file, as the loader reads it back: short mappings of numbers on one line,
+    prose as blocks, amounts as plain numbers."""
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    buffer = io.StringIO()
+    buffer.write("# 示例数据（sample: true）：虚构的镇街与数字。\n" if data.get("sample") else "")
+    yaml.dump(_styled(data), buffer)
+    return buffer.getvalue()
+
+
+def _styled(value: Any) -> Any:
+    if isinstance(value, dict):
+        node = CommentedMap((k, _styled(v)) for k, v in value.items())
+        if value and all(isinstance(v, int | float | Decimal) for v in value.values()):
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    return value

@@ -8,6 +8,8 @@ http(s) address, ``Markdown`` prose, ``bool`` a flag. A field with a default is 
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -440,6 +442,51 @@ class Active2019:
     procurement: Procurement2019
 
 
+# Table 二 in the official layout: per block its caption, its columns, and per row the label, the field
+# of ``active`` it reads and that field's keys in column order.
+ACTIVE_BLOCKS_2021: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...]], ...] = (
+    (
+        "第二十条第（一）项",
+        ("本年制发件数", "本年废止件数", "现行有效件数"),
+        (
+            ("规章", "rules", ("issued", "repealed", "in_force")),
+            ("行政规范性文件", "normative", ("issued", "repealed", "in_force")),
+        ),
+    ),
+    ("第二十条第（五）项", ("本年处理决定数量",), (("行政许可", "licensing", ("decisions",)),)),
+    (
+        "第二十条第（六）项",
+        ("本年处理决定数量",),
+        (("行政处罚", "punishment", ("decisions",)), ("行政强制", "enforcement", ("decisions",))),
+    ),
+    ("第二十条第（八）项", ("本年收费金额（单位：万元）",), (("行政事业性收费", "fees", ("amount",)),)),
+)
+_ITEMS_2019 = ("上一年项目数量", "本年增/减", "处理决定数量")
+_ITEM_KEYS = ("previous", "change", "decisions")
+ACTIVE_BLOCKS_2019: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...]], ...] = (
+    (
+        "第二十条第（一）项",
+        ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
+        (
+            ("规章", "rules", ("made", "published", "total_public")),
+            ("规范性文件", "normative", ("made", "published", "total_public")),
+        ),
+    ),
+    (
+        "第二十条第（五）项",
+        _ITEMS_2019,
+        (("行政许可", "licensing", _ITEM_KEYS), ("其他对外管理服务事项", "other_services", _ITEM_KEYS)),
+    ),
+    (
+        "第二十条第（六）项",
+        _ITEMS_2019,
+        (("行政处罚", "punishment", _ITEM_KEYS), ("行政强制", "enforcement", _ITEM_KEYS)),
+    ),
+    ("第二十条第（八）项", ("上一年项目数量", "本年增/减"), (("行政事业性收费", "fees", ("previous", "change")),)),
+    ("第二十条第（九）项", ("采购项目数量", "采购总金额"), (("政府集中采购", "procurement", ("projects", "amount")),)),
+)
+
+
 @dataclass(frozen=True)
 class ProcessingFees:
     """2021 part 六: information-processing fees (《政府信息公开信息处理费管理办法》), amounts in 元."""
@@ -513,6 +560,23 @@ class National2021Report(NationalReport):
 
 
 Report = Legacy2008Report | National2019Report | National2021Report
+
+
+def blank(cls: type) -> object:
+    """An instance of a data-model class with every count 0, every text empty and every option None."""
+    values = {}
+    for f in fields(cls):
+        if not f.metadata.get("yaml", True):
+            continue
+        tp = typing.get_type_hints(cls)[f.name]
+        if typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp):
+            values[f.name] = None
+        elif hasattr(tp, "__dataclass_fields__"):
+            values[f.name] = blank(tp)
+        else:
+            values[f.name] = {int: 0, Signed: 0, Decimal: Decimal(0), bool: False}.get(tp, "")
+    return cls(**values)
+
 
 FORMATS: dict[str, type] = {
     "legacy-2008": Legacy2008Report,

@@ -12,6 +12,8 @@ from typing import Any
 import pandas as pd
 
 from .model import (
+    ACTIVE_BLOCKS_2019,
+    ACTIVE_BLOCKS_2021,
     APPEAL_GROUPS,
     APPEAL_RESULTS,
     APPEAL_TOTAL,
@@ -220,62 +222,15 @@ def _block(caption: str, columns: list[str], rows: list[tuple[str, list[Any]]]) 
 
 def active_tables(report: NationalReport) -> list[pd.DataFrame]:
     """Table 二, 主动公开政府信息情况: one block per article item, in the format's layout."""
+    blocks = ACTIVE_BLOCKS_2021 if isinstance(report, National2021Report) else ACTIVE_BLOCKS_2019
     a = report.active  # type: ignore[attr-defined]
-    if isinstance(report, National2021Report):
-        docs = ["本年制发件数", "本年废止件数", "现行有效件数"]
-        return [
-            _block(
-                "第二十条第（一）项",
-                docs,
-                [
-                    ("规章", [a.rules.issued, a.rules.repealed, a.rules.in_force]),
-                    ("行政规范性文件", [a.normative.issued, a.normative.repealed, a.normative.in_force]),
-                ],
-            ),
-            _block("第二十条第（五）项", ["本年处理决定数量"], [("行政许可", [a.licensing.decisions])]),
-            _block(
-                "第二十条第（六）项",
-                ["本年处理决定数量"],
-                [
-                    ("行政处罚", [a.punishment.decisions]),
-                    ("行政强制", [a.enforcement.decisions]),
-                ],
-            ),
-            _block("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("行政事业性收费", [a.fees.amount])]),
-        ]
-    docs = ["本年新制作数量", "本年新公开数量", "对外公开总数量"]
-    items = ["上一年项目数量", "本年增/减", "处理决定数量"]
-
-    def item(x: Any) -> list[Any]:
-        return [x.previous, x.change, x.decisions]
-
     return [
         _block(
-            "第二十条第（一）项",
-            docs,
-            [
-                ("规章", [a.rules.made, a.rules.published, a.rules.total_public]),
-                ("规范性文件", [a.normative.made, a.normative.published, a.normative.total_public]),
-            ],
-        ),
-        _block(
-            "第二十条第（五）项",
-            items,
-            [("行政许可", item(a.licensing)), ("其他对外管理服务事项", item(a.other_services))],
-        ),
-        _block("第二十条第（六）项", items, [("行政处罚", item(a.punishment)), ("行政强制", item(a.enforcement))]),
-        _block(
-            "第二十条第（八）项",
-            ["上一年项目数量", "本年增/减"],
-            [("行政事业性收费", [a.fees.previous, a.fees.change])],
-        ),
-        _block(
-            "第二十条第（九）项",
-            ["采购项目数量", "采购总金额"],
-            [
-                ("政府集中采购", [a.procurement.projects, a.procurement.amount]),
-            ],
-        ),
+            caption,
+            list(columns),
+            [(label, [getattr(getattr(a, field), k) for k in keys]) for label, field, keys in rows],
+        )
+        for caption, columns, rows in blocks
     ]
 
 

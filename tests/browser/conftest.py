@@ -1,7 +1,7 @@
 """Real headless Chromium (Debian's), driven by Playwright; never a browser download.
 
 Without Chromium, Playwright or axe-core these tests skip and say why;
-XXGK_REQUIRE_BROWSER=1 (set by .ci/run) turns that skip into a failure.
+XXGK_REQUIRE_TOOLS=1 (set by .ci/run) turns that skip into a failure.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ def browser():
     """One Chromium for the whole session."""
     reason = missing()
     if reason:
-        if os.environ.get("XXGK_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"XXGK_REQUIRE_BROWSER=1，但{reason}")
+        if os.environ.get("XXGK_REQUIRE_TOOLS") == "1":
+            pytest.fail(f"XXGK_REQUIRE_TOOLS=1，但{reason}")
         pytest.skip(f"跳过浏览器测试：{reason}")
     from playwright.sync_api import sync_playwright
 

@@ -1,0 +1,594 @@
+"""Excel intake: the clerks' fill-in workbook, and importing it back into a data file.
+
+One function lays out the workbook and, as it goes, records where every input
+cell is; the importer asks that same function for the map, so the template and
+the importer cannot drift apart. Totals are Excel formulas in the workbook and
+are recomputed on import; a typed-over total is ignored and reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import tables
+from .model import (
+    ACTIVE_BLOCKS_2019,
+    ACTIVE_BLOCKS_2021,
+    APPEAL_GROUPS,
+    APPEAL_RESULTS,
+    APPEAL_TOTAL,
+    APPLICANT_COLUMNS,
+    APPLICANT_HEADER,
+    APPLICANT_TOTAL,
+    BALANCE_NOTE,
+    CARRIED_IN,
+    CARRIED_OVER,
+    FORMATS,
+    LEGACY_PROSE_PARTS,
+    LEGAL_PERSON,
+    PROSE_PARTS,
+    RECEIVED,
+    RESULT_TOTAL,
+    RESULTS,
+    Legacy2008Report,
+    blank,
+)
+
+ORGAN_SHEET, PROSE_SHEET, FIGURES_SHEET = "机关信息", "正文", "统计数据"
+ACTIVE_SHEET, APPLICATIONS_SHEET, APPEALS_SHEET = "表二", "表三", "表四"
+INPUT = PatternFill("solid", fgColor="FFF2CC")
+HEADER = PatternFill("solid", fgColor="F2F2F2")
+RED = PatternFill("solid", fgColor="F4B6B6")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+UNBALANCED = "不平衡"
+
+ORGAN_FIELDS = [
+    ("organ.slug", "镇街代码（数据目录名，小写字母）", "text"),
+    ("organ.town", "镇（街道）名称", "text"),
+    ("organ.district", "区名称", "text"),
+    ("organ.district_slug", "区代码（小写字母）", "text"),
+    ("organ.city", "市名称", "text"),
+    ("publication.site", "发布网站名称", "text"),
+    ("publication.url", "发布网址", "text"),
+    ("publication.column", "发布栏目", "text"),
+    ("publication.filed_with", "报送单位", "text"),
+    ("contact.office", "联系部门", "text"),
+    ("contact.phone", "联系电话", "text"),
+    ("contact.email_name", "邮箱名称", "text"),
+    ("contact.email", "邮箱地址", "text"),
+    ("sample", "示例数据（是/否）", "flag"),
+]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """An input cell of the workbook: the data-file field it fills, and how to read it."""
+
+    path: str
+    sheet: str
+    ref: str
+    kind: str  # count | signed | amount | text | markdown | flag
+
+
+@dataclass
+class Layout:
+    """A workbook and the map of its input cells (and of the total cells a clerk might type over)."""
+
+    workbook: Workbook
+    cells: list[Cell] = field(default_factory=list)
+    totals: list[tuple[str, str, list[str]]] = field(default_factory=list)  # sheet, ref, refs summed
+
+
+def _style(
+    ws: Worksheet, ref: str, value: Any = None, *, fill: PatternFill | None = HEADER, bold: bool = False
+) -> None:
+    cell = ws[ref]
+    if value is not None:
+        cell.value = value
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    cell.border = BOX
+    if fill is not None:
+        cell.fill = fill
+    if bold:
+        cell.font = Font(bold=True)
+
+
+def _label(ws: Worksheet, top_left: str, text: str, bottom_right: str | None = None, **kw: Any) -> None:
+    _style(ws, top_left, text, **kw)
+    if bottom_right and bottom_right != top_left:
+        ws.merge_cells(f"{top_left}:{bottom_right}")
+        for row in ws[f"{top_left}:{bottom_right}"]:
+            for cell in row:
+                cell.border = BOX
+
+
+class _Writer:
+    """Lays out one workbook, recording input cells; validations are shared per kind."""
+
+    def __init__(self, fmt: str, year: int):
+        self.layout = Layout(Workbook())
+        self.fmt, self.year = fmt, year
+        self.validations: dict[str, DataValidation] = {}
+
+    def sheet(self, title: str) -> Worksheet:
+        wb = self.layout.workbook
+        ws = wb.active if wb.active.title == "Sheet" else wb.create_sheet()
+        ws.title = title
+        ws.protection.sheet = True
+        ws.protection.formatCells = False
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
+        return ws
+
+    def input(self, ws: Worksheet, ref: str, path: str, kind: str, value: Any = None) -> None:
+        cell = ws[ref]
+        cell.value = value
+        cell.fill = INPUT
+        cell.border = BOX
+        cell.protection = Protection(locked=False)
+        cell.alignment = Alignment(
+            horizontal="right" if kind in ("count", "signed", "amount") else "left",
+            vertical="top",
+            wrap_text=kind in ("text", "markdown"),
+        )
+        if kind == "amount":
+            cell.number_format = "0.00"
+        if kind in ("count", "signed", "amount"):
+            self._validation(ws, kind).add(ref)
+        self.layout.cells.append(Cell(path, ws.title, ref, kind))
+
+    def _validation(self, ws: Worksheet, kind: str) -> DataValidation:
+        key = f"{ws.title}/{kind}"
+        if key not in self.validations:
+            rules = {
+                "count": ("whole", "greaterThanOrEqual", "0", None, "请填写非负整数（件数不能为负数或小数）。"),
+                "signed": ("whole", "between", "-1000000", "1000000", "请填写整数（可为负数）。"),
+                "amount": ("decimal", "greaterThanOrEqual", "0", None, "请填写非负金额。"),
+            }
+            kind_, op, f1, f2, message = rules[kind]
+            dv = DataValidation(
+                type=kind_,
+                operator=op,
+                formula1=f1,
+                formula2=f2,
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="输入有误",
+                error=message,
+            )
+            ws.add_data_validation(dv)
+            self.validations[key] = dv
+        return self.validations[key]
+
+    def total(self, ws: Worksheet, ref: str, refs: list[str]) -> None:
+        _style(ws, ref, f"=SUM({','.join(refs)})", fill=HEADER, bold=True)
+        self.layout.totals.append((ws.title, ref, refs))
+
+
+def build_workbook(fmt: str, year: int, prefill: dict[str, Any] | None = None) -> Layout:
+    """The fill-in workbook for a format and year; ``prefill`` maps field paths to values to fill in."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    values = prefill or {}
+    w = _Writer(fmt, year)
+    ws = w.sheet(ORGAN_SHEET)
+    _label(ws, "A1", "报告格式")
+    _label(ws, "B1", fmt, fill=None)
+    _label(ws, "A2", "年度")
+    _label(ws, "B2", year, fill=None)
+    organ = list(ORGAN_FIELDS)
+    if fmt == "legacy-2008":
+        organ.insert(9, ("legal_basis", "依据（如《中华人民共和国政府信息公开条例》）", "text"))
+    for row, (path, label, kind) in enumerate(organ, start=3):
+        _label(ws, f"A{row}", label)
+        default = "否" if kind == "flag" else None
+        w.input(ws, f"B{row}", path, kind, _shown(values.get(path, default)))
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 36, 60
+
+    ws = w.sheet(PROSE_SHEET)
+    parts = LEGACY_PROSE_PARTS if fmt == "legacy-2008" else {k: v for k, v in PROSE_PARTS.items()}
+    _label(ws, "A1", "部分")
+    _label(ws, "B1", "正文（可用 Markdown；可用 {{ year }} 等占位符引用数值）")
+    for row, (key, label) in enumerate(parts.items(), start=2):
+        _label(ws, f"A{row}", label)
+        w.input(ws, f"B{row}", f"prose.{key}", "markdown", values.get(f"prose.{key}"))
+        ws.row_dimensions[row].height = 120
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 100
+
+    if fmt == "legacy-2008":
+        _legacy_sheet(w)
+    else:
+        _active_sheet(w)
+        _applications_sheet(w, values)
+        _appeals_sheet(w)
+    return w.layout
+
+
+def _shown(value: Any) -> Any:
+    return {True: "是", False: "否"}.get(value, value) if isinstance(value, bool) else value
+
+
+def _legacy_sheet(w: _Writer) -> None:
+    ws = w.sheet(FIGURES_SHEET)
+    for ref, text in (("A1", "部分"), ("B1", "项目"), ("C1", "数量"), ("D1", "单位")):
+        _label(ws, ref, text)
+    report = blank(Legacy2008Report)
+    row = 2
+    for part, build in tables.LEGACY_SECTIONS.items():
+        frame = build(report)  # type: ignore[arg-type]
+        section = _legacy_section(build.__name__)
+        keys = [
+            f.name
+            for f in dataclasses.fields(getattr(report.figures, section))
+            if getattr(getattr(report.figures, section), f.name) is not None
+        ]
+        first = row
+        for key, (label, values) in zip(keys, frame.iterrows(), strict=False):
+            _label(ws, f"B{row}", label)
+            w.input(ws, f"C{row}", f"figures.{section}.{key}", "count")
+            _label(ws, f"D{row}", values[tables.UNIT])
+            row += 1
+        if tables.TOTAL in frame.index:
+            _label(ws, f"B{row}", tables.TOTAL, bold=True)
+            w.total(ws, f"C{row}", [f"C{r}" for r in range(first, row)])
+            _label(ws, f"D{row}", frame.loc[tables.TOTAL, tables.UNIT])
+            row += 1
+        _label(ws, f"A{first}", part, f"A{row - 1}")
+    for col, width in zip("ABCD", (34, 30, 12, 8), strict=True):
+        ws.column_dimensions[col].width = width
+
+
+def _legacy_section(builder: str) -> str:
+    return builder.removeprefix("legacy_")
+
+
+def _active_sheet(w: _Writer) -> None:
+    ws = w.sheet(ACTIVE_SHEET)
+    blocks = ACTIVE_BLOCKS_2021 if w.fmt == "national-2021" else ACTIVE_BLOCKS_2019
+    row = 1
+    for caption, columns, rows in blocks:
+        last = get_column_letter(1 + len(columns))
+        _label(ws, f"A{row}", caption, f"{last}{row}", bold=True)
+        row += 1
+        _label(ws, f"A{row}", tables.INFO)
+        for i, column in enumerate(columns):
+            _label(ws, f"{get_column_letter(2 + i)}{row}", column)
+        row += 1
+        for label, name, keys in rows:
+            _label(ws, f"A{row}", label)
+            for i, key in enumerate(keys):
+                kind = "amount" if key == "amount" else "signed" if key == "change" else "count"
+                w.input(ws, f"{get_column_letter(2 + i)}{row}", f"active.{name}.{key}", kind)
+            row += 1
+        row += 1
+    ws.column_dimensions["A"].width = 24
+    for i in range(2, 5):
+        ws.column_dimensions[get_column_letter(i)].width = 18
+
+
+def _applications_sheet(w: _Writer, values: dict[str, Any]) -> None:
+    ws = w.sheet(APPLICATIONS_SHEET)
+    _label(ws, "A1", BALANCE_NOTE, "C3")
+    _label(ws, "D1", APPLICANT_HEADER, "J1", bold=True)
+    _label(ws, "D2", APPLICANT_COLUMNS[0][1], "D3")
+    _label(ws, "E2", LEGAL_PERSON, "I2")
+    for i, (_, label) in enumerate(APPLICANT_COLUMNS[1:]):
+        _label(ws, f"{get_column_letter(5 + i)}3", label)
+    _label(ws, "J2", APPLICANT_TOTAL, "J3")
+    report = blank(FORMATS[w.fmt])
+    typed = list(report.applications.rows())  # type: ignore[attr-defined]
+    outcome_rows: list[int] = []
+    row, where = 4, {}
+    groups: dict[str, list[int]] = {}
+    for path, labels, _ in typed:
+        if labels[0] == CARRIED_OVER:
+            where["seven"] = row
+            _row_labels(ws, row, (RESULTS, RESULT_TOTAL, ""))
+            for i in range(7):
+                col = get_column_letter(4 + i)
+                w.total(ws, f"{col}{row}", [f"{col}{r}" for r in outcome_rows])
+            groups.setdefault(RESULTS, []).append(row)
+            row += 1
+        _row_labels(ws, row, labels)
+        for i, (key, _) in enumerate(APPLICANT_COLUMNS):
+            col = get_column_letter(4 + i)
+            w.input(ws, f"{col}{row}", f"{path}.{key}", "count", values.get(f"{path}.{key}"))
+        w.total(ws, f"J{row}", [f"{get_column_letter(4 + i)}{row}" for i in range(6)])
+        if labels[1]:
+            outcome_rows.append(row)
+            groups.setdefault(labels[0], []).append(row)
+            if labels[2]:
+                groups.setdefault(labels[0] + "/" + labels[1], []).append(row)
+        where.setdefault({RECEIVED: "one", CARRIED_IN: "two", CARRIED_OVER: "four"}.get(labels[0], "_"), row)
+        row += 1
+    for key, rows in groups.items():
+        column = "B" if "/" in key else "A"
+        if len(rows) > 1:
+            ws.merge_cells(f"{column}{rows[0]}:{column}{rows[-1]}")
+    check = row
+    _label(ws, f"A{check}", "勾稽关系核对：第一项＋第二项＝第三项（七）总计＋第四项", f"C{check}", bold=True)
+    for i in range(7):
+        col = get_column_letter(4 + i)
+        formula = (
+            f"=IF({col}{where['one']}+{col}{where['two']}={col}{where['seven']}+{col}{where['four']},"
+            f'"平衡","{UNBALANCED}")'
+        )
+        _style(ws, f"{col}{check}", formula, fill=None, bold=True)
+    ws.conditional_formatting.add(
+        f"D{check}:J{check}", CellIsRule(operator="equal", formula=[f'"{UNBALANCED}"'], fill=RED)
+    )
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width, ws.column_dimensions["C"].width = 18, 26, 40
+    if w.fmt == "national-2021":
+        _fees_block(w, ws, check + 2)
+
+
+def _row_labels(ws: Worksheet, row: int, labels: tuple[str, str, str]) -> None:
+    first, second, third = labels
+    if not second:
+        _label(ws, f"A{row}", first, f"C{row}")
+    elif not third:
+        _label(ws, f"A{row}", first)
+        _label(ws, f"B{row}", second, f"C{row}")
+    else:
+        _label(ws, f"A{row}", first)
+        _label(ws, f"B{row}", second)
+        _label(ws, f"C{row}", third)
+
+
+def _fees_block(w: _Writer, ws: Worksheet, row: int) -> None:
+    _label(ws, f"A{row}", "六、信息处理费（《政府信息公开信息处理费管理办法》）", f"D{row}", bold=True)
+    for i, (key, label, kind) in enumerate(
+        (
+            ("notices", "发出收费通知件数", "count"),
+            ("billed", "收费金额（元）", "amount"),
+            ("collected", "实际收取金额（元）", "amount"),
+        ),
+        start=1,
+    ):
+        _label(ws, f"A{row + i}", label, f"C{row + i}")
+        w.input(ws, f"D{row + i}", f"processing_fees.{key}", kind)
+
+
+def _appeals_sheet(w: _Writer) -> None:
+    ws = w.sheet(APPEALS_SHEET)
+    _label(ws, "A1", "行政复议", "E2", bold=True)
+    _label(ws, "F1", "行政诉讼", "O1", bold=True)
+    _label(ws, "F2", APPEAL_GROUPS[1][1][1], "J2")
+    _label(ws, "K2", APPEAL_GROUPS[2][1][1], "O2")
+    for g, (group, _) in enumerate(APPEAL_GROUPS):
+        base = 1 + 5 * g
+        for i, (key, label) in enumerate(APPEAL_RESULTS):
+            col = get_column_letter(base + i)
+            _label(ws, f"{col}3", label)
+            w.input(ws, f"{col}4", f"appeals.{group}.{key}", "count")
+        total = get_column_letter(base + 4)
+        _label(ws, f"{total}3", APPEAL_TOTAL)
+        w.total(ws, f"{total}4", [f"{get_column_letter(base + i)}4" for i in range(4)])
+    for i in range(1, 16):
+        ws.column_dimensions[get_column_letter(i)].width = 11
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+_FULL_MINUS = str.maketrans({"−": "-", "－": "-", "＋": "+"})
+
+
+class CellError(ValueError):
+    """A cell whose value cannot be read as its kind."""
+
+
+def read_cell(value: Any, kind: str) -> Any:
+    """One cell's value, accepting what Excel and WPS do to numbers; raises CellError with the reason."""
+    if isinstance(value, str):
+        # Full-width digits and signs become ASCII for numbers only: prose keeps its Chinese punctuation.
+        value = (
+            value.strip()
+            if kind in ("text", "markdown")
+            else unicodedata.normalize("NFKC", value).translate(_FULL_MINUS).strip()
+        )
+        if value == "":
+            value = None
+    if kind in ("text", "markdown"):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value)
+        return text.rstrip() + "\n" if kind == "markdown" else text
+    if kind == "flag":
+        if value in (None, "否", "N", "n", False, 0):
+            return False
+        if value in ("是", "Y", "y", True, 1):
+            return True
+        raise CellError(f"应为“是”或“否”，实际为“{value}”")
+    if value is None:
+        return Decimal(0) if kind == "amount" else 0
+    if isinstance(value, bool):
+        raise CellError(f"应为数字，实际为逻辑值 {value}")
+    if kind == "amount":
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise CellError(f"应为非负金额，实际为“{value}”") from None
+        if not amount.is_finite() or amount < 0:
+            raise CellError(f"应为非负金额，实际为“{value}”")
+        return amount
+    if isinstance(value, str):
+        if not re.fullmatch(r"[+-]?\d+(\.0+)?", value):
+            raise CellError(f"应为{'整数' if kind == 'signed' else '非负整数'}，实际为“{value}”")
+        value = int(float(value))
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CellError(f"应为整数，实际为小数 {value:g}")
+        value = int(value)
+    if kind == "count" and value < 0:
+        raise CellError(f"应为非负整数，实际为负数 {value}")
+    return value
+
+
+@dataclass
+class Imported:
+    """A workbook read back: the data, the cells it came from, and what was wrong."""
+
+    data: dict[str, Any]
+    fmt: str
+    year: int
+    cells: dict[str, str]  # field path → "表三!D14"
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def read_workbook(path: Path) -> Imported:
+    """Read a filled workbook into data-file content; every unreadable cell is named."""
+    wb = load_workbook(path)
+    name = path.name
+    organ = wb[ORGAN_SHEET] if ORGAN_SHEET in wb.sheetnames else None
+    if organ is None:
+        raise CellError(f"{name}：找不到工作表“{ORGAN_SHEET}”，这不是本工具生成的填报表")
+    fmt, year = str(organ["B1"].value or "").strip(), organ["B2"].value
+    if fmt not in FORMATS or not isinstance(year, int):
+        raise CellError(f"{name} {ORGAN_SHEET}!B1:B2：应为本工具写入的报告格式和年度，实际为“{fmt}”“{year}”")
+    layout = build_workbook(fmt, year)
+    result = Imported({"format": fmt, "year": year}, fmt, year, {})
+    for cell in layout.cells:
+        where = f"{cell.sheet}!{cell.ref}"
+        result.cells[cell.path] = where
+        raw = wb[cell.sheet][cell.ref].value
+        try:
+            value = read_cell(raw, cell.kind)
+        except CellError as exc:
+            result.errors.append(f"{name} {where}（{cell.path}）：{exc}")
+            continue
+        if cell.kind == "text" and value == "" and cell.path not in OPTIONAL_TEXT:
+            result.errors.append(f"{name} {where}（{cell.path}）：应为非空文本，实际为空")
+        _put(result.data, cell.path, value)
+    for sheet, ref, refs in layout.totals:
+        raw = wb[sheet][ref].value
+        if isinstance(raw, str) and raw.startswith("="):
+            continue
+        try:
+            typed = read_cell(raw, "amount")
+            computed = sum(read_cell(wb[sheet][r].value, "amount") for r in refs)
+        except CellError:
+            typed, computed = None, None
+        if typed != computed:
+            result.notes.append(
+                f"{name} {sheet}!{ref}：总计应由公式计算，填写的 {raw} 已忽略，按各项之和 {computed} 计算"
+            )
+    return result
+
+
+OPTIONAL_TEXT: set[str] = set()
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for key in parents:
+        data = data.setdefault(key, {})
+    data[last] = value
+
+
+# --- the two commands' work ---------------------------------------------------------------------
+
+
+def prefill_from(data_dir: Path, slug: str, year: int, fmt: str) -> dict[str, Any]:
+    """The town's details from its latest earlier data file, and last year's 结转 as this year's 上年结转."""
+    from .load import load_report
+
+    files = sorted(p for p in (data_dir / slug).glob("*.yaml") if p.stem.isdigit() and int(p.stem) < year)
+    if not files:
+        return {"organ.slug": slug}
+    latest = load_report(files[-1])
+    values: dict[str, Any] = {"sample": latest.sample}
+    for path, _, _ in ORGAN_FIELDS:
+        if path != "sample":
+            head, _, key = path.partition(".")
+            values[path] = getattr(getattr(latest, head), key)
+    if fmt == "legacy-2008" and isinstance(latest, Legacy2008Report):
+        values["legal_basis"] = latest.legal_basis
+    if latest.year == year - 1 and fmt != "legacy-2008" and hasattr(latest, "applications"):
+        for key, _ in APPLICANT_COLUMNS:
+            values[f"applications.carried_in.{key}"] = getattr(latest.applications.carried_over, key)
+    return values
+
+
+@dataclass
+class ImportResult:
+    """What importing one workbook did, in lines to print."""
+
+    ok: bool
+    lines: list[str]
+    written: Path | None = None
+
+
+def import_workbook(path: Path, data_dir: Path, *, overwrite: bool = False, keep_invalid: bool = False) -> ImportResult:
+    """Read a filled workbook, check it, and write ``<data>/<town>/<year>.yaml`` if all is well."""
+    from .atomic import write_atomic
+    from .batch import SLUG
+    from .checks import check, errors
+    from .errors import DataFileError
+    from .load import dump_yaml, load_report, parse_report
+
+    name = path.name
+    try:
+        imported = read_workbook(path)
+    except (CellError, OSError, KeyError, ValueError) as exc:
+        return ImportResult(False, [f"{name}：无法读取（{exc}）"])
+    lines = list(imported.errors) + list(imported.notes)
+    slug = str(imported.data.get("organ", {}).get("slug", ""))
+    if not SLUG.match(slug):
+        where = imported.cells["organ.slug"]
+        return ImportResult(False, [*lines, f"{name} {where}：镇街代码应由小写字母、数字、- 或 _ 组成，实际为“{slug}”"])
+    target = data_dir / slug / f"{imported.year}.yaml"
+    text = dump_yaml(imported.data)
+    problems = []
+    try:
+        report = parse_report(text, str(target), target)
+        previous_file = target.with_name(f"{imported.year - 1}.yaml")
+        previous = load_report(previous_file) if previous_file.exists() else None
+        problems = check(report, previous)
+    except DataFileError as exc:
+        problems = exc.problems
+    for problem in problems:
+        lines.append(f"{name} {_cell_of(imported.cells, problem.path)}：{problem.describe()}")
+    bad = bool(imported.errors) or bool(errors(problems))
+    if bad:
+        if keep_invalid:
+            invalid = target.with_name(f"{imported.year}.invalid.yaml")
+            write_atomic(invalid, text)
+            lines.append(f"{name}：有错误，未导入；按 --keep-invalid 写入 {invalid}（不会被生成报告）")
+        else:
+            lines.append(f"{name}：有错误，未导入。请按上面的单元格修改后重新导入。")
+        return ImportResult(False, lines)
+    if target.exists() and not overwrite:
+        lines.append(f"{name}：{target} 已存在，未覆盖（确需覆盖请加 --overwrite）")
+        return ImportResult(False, lines)
+    write_atomic(target, text)
+    lines.append(f"{name}：已导入 → {target}")
+    return ImportResult(True, lines, target)
+
+
+def _cell_of(cells: dict[str, str], path: str) -> str:
+    """The workbook cell of a field path, or of its nearest parent that has one."""
+    while path:
+        if path in cells:
+            return cells[path]
+        matches = [where for p, where in cells.items() if p.startswith(path + ".")]
+        if matches:
+            return matches[0]
+        path = path.rpartition(".")[0]
+    return ORGAN_SHEET

@@ -1,0 +1,209 @@
+"""The Excel fill-in workbook: official layout, formulas, validation, and an import that names every bad cell."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from helpers import demo, excel
+from helpers.load import dump_yaml, load_report, parse_report
+
+FORMATS = [("legacy-2008", 2018), ("national-2019", 2020), ("national-2021", 2025)]
+
+
+def lookup(data: dict, path: str):
+    for key in path.split("."):
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def filled(data: dict, out: Path, **overrides) -> Path:
+    """A workbook filled the way a clerk would, from generated data; ``overrides`` maps 'sheet!ref' → value."""
+    layout = excel.build_workbook(data["format"], data["year"])
+    for cell in layout.cells:
+        value = lookup(data, cell.path)
+        layout.workbook[cell.sheet][cell.ref].value = (
+            {True: "是", False: "否"}.get(value, value)
+            if isinstance(value, bool)
+            else (float(value) if isinstance(value, Decimal) else value)
+        )
+    for where, value in overrides.items():
+        sheet, ref = where.split("!")
+        layout.workbook[sheet][ref].value = value
+    layout.workbook.save(out)
+    return out
+
+
+def generated(year: int, seed: int = 4) -> dict:
+    return demo.district_data([demo.DemoTown("t001", "东城街道")], [year], seed=seed)[("t001", year)]
+
+
+def cell_of(fmt: str, year: int, path: str) -> str:
+    return next(f"{c.sheet}!{c.ref}" for c in excel.build_workbook(fmt, year).cells if c.path == path)
+
+
+@pytest.mark.parametrize(("fmt", "year"), FORMATS)
+def test_round_trip_gives_the_original_data(tmp_path, fmt, year):
+    data = generated(year)
+    result = excel.import_workbook(filled(data, tmp_path / "t.xlsx"), tmp_path / "data")
+    assert result.ok, result.lines
+    assert load_report(result.written) == parse_report(dump_yaml(data), "original.yaml")
+
+
+def test_table3_layout_is_official():
+    wb = excel.build_workbook("national-2021", 2025).workbook
+    ws = wb["表三"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:C3", "D1:J1", "D2:D3", "E2:I2", "J2:J3"} <= merged
+    assert ws["A1"].value == "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    assert [ws.cell(3, c).value for c in range(5, 10)] == [
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+    ]
+    assert ws["A4"].value == "一、本年新收政府信息公开申请数量" and ws["J4"].value == "=SUM(D4,E4,F4,G4,H4,I4)"
+    labels = [ws.cell(r, 3).value for r in range(8, 27)]
+    assert "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" in labels
+    assert ws.protection.sheet and not ws["D4"].protection.locked and ws["A4"].protection.locked
+    assert any(
+        "D4" in str(dv.sqref) and dv.type == "whole" and dv.formula1 == "0" for dv in ws.data_validations.dataValidation
+    )
+    check = next(r for r in range(4, 40) if (ws.cell(r, 1).value or "").startswith("勾稽关系核对"))
+    assert ws.cell(check, 4).value.startswith("=IF(D4+D5=D27+D28")
+    assert ws.conditional_formatting
+
+
+def test_table4_and_table2_layout():
+    wb = excel.build_workbook("national-2019", 2020).workbook
+    ws = wb["表四"]
+    assert {"A1:E2", "F1:O1", "F2:J2", "K2:O2"} <= {str(r) for r in ws.merged_cells.ranges}
+    assert ws["E4"].value == "=SUM(A4,B4,C4,D4)" and ws["O3"].value == "总计"
+    ws = wb["表二"]
+    captions = [
+        ws.cell(r, 1).value for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("第二十条")
+    ]
+    assert captions == [f"第二十条第（{n}）项" for n in ("一", "五", "六", "八", "九")]
+
+
+def test_template_for_a_town_fills_its_details_and_last_years_carry_over(tmp_path):
+    data = demo.district_data([demo.DemoTown("t001", "东城街道", urban=True)], [2025], seed=2)
+    demo.write_district(tmp_path, data)
+    values = excel.prefill_from(tmp_path, "t001", 2026, "national-2021")
+    assert values["organ.town"] == "东城街道" and values["contact.email"] == "t001@example.gov.cn"
+    carried = data[("t001", 2025)]["applications"]["carried_over"]
+    assert values["applications.carried_in.natural"] == carried["natural"]
+    ws = excel.build_workbook("national-2021", 2026, values).workbook["表三"]
+    assert ws["D5"].value == carried["natural"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "value"),
+    [
+        ("１２", "count", 12),
+        (" 7 ", "count", 7),
+        ("12", "count", 12),
+        (3.0, "count", 3),
+        (None, "count", 0),
+        ("", "count", 0),
+        ("－2", "signed", -2),
+        ("１２.５", "amount", Decimal("12.5")),
+        ("大信镇 ", "text", "大信镇"),
+        ("第一段，第二段。  ", "markdown", "第一段，第二段。\n"),
+        ("是", "flag", True),
+    ],
+)
+def test_cells_that_went_through_excel_or_wps_are_accepted(raw, kind, value):
+    assert excel.read_cell(raw, kind) == value
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("五", "count"),
+        (3.5, "count"),
+        (-1, "count"),
+        ("1,234", "count"),
+        ("-", "count"),
+        ("abc", "amount"),
+        (-0.5, "amount"),
+        (True, "count"),
+        ("也许", "flag"),
+    ],
+)
+def test_ambiguous_cells_are_rejected(raw, kind):
+    with pytest.raises(excel.CellError):
+        excel.read_cell(raw, kind)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("applications.received.natural", "五", "应为非负整数，实际为“五”"),
+        ("applications.results.granted.legal", 2.5, "应为整数，实际为小数 2.5"),
+        ("appeals.lawsuit_direct.upheld", -1, "应为非负整数，实际为负数 -1"),
+        ("active.fees.amount", "很多", "应为非负金额"),
+        ("organ.town", None, "应为非空文本"),
+    ],
+)
+def test_rejected_cells_are_named_by_workbook_sheet_and_cell(tmp_path, path, value, message):
+    where = cell_of("national-2021", 2025, path)
+    book = filled(generated(2025), tmp_path / "东城街道-2025.xlsx", **{where: value})
+    result = excel.import_workbook(book, tmp_path / "data")
+    assert not result.ok
+    assert any(line.startswith(f"东城街道-2025.xlsx {where}") and message in line for line in result.lines), (
+        result.lines
+    )
+    assert not (tmp_path / "data").exists()
+
+
+def test_balance_errors_point_at_a_cell_of_the_column(tmp_path):
+    data = generated(2025)
+    where = cell_of("national-2021", 2025, "applications.received.natural")
+    book = filled(data, tmp_path / "b.xlsx", **{where: data["applications"]["received"]["natural"] + 1})
+    result = excel.import_workbook(book, tmp_path / "data")
+    assert not result.ok
+    assert any(f"b.xlsx {where}：表三“自然人”列：应为一、本年新收" in line for line in result.lines), result.lines
+
+
+def test_typed_over_totals_are_ignored_and_reported(tmp_path):
+    book = filled(generated(2025), tmp_path / "t.xlsx", **{"表三!J4": 999})
+    result = excel.import_workbook(book, tmp_path / "data")
+    assert result.ok
+    assert any("表三!J4" in line and "999" in line and "已忽略" in line for line in result.lines)
+
+
+def test_existing_data_file_is_kept_unless_overwrite(tmp_path):
+    book = filled(generated(2025), tmp_path / "t.xlsx")
+    first = excel.import_workbook(book, tmp_path / "data")
+    target = first.written
+    target.write_text(target.read_text(encoding="utf-8") + "# 人工修改\n", encoding="utf-8")
+    again = excel.import_workbook(book, tmp_path / "data")
+    assert not again.ok and "已存在，未覆盖" in again.lines[-1]
+    assert target.read_text(encoding="utf-8").endswith("# 人工修改\n")
+    forced = excel.import_workbook(book, tmp_path / "data", overwrite=True)
+    assert forced.ok and not target.read_text(encoding="utf-8").endswith("# 人工修改\n")
+
+
+def test_invalid_workbook_is_written_beside_only_with_keep_invalid(tmp_path):
+    data = generated(2025)
+    where = cell_of("national-2021", 2025, "applications.carried_over.natural")
+    book = filled(data, tmp_path / "t.xlsx", **{where: data["applications"]["carried_over"]["natural"] + 3})
+    assert not excel.import_workbook(book, tmp_path / "data").ok
+    assert not list((tmp_path / "data").rglob("*.yaml")) if (tmp_path / "data").exists() else True
+    kept = excel.import_workbook(book, tmp_path / "data", keep_invalid=True)
+    assert not kept.ok
+    assert [p.name for p in (tmp_path / "data" / "t001").iterdir()] == ["2025.invalid.yaml"]
+    assert "--keep-invalid" in kept.lines[-1]
+
+
+def test_not_a_template(tmp_path):
+    from openpyxl import Workbook
+
+    other = tmp_path / "随便.xlsx"
+    Workbook().save(other)
+    result = excel.import_workbook(other, tmp_path / "data")
+    assert not result.ok and "不是本工具生成的填报表" in result.lines[0]
