@@ -200,7 +200,7 @@ def build_workbook(fmt: str, year: int, prefill: dict[str, Any] | None = None) -
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 36, 60
 
     ws = w.sheet(PROSE_SHEET)
-    parts = LEGACY_PROSE_PARTS if fmt == "legacy-2008" else {k: v for k, v in PROSE_PARTS.items()}
+    parts = LEGACY_PROSE_PARTS if fmt == "legacy-2008" else PROSE_PARTS
     _label(ws, "A1", "部分")
     _label(ws, "B1", "正文（可用 Markdown；可用 {{ year }} 等占位符引用数值）")
     for row, (key, label) in enumerate(parts.items(), start=2):
@@ -473,7 +473,7 @@ def read_workbook(path: Path) -> Imported:
         except CellError as exc:
             result.errors.append(f"{name} {where}（{cell.path}）：{exc}")
             continue
-        if cell.kind == "text" and value == "" and cell.path not in OPTIONAL_TEXT:
+        if cell.kind == "text" and value == "":
             result.errors.append(f"{name} {where}（{cell.path}）：应为非空文本，实际为空")
         _put(result.data, cell.path, value)
     for sheet, ref, refs in layout.totals:
@@ -490,9 +490,6 @@ def read_workbook(path: Path) -> Imported:
                 f"{name} {sheet}!{ref}：总计应由公式计算，填写的 {raw} 已忽略，按各项之和 {computed} 计算"
             )
     return result
-
-
-OPTIONAL_TEXT: set[str] = set()
 
 
 def _put(data: dict[str, Any], path: str, value: Any) -> None:

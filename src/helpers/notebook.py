@@ -48,11 +48,16 @@ def open_report(data_file: str | Path) -> Report:
         raise DataFileError(errors(problems))
     record(tables.facts(report))
     if report.sample:
-        display(
-            {"text/html": f'<p class="sample-notice" role="note">{SAMPLE_NOTICE}</p>', "text/plain": SAMPLE_NOTICE},
-            raw=True,
-        )
+        show_sample_notice()
     return report
+
+
+def show_sample_notice() -> None:
+    """The visible 示例数据 notice of a report or summary built from invented data."""
+    display(
+        {"text/html": f'<p class="sample-notice" role="note">{SAMPLE_NOTICE}</p>', "text/plain": SAMPLE_NOTICE},
+        raw=True,
+    )
 
 
 def record(values: dict) -> None:
@@ -114,10 +119,7 @@ def open_district(data_dir: str | Path, district: str, year: int) -> districts.D
         raise FileNotFoundError(f"{data_dir} 中没有代码为 {district} 的区在 {year} 年的数据文件")
     record(districts.values(found))
     if any(r.sample for r in found.reports):
-        display(
-            {"text/html": f'<p class="sample-notice" role="note">{SAMPLE_NOTICE}</p>', "text/plain": SAMPLE_NOTICE},
-            raw=True,
-        )
+        show_sample_notice()
     return found
 
 

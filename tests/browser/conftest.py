@@ -13,20 +13,14 @@ from pathlib import Path
 import pytest
 
 from helpers import demo
+from helpers.render import CHROMIUM_FLAGS
 from tests.conftest import ROOT
 from tests.e2e.test_build import xxgk
 
 CHROMIUM = os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+FLAGS = [flag for flag in CHROMIUM_FLAGS if flag != "--headless"]  # Playwright adds its own headless mode
 HOSTILE = [
     "<script>window.__pwned=1</script>",
     '<img src=x onerror="window.__pwned=1">',
