@@ -36,6 +36,17 @@ def _wait_ready(url: str, proc: subprocess.Popen, log: Path, seconds: float = 12
     raise AssertionError(f"JupyterLab did not answer in {seconds} s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
+def _dismiss_dialogs(page) -> None:  # noqa: ANN001
+    """Answer JupyterLab's own prompts (kernel choice and the like) with their default button, and say so."""
+    for _ in range(3):
+        dialog = page.locator("dialog.jp-Dialog")
+        if not dialog.count():
+            return
+        print("JupyterLab dialog:", dialog.first.inner_text()[:300])
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(500)
+
+
 def test_lab_opens_the_template_and_runs_every_cell(browser, tmp_path):
     # A copy of the project, so that Lab's autosave never writes outputs into the committed template.
     project = tmp_path / "project"
@@ -79,6 +90,7 @@ def test_lab_opens_the_template_and_runs_every_cell(browser, tmp_path):
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
         # The kernel shows "idle" a moment before its websocket is ready: run the parameters cell until it runs.
         for _ in range(10):
+            _dismiss_dialogs(page)
             page.click(".jp-Notebook .jp-CodeCell >> nth=0")
             page.keyboard.press("Escape")
             page.keyboard.press("Control+Enter")
@@ -87,6 +99,7 @@ def test_lab_opens_the_template_and_runs_every_cell(browser, tmp_path):
                 break
             except Exception:  # noqa: BLE001 - playwright's TimeoutError; try again
                 continue
+        _dismiss_dialogs(page)
         page.click(".lm-MenuBar-item:has-text('Run')")
         page.click(".lm-Menu-item[data-command='runmenu:run-all']")
         page.wait_for_selector(".jp-OutputArea-output table.xxgk-table", timeout=120_000)
