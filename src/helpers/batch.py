@@ -25,10 +25,9 @@ from .atomic import write_atomic
 from .checks import check_file, errors, warnings
 from .errors import DataFileError, Problem, XxgkError
 from .load import district_files, load_typed
-from .model import DISTRICT_TEMPLATE, TEMPLATES
+from .model import DISTRICT_TEMPLATE, SLUG, TEMPLATES
 
 MANIFEST = "manifest.json"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LIBRARIES = (
     "papermill",
     "nbconvert",

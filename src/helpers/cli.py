@@ -9,11 +9,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .batch import SLUG, Manifest, Result, default_workers, find_jobs, load_batch, local_executor, run
+from .batch import Manifest, Result, default_workers, find_jobs, load_batch, local_executor, run
 from .checks import check_file, errors, warnings
 from .demo import SAMPLE_TOWNS, demo_towns, district_data, write_district
 from .errors import DataFileError
 from .index import write_index
+from .model import SLUG
 
 
 def _build(args: argparse.Namespace) -> int:

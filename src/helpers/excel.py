@@ -43,6 +43,7 @@ from .model import (
     RECEIVED,
     RESULT_TOTAL,
     RESULTS,
+    SLUG,
     Legacy2008Report,
     blank,
 )
@@ -535,7 +536,6 @@ class ImportResult:
 def import_workbook(path: Path, data_dir: Path, *, overwrite: bool = False, keep_invalid: bool = False) -> ImportResult:
     """Read a filled workbook, check it, and write ``<data>/<town>/<year>.yaml`` if all is well."""
     from .atomic import write_atomic
-    from .batch import SLUG
     from .checks import check, errors
     from .errors import DataFileError
     from .load import dump_yaml, load_report, parse_report

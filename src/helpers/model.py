@@ -8,12 +8,15 @@ http(s) address, ``Markdown`` prose, ``bool`` a flag. A field with a default is 
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import NewType
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a town's or district's folder-safe code
 
 Markdown = NewType("Markdown", str)
 Url = NewType("Url", str)
