@@ -7,6 +7,7 @@ labels; ``docs/open-data.md`` and ``docs/report.schema.json`` describe it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from decimal import Decimal
 from typing import Any
@@ -63,8 +64,12 @@ def table_from_json(data: dict[str, Any]) -> pd.DataFrame:
 def report_json(report: Report) -> dict[str, Any]:
     """Everything a reader may want from one town's report, under stable keys."""
     values = tables.facts(report)
-    keys = ("active", "applications", "appeals", "processing_fees")
-    figures = values["figures"] if isinstance(report, Legacy2008Report) else {k: values[k] for k in keys if k in values}
+    raw = dataclasses.asdict(report)
+    if isinstance(report, Legacy2008Report):
+        figures = raw["figures"]
+        figures["published"]["total"] = tables.published_total(report)
+    else:
+        figures = {k: raw[k] for k in ("active", "applications", "appeals", "processing_fees") if k in raw}
     out: dict[str, Any] = {
         "schema": SCHEMA,
         "format": report.format,
@@ -72,7 +77,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "sample": report.sample,
         "title": values["title"],
         "organ": values["organ"],
-        "figures": _numbers(figures),
+        "figures": _json_ready(figures),
         "headline": tables.headline(report),
         "tables": {},
     }
@@ -99,16 +104,11 @@ _LEGACY = {
 }
 
 
-def _numbers(value: Any) -> Any:
-    """Amounts recorded as text for the narrative become numbers again; unstated totals are left out."""
+def _json_ready(value: Any) -> Any:
+    """Data-file values for JSON: amounts as numbers; totals the file did not state are left out."""
     if isinstance(value, dict):
-        return {k: _numbers(v) for k, v in value.items() if v is not None}
-    if isinstance(value, str):
-        try:
-            return float(value) if "." in value and value.replace(".", "", 1).isdigit() else value
-        except ValueError:
-            return value
-    return value
+        return {k: _json_ready(v) for k, v in value.items() if v is not None}
+    return _cell(value)
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -119,5 +119,5 @@ def district_csv(district: District) -> str:
     """One row per town, one column per main figure; UTF-8 with BOM so Excel and WPS read the Chinese."""
     frame = comparison(district)
     frame.index.name = "镇（街道）"
-    frame.insert(0, "镇街代码", [r.organ.slug for r in sorted(district.reports, key=lambda r: r.organ.slug)])
+    frame.insert(0, "镇街代码", [r.organ.slug for r in district.by_town()])
     return "\ufeff" + frame.to_csv(lineterminator="\n")
