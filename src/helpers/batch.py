@@ -25,7 +25,7 @@ from .atomic import write_atomic
 from .checks import check_file, errors, warnings
 from .errors import DataFileError, Problem, XxgkError
 from .load import district_files, load_typed
-from .model import DISTRICT_TEMPLATE, SLUG, TEMPLATES
+from .model import DISTRICT_TEMPLATE, SLUG, SLUG_RULE, TEMPLATES
 
 MANIFEST = "manifest.json"
 LIBRARIES = (
@@ -121,7 +121,7 @@ def load_batch(path: Path, root: Path) -> BatchFile:
     problems = []
     for i, slug in enumerate(batch.towns):
         if not SLUG.match(slug):
-            problems.append((f"towns[{i}]", "由小写字母、数字、- 或 _ 组成的镇街代码", f"“{slug}”"))
+            problems.append((f"towns[{i}]", f"{SLUG_RULE}的镇街代码", f"“{slug}”"))
     for key in ("template", "output"):
         value = getattr(batch, key)
         if value and (Path(value).is_absolute() or not (root / value).resolve().is_relative_to(root.resolve())):
@@ -243,8 +243,6 @@ class Manifest:
         self.reports[job.key] = entry
 
     def save(self) -> None:
-        from .atomic import write_atomic
-
         text = json.dumps({"version": 1, "reports": self.reports}, ensure_ascii=False, indent=1, sort_keys=True)
         write_atomic(self.path, text + "\n")
 

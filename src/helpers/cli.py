@@ -14,7 +14,7 @@ from .checks import check_file, errors, warnings
 from .demo import SAMPLE_TOWNS, demo_towns, district_data, write_district
 from .errors import DataFileError
 from .index import write_index
-from .model import SLUG
+from .model import SLUG, SLUG_RULE
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -31,7 +31,7 @@ def _build(args: argparse.Namespace) -> int:
         out = root / batch.output if batch.output else out
     bad = [t for t in towns if not SLUG.match(t)]
     if bad:
-        print(f"镇街代码无效：{'、'.join(bad)}（只能由小写字母、数字、- 或 _ 组成）")
+        print(f"镇街代码无效：{'、'.join(bad)}（只能{SLUG_RULE}）")
         return 2
     jobs = find_jobs(
         args.data, out, args.notebooks, years=years, towns=towns, template=template, timeout=args.timeout, pdf=args.pdf

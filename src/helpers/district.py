@@ -35,6 +35,10 @@ class District:
     missing: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
 
+    def by_town(self) -> list[Report]:
+        """The towns' reports in the order of every per-town table: by town code."""
+        return sorted(self.reports, key=lambda r: r.organ.slug)
+
     @property
     def national(self) -> bool:
         return bool(self.reports) and all(isinstance(r, NationalReport) for r in self.reports)
@@ -91,7 +95,7 @@ def appeals_table(district: District) -> pd.DataFrame:
 
 def comparison(district: District) -> pd.DataFrame:
     """One row per town, one column per main figure (the columns of the district CSV)."""
-    rows = {r.organ.town: tables.headline(r) for r in sorted(district.reports, key=lambda r: r.organ.slug)}
+    rows = {r.organ.town: tables.headline(r) for r in district.by_town()}
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.attrs.update(caption=f"{district.year}年各镇（街道）主要数据对比", corner="镇（街道）")
     return frame

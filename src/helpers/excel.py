@@ -44,6 +44,7 @@ from .model import (
     RESULT_TOTAL,
     RESULTS,
     SLUG,
+    SLUG_RULE,
     Legacy2008Report,
     blank,
 )
@@ -549,7 +550,7 @@ def import_workbook(path: Path, data_dir: Path, *, overwrite: bool = False, keep
     slug = str(imported.data.get("organ", {}).get("slug", ""))
     if not SLUG.match(slug):
         where = imported.cells["organ.slug"]
-        return ImportResult(False, [*lines, f"{name} {where}：镇街代码应由小写字母、数字、- 或 _ 组成，实际为“{slug}”"])
+        return ImportResult(False, [*lines, f"{name} {where}：镇街代码应{SLUG_RULE}，实际为“{slug}”"])
     target = data_dir / slug / f"{imported.year}.yaml"
     text = dump_yaml(imported.data)
     problems = []

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import NewType
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a town's or district's folder-safe code
+SLUG_RULE = "由小写字母、数字、- 或 _ 组成"
 
 Markdown = NewType("Markdown", str)
 Url = NewType("Url", str)
