@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -48,6 +49,14 @@ def line_of(text: str, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in text")
+
+
+def make_project(root: Path) -> Path:
+    """A project folder: the marker and a copy of the template notebooks (data is the caller's)."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "xxgk.toml", root / "xxgk.toml")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks", dirs_exist_ok=True)
+    return root
 
 
 @pytest.fixture

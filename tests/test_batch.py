@@ -12,7 +12,8 @@ from helpers import batch
 from helpers.batch import Job, Manifest, Result, find_jobs, load_batch
 from helpers.errors import DataFileError
 from helpers.index import write_index
-from tests.conftest import ROOT
+from helpers.project import Project
+from tests.conftest import ROOT, make_project
 
 CHECKS = Path(__file__).parent / "fixtures" / "checks"
 
@@ -22,12 +23,11 @@ def project(tmp_path: Path) -> Path:
     """A project folder with the seed and two years of one sample town."""
     for town in ("daxin", "nanhu"):
         shutil.copytree(ROOT / "data" / town, tmp_path / "data" / town)
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    return tmp_path
+    return make_project(tmp_path)
 
 
 def jobs_in(project: Path, **kw) -> list[Job]:
-    return find_jobs(project / "data", project / "outputs", project / "notebooks", **kw)
+    return find_jobs(Project.at(project), **kw)
 
 
 def test_find_jobs_picks_the_template_for_each_format(project):

@@ -12,10 +12,7 @@ from hypothesis import strategies as st
 from helpers import checks, demo, district, tables
 from helpers.load import load_report
 
-FRAMES = {
-    "applications": (district.applications_table, tables.applications_table),
-    "appeals": (district.appeals_table, tables.appeals_table),
-}
+FRAMES = {"applications": tables.applications_table, "appeals": tables.appeals_table}
 
 
 def _write(tmp: Path, towns: int, years: list[int], seed: int) -> Path:
@@ -30,13 +27,13 @@ def test_district_tables_are_the_sum_of_the_town_tables(tmp_path_factory, seed, 
     found = district.load_district(data, demo.SAMPLE_DISTRICT_SLUG, year)
     assert len(found.reports) == towns and found.missing == []
     reports = [load_report(p) for p in sorted(data.glob(f"*/{year}.yaml"))]
-    for whole, part in FRAMES.values():
+    for name, part in FRAMES.items():
         expected = functools.reduce(operator.add, [part(r) for r in reports])
-        assert whole(found).equals(expected)
-    for i, block in enumerate(district.active_tables(found)):
+        assert district.summed(found, name)[0].equals(expected)
+    for i, block in enumerate(district.summed(found, "active")):
         expected = functools.reduce(operator.add, [tables.active_tables(r)[i] for r in reports])
         assert block.equals(expected)
-    total = district.applications_table(found)
+    (total,) = district.summed(found, "applications")
     one, two = total.iloc[0, :], total.iloc[1, :]
     seven, four = total.loc[("三、本年度办理结果", "（七）总计", "")], total.iloc[-1, :]
     assert list(one + two) == list(seven + four)
@@ -57,7 +54,42 @@ def test_a_town_with_errors_is_left_out_and_named(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("year: 2025", "year: 二〇二五"), encoding="utf-8")
     found = district.load_district(data, demo.SAMPLE_DISTRICT_SLUG, 2025)
     assert [r.organ.slug for r in found.reports] == ["t002"]
-    assert found.excluded and "t001" in found.excluded[0]
+    # The town is named by its Chinese name, with the file and the reason.
+    (left_out,) = found.excluded
+    assert left_out.name == "东城街道" and left_out.file.endswith("t001/2025.yaml")
+    assert "未计入汇总" in left_out.reason and "year" in left_out.reason
+    assert district.values(found)["excluded"] == "东城街道"
+
+
+def test_a_town_whose_file_breaks_a_balancing_rule_is_named_with_the_rule(tmp_path):
+    data = _write(tmp_path, 3, [2025], 2)
+    path = data / "t003" / "2025.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("received: {natural: ", "received: {natural: 1000", 1), encoding="utf-8")
+    found = district.load_district(data, demo.SAMPLE_DISTRICT_SLUG, 2025)
+    assert [t.name for t in found.excluded] == ["南关街道"]
+    assert "表三" in found.excluded[0].reason
+    assert sorted(r.organ.slug for r in found.reports) == ["t001", "t002"]
+
+
+def test_a_town_whose_only_file_is_broken_is_still_named(tmp_path):
+    data = _write(tmp_path, 2, [2025], 4)
+    path = data / "t002" / "2025.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("format: national-2021", "format: 2021"), encoding="utf-8")
+    found = district.load_district(data, demo.SAMPLE_DISTRICT_SLUG, 2025)
+    assert [t.name for t in found.excluded] == ["西湖街道"]
+    assert "format" in found.excluded[0].reason
+
+
+def test_two_towns_with_one_name_fail_check_naming_both_files(tmp_path):
+    data = _write(tmp_path, 2, [2025], 6)
+    second = data / "t002" / "2025.yaml"
+    second.write_text(second.read_text(encoding="utf-8").replace("西湖街道", "东城街道"), encoding="utf-8")
+    _, problems = checks.check_file(second)
+    (error,) = checks.errors(problems)
+    assert "t001/2025.yaml" in str(error) and "东城街道" in str(error) and "t002/2025.yaml" in str(error)
+    found = district.load_district(data, demo.SAMPLE_DISTRICT_SLUG, 2025)
+    assert found.reports == [] and len(found.excluded) == 2
 
 
 def test_comparison_has_one_row_per_town(tmp_path):

@@ -9,6 +9,7 @@ import pytest
 
 from helpers import demo, excel
 from helpers.load import dump_yaml, load_report, parse_report
+from helpers.values import ValueProblem
 
 FORMATS = [("legacy-2008", 2018), ("national-2019", 2020), ("national-2021", 2025)]
 
@@ -135,15 +136,15 @@ def test_cells_that_went_through_excel_or_wps_are_accepted(raw, kind, value):
     ],
 )
 def test_ambiguous_cells_are_rejected(raw, kind):
-    with pytest.raises(excel.CellError):
+    with pytest.raises(ValueProblem):
         excel.read_cell(raw, kind)
 
 
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
-        ("applications.received.natural", "五", "应为非负整数，实际为“五”"),
-        ("applications.results.granted.legal", 2.5, "应为整数，实际为小数 2.5"),
+        ("applications.received.natural", "五", "应为非负整数，实际为文本“五”"),
+        ("applications.results.granted.legal", 2.5, "应为非负整数，实际为小数 2.5"),
         ("appeals.lawsuit_direct.upheld", -1, "应为非负整数，实际为负数 -1"),
         ("active.fees.amount", "很多", "应为非负金额"),
         ("organ.town", None, "应为非空文本"),

@@ -5,14 +5,15 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from helpers.model import DISTRICT_TEMPLATE, TEMPLATES
+from helpers import formats
+from helpers.project import DISTRICT_TEMPLATE
 from tests.conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_every_format_has_a_template():
-    assert {p.name for p in NOTEBOOKS} >= {*TEMPLATES.values(), DISTRICT_TEMPLATE}
+    assert {p.name for p in NOTEBOOKS} >= {*(f.template for f in formats.all_formats()), DISTRICT_TEMPLATE}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

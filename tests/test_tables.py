@@ -53,7 +53,7 @@ def test_phrases_when_something_happened():
 def test_summary_holds_every_figure_of_every_section():
     report = load_report(SEED)
     summary = tables.legacy_summary(report)
-    for part, build in tables.LEGACY_SECTIONS.items():
+    for part, build in tables.LEGACY_TABLES.values():
         section = build(report)
         assert list(summary.loc[part, tables.COUNT]) == list(section[tables.COUNT])
 

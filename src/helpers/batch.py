@@ -12,7 +12,6 @@ import concurrent.futures as cf
 import hashlib
 import json
 import os
-import re
 import sys
 import tempfile
 import time
@@ -20,12 +19,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
+from . import formats
 from .atomic import write_atomic
 from .checks import check_file, errors, warnings
-from .errors import DataFileError, Problem, XxgkError
-from .load import district_files, load_typed
-from .model import DISTRICT_TEMPLATE, SLUG, SLUG_RULE, TEMPLATES
+from .district import towns as district_towns
+from .errors import BuildError, DataFileError, Problem, XxgkError
+from .load import load_report, load_typed, year_files_of_town
+from .model import SLUG, SLUG_RULE
+from .project import DISTRICT_TEMPLATE, Outputs, Project, summary_stem
 
 MANIFEST = "manifest.json"
 LIBRARIES = (
@@ -39,7 +42,6 @@ LIBRARIES = (
     "ruamel.yaml",
     "mistune",
 )
-_FORMAT_LINE = re.compile(r"^format:\s*([\w-]+)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ class Job:
     """One report to build: a town's data file for one year, with the template for its format.
 
     A district summary is a job too: ``district`` names it, ``data_file`` is the data folder and
-    ``town`` the stem of its outputs (``<district>-summary``).
+    ``town`` the stem of its outputs (``<district>-summary``). ``root`` is the project folder the
+    kernel runs in.
     """
 
     data_file: Path
@@ -58,33 +61,36 @@ class Job:
     timeout: int = 120
     district: str = ""
     pdf: bool = False
+    root: Path | None = None
 
     @property
     def key(self) -> str:
         return f"{self.year}/{self.town}"
 
     @property
+    def outputs(self) -> Outputs:
+        return Outputs(self.out_dir, self.year, self.town, self.district)
+
+    @property
     def html(self) -> Path:
-        return self.out_dir / str(self.year) / f"{self.town}.html"
+        return self.outputs.html
 
     @property
     def notebook(self) -> Path:
-        return self.out_dir / str(self.year) / f"{self.town}.ipynb"
+        return self.outputs.notebook
 
     @property
     def failed_notebook(self) -> Path:
-        return self.out_dir / str(self.year) / f"{self.town}.failed.ipynb"
+        return self.outputs.failed_notebook
 
     @property
     def pdf_file(self) -> Path:
-        return self.out_dir / str(self.year) / f"{self.town}.pdf"
+        return self.outputs.pdf
 
     @property
     def data(self) -> Path:
         """The open-data file: the report's JSON, or the district's CSV."""
-        if self.district:
-            return self.out_dir / str(self.year) / f"{self.district}.csv"
-        return self.out_dir / str(self.year) / f"{self.town}.json"
+        return self.outputs.data
 
 
 @dataclass(frozen=True)
@@ -132,9 +138,7 @@ def load_batch(path: Path, root: Path) -> BatchFile:
 
 
 def find_jobs(
-    data_dir: Path,
-    out_dir: Path,
-    notebooks_dir: Path,
+    project: Project,
     *,
     years: Iterable[int] = (),
     towns: Iterable[str] = (),
@@ -143,39 +147,40 @@ def find_jobs(
     districts: bool = True,
     pdf: bool = False,
 ) -> list[Job]:
-    """Every ``<data_dir>/<town>/<year>.yaml`` that the selection keeps, sorted by year then town, then
-    a summary for every district and year with data (of a selected town).
+    """Every data file of the project that the selection keeps, sorted by year then town, then a summary for
+    every district and year with data (of a selected town).
 
-    Paths are absolute, so that workers elsewhere (a Dask cluster) find the same files.
+    The template comes from the file's format, as the loader reads it; a file the loader refuses still gets a
+    job, whose build fails with the same messages as ``check``. Paths are absolute, so that workers
+    elsewhere (a Dask cluster) find the same files.
     """
     years, towns = set(years), set(towns)
-    data_dir, out_dir, notebooks_dir = data_dir.resolve(), out_dir.resolve(), notebooks_dir.resolve()
     template = template.resolve() if template else None
     jobs = []
-    for path in data_dir.glob("*/*.yaml"):
-        if not (path.stem.isdigit() and len(path.stem) == 4):
+    for found in project.year_files():
+        if (years and found.year not in years) or (towns and found.town not in towns):
             continue
-        town, year = path.parent.name, int(path.stem)
-        if (years and year not in years) or (towns and town not in towns):
-            continue
-        chosen = template or _template_for(path, notebooks_dir)
-        jobs.append(Job(path, town, year, out_dir, chosen, timeout, pdf=pdf))
+        chosen = template or _template_for(found.path, project)
+        job = Job(found.path, found.town, found.year, project.outputs, chosen, timeout, pdf=pdf, root=project.root)
+        jobs.append(job)
     summaries = []
-    for slug, members in district_files(data_dir).items() if districts else ():
-        if towns and not towns & set(members):
+    for slug, members in district_towns(project.data).items() if districts else ():
+        if towns and not towns & {t.slug for t in members}:
             continue
-        for year in sorted({y for files in members.values() for y in files}):
+        for year in sorted({y for town in members for y in town.files}):
             if not years or year in years:
-                summary = notebooks_dir / DISTRICT_TEMPLATE
-                summaries.append(Job(data_dir, f"{slug}-summary", year, out_dir, summary, timeout, slug, pdf))
+                summary = project.template(DISTRICT_TEMPLATE)
+                stem, out = summary_stem(slug), project.outputs
+                summaries.append(Job(project.data, stem, year, out, summary, timeout, slug, pdf, project.root))
     return sorted(jobs, key=lambda j: (j.year, j.town)) + sorted(summaries, key=lambda j: (j.year, j.town))
 
 
-def _template_for(data_file: Path, notebooks_dir: Path) -> Path | None:
-    """The template for the file's format, read cheaply; None lets the build report a bad format."""
-    match = _FORMAT_LINE.search(data_file.read_text(encoding="utf-8", errors="replace"))
-    name = TEMPLATES.get(match.group(1)) if match else None
-    return notebooks_dir / name if name else None
+def _template_for(data_file: Path, project: Project) -> Path | None:
+    """The template of the file's format; None lets the build report why the file cannot be read."""
+    try:
+        return project.template(formats.of(load_report(data_file)).template)
+    except XxgkError:
+        return None
 
 
 def _digest(*parts: bytes) -> str:
@@ -203,12 +208,10 @@ def input_digest(job: Job, environment: str) -> str:
     year-over-year figures, trend chart), its template, and the environment. A district summary
     depends on every file of every town of the district (a town missing this year is listed)."""
     if job.district:
-        members = district_files(job.data_file).get(job.district, {})
-        inputs = sorted(path for files in members.values() for path in files.values())
+        members = district_towns(job.data_file).get(job.district, [])
+        inputs = sorted(path for town in members for path in town.files.values())
     else:
-        inputs = [job.data_file] + sorted(
-            p for p in job.data_file.parent.glob("*.yaml") if p.stem.isdigit() and int(p.stem) < job.year
-        )
+        inputs = [job.data_file] + [f.path for f in year_files_of_town(job.data_file.parent) if f.year < job.year]
     return _digest(
         environment.encode(),
         *(p.as_posix().encode() + b"\0" + p.read_bytes() for p in inputs),
@@ -250,29 +253,27 @@ class Manifest:
 def build_one(job: Job) -> Result:
     """Check, execute and export one report; on any failure keep the old outputs and say why."""
     import nbformat
-    from nbclient.exceptions import CellTimeoutError
-    from papermill.exceptions import PapermillExecutionError
 
     from .opendata import dumps, report_json
     from .render import execute, export_html, print_pdf
 
     start = time.perf_counter()
-    found: list[Problem] = []
+    notes: list[str] = []
     name = job.town
     with tempfile.TemporaryDirectory(prefix="xxgk-build-") as scratch_dir:
         scratch = Path(scratch_dir) / f"{job.town}.ipynb"
         try:
             if job.district:
-                name, parameters, data = _district_inputs(job)
+                name, parameters, data, notes = _district_inputs(job)
             else:
                 report, found = check_file(job.data_file)
-                name = report.organ.town
+                name, notes = report.organ.town, [str(p) for p in warnings(found)]
                 if errors(found):
                     raise DataFileError(errors(found))
                 parameters, data = {"data_file": str(job.data_file)}, dumps(report_json(report))
-            if job.template is None or not job.template.exists():
-                raise XxgkError(f"{job.data_file}：找不到模板 {job.template}")
-            executed = execute(job.template, parameters, scratch, timeout=job.timeout)
+            if job.template is None or not job.template.is_file():
+                raise BuildError(f"{job.data_file}：找不到模板笔记本 {job.template}")
+            executed = execute(job.template, parameters, scratch, timeout=job.timeout, cwd=job.root)
             html = export_html(executed)
             write_atomic(job.notebook, nbformat.writes(executed))
             write_atomic(job.data, data)
@@ -280,23 +281,26 @@ def build_one(job: Job) -> Result:
             if job.pdf:
                 print_pdf(job.html, job.pdf_file)
             job.failed_notebook.unlink(missing_ok=True)
-        except (XxgkError, PapermillExecutionError, CellTimeoutError, RuntimeError, OSError) as exc:
+        except Exception as exc:  # every failure fails this report only, with a Chinese reason
             if scratch.exists():
                 write_atomic(job.failed_notebook, scratch.read_text(encoding="utf-8"))
-            return Result(job.key, "failed", time.perf_counter() - start, name, _explain(job, exc), _texts(found))
-    return Result(job.key, "built", time.perf_counter() - start, name, warnings=_texts(found), worker_rss_mb=_rss_mb())
+            message = _explain(job, exc, scratch)
+            return Result(job.key, "failed", time.perf_counter() - start, name, message, notes)
+    return Result(job.key, "built", time.perf_counter() - start, name, warnings=notes, worker_rss_mb=_rss_mb())
 
 
-def _district_inputs(job: Job) -> tuple[str, dict, str]:
-    """A district summary's name, notebook parameters and CSV."""
+def _district_inputs(job: Job) -> tuple[str, dict[str, Any], str, list[str]]:
+    """A district summary's name, notebook parameters, CSV, and a warning per town left out of it."""
     from .district import load_district
     from .opendata import district_csv
 
     district = load_district(job.data_file, job.district, job.year)
     if not district.reports:
-        raise XxgkError(f"{job.data_file}：{job.year} 年没有 {job.district} 区可用的数据文件")
+        reasons = "；".join(str(t) for t in district.excluded) or "该区没有本年度的数据文件"
+        raise BuildError(f"{job.data_file}：{job.year} 年 {job.district} 区没有可计入汇总的数据文件（{reasons}）")
     parameters = {"data_dir": str(job.data_file), "district": job.district, "year": job.year}
-    return f"{district.name}汇总", parameters, district_csv(district)
+    notes = [f"警告：未计入汇总：{t}" for t in district.excluded]
+    return f"{district.name}汇总", parameters, district_csv(district), notes
 
 
 def _rss_mb() -> float:
@@ -306,25 +310,25 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _texts(problems: list) -> list[str]:
-    return [str(p) for p in warnings(problems)]
-
-
-def _explain(job: Job, exc: BaseException) -> str:
-    """The first useful line of a failure, in Chinese."""
+def _explain(job: Job, exc: BaseException, executed: Path) -> str:
+    """The first useful line of a failure, in Chinese; a failed cell is read from the executed notebook."""
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
-    if isinstance(exc, PapermillExecutionError):
-        first = next((line for line in exc.source.splitlines() if line.strip()), "")
-        return f"{job.data_file}：执行代码单元格“{first}”时出错：{exc.ename}：{exc.evalue}"
-    if isinstance(exc, CellTimeoutError):
-        preview = str(exc).split("-------------------")
-        first = next((line for line in preview[1].splitlines() if line.strip()), "") if len(preview) > 1 else ""
-        return f"{job.data_file}：代码单元格“{first}”执行超过 {job.timeout} 秒，已停止"
+    from .render import failed_cell
+
     if isinstance(exc, XxgkError):
         return str(exc)
-    return f"{job.data_file}：{type(exc).__name__}：{exc}"
+    cell = failed_cell(executed) if executed.exists() else None
+    if cell is not None and isinstance(exc, PapermillExecutionError | CellTimeoutError | RuntimeError):
+        if isinstance(exc, CellTimeoutError):
+            return f"{job.data_file}：代码单元格“{cell.first_line}”执行超过 {job.timeout} 秒，已停止"
+        if cell.error:
+            return f"{job.data_file}：执行代码单元格“{cell.first_line}”时出错：{cell.error}"
+        return f"{job.data_file}：执行代码单元格“{cell.first_line}”时内核意外退出"
+    if isinstance(exc, OSError):
+        return f"{job.data_file}：读写文件出错（{exc.strerror or exc}：{exc.filename or ''}）"
+    return f"{job.data_file}：生成失败（{type(exc).__name__}：{exc}）"
 
 
 def run(

@@ -9,36 +9,48 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from . import formats
 from .batch import Manifest, Result, default_workers, find_jobs, load_batch, local_executor, run
 from .checks import check_file, errors, warnings
 from .demo import SAMPLE_TOWNS, demo_towns, district_data, write_district
-from .errors import DataFileError
+from .errors import DataFileError, XxgkError
 from .index import write_index
 from .model import SLUG, SLUG_RULE
+from .project import MARKER, Project, data_files_under
+
+
+def _project(args: argparse.Namespace) -> Project:
+    """The project: ``--project DIR``, else the one holding the working folder; folder options override."""
+    folders = {key: getattr(args, key, None) for key in ("data", "notebooks", "outputs")}
+    if args.project:
+        return Project.at(args.project, **folders)
+    return Project.find(Path.cwd(), **folders)
 
 
 def _build(args: argparse.Namespace) -> int:
-    root = Path.cwd()
-    out, template, years, towns = args.out, None, list(args.year), list(args.town)
+    project = _project(args)
+    template, years, towns = None, list(args.year), list(args.town)
     if args.params:
         try:
-            batch = load_batch(args.params, root)
+            batch = load_batch(args.params, project.root)
         except DataFileError as exc:
             print("批量定义文件有错误：\n    " + str(exc).replace("\n", "\n    "))
             return 2
         years, towns = years or batch.years, towns or batch.towns
-        template = root / batch.template if batch.template else None
-        out = root / batch.output if batch.output else out
+        template = project.root / batch.template if batch.template else None
+        if batch.output and not args.outputs:
+            project = Project.at(
+                project.root, data=project.data, notebooks=project.notebooks, outputs=project.root / batch.output
+            )
     bad = [t for t in towns if not SLUG.match(t)]
     if bad:
         print(f"镇街代码无效：{'、'.join(bad)}（只能{SLUG_RULE}）")
         return 2
-    jobs = find_jobs(
-        args.data, out, args.notebooks, years=years, towns=towns, template=template, timeout=args.timeout, pdf=args.pdf
-    )
+    jobs = find_jobs(project, years=years, towns=towns, template=template, timeout=args.timeout, pdf=args.pdf)
     if not jobs:
-        print(f"在 {args.data} 下没有找到符合条件的数据文件（应为 {args.data}/<镇街代码>/<年份>.yaml）。")
+        print(f"在 {project.data} 下没有找到符合条件的数据文件（应为 {project.data}/<镇街代码>/<年份>.yaml）。")
         return 1
+    out = project.outputs
     manifest = Manifest(out)
     bar = tqdm(
         total=len(jobs),
@@ -104,15 +116,9 @@ def _executor(args: argparse.Namespace) -> Executor:
     return local_executor(args.jobs or default_workers())
 
 
-def _data_files(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        files += sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
-    return files
-
-
 def _check(args: argparse.Namespace) -> int:
-    files = _data_files(args.paths)
+    paths = args.paths or [_project(args).data]
+    files = [file for path in paths for file in data_files_under(path)]
     if not files:
         print("没有找到要检查的数据文件。")
         return 1
@@ -161,7 +167,7 @@ def _demo_data(args: argparse.Namespace) -> int:
 def _excel_template(args: argparse.Namespace) -> int:
     from .excel import build_workbook, prefill_from
 
-    values = prefill_from(args.data, args.town, args.year, args.format) if args.town else {}
+    values = prefill_from(_project(args).data, args.town, args.year, args.format) if args.town else {}
     layout = build_workbook(args.format, args.year, values)
     town = values.get("organ.town") or args.town or args.format
     out = args.out or Path(f"{town}-{args.year}.xlsx")
@@ -175,8 +181,9 @@ def _import(args: argparse.Namespace) -> int:
     from .excel import import_workbook
 
     failed = 0
+    data = _project(args).data
     for path in args.files:
-        result = import_workbook(path, args.data, overwrite=args.overwrite, keep_invalid=args.keep_invalid)
+        result = import_workbook(path, data, overwrite=args.overwrite, keep_invalid=args.keep_invalid)
         for line in result.lines:
             print(line)
         failed += not result.ok
@@ -187,6 +194,9 @@ def _import(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     """The command line: ``xxgk build``."""
     top = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告工作簿")
+    top.add_argument(
+        "--project", type=Path, metavar="目录", help=f"项目目录（默认：当前目录或其上级中含 {MARKER} 的目录）"
+    )
     sub = top.add_subparsers(dest="command", required=True, metavar="命令")
     build = sub.add_parser(
         "build", help="生成 data/ 下每个数据文件的报告", description="生成报告（只重新生成有变化的）"
@@ -199,14 +209,14 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="不显示进度条")
     build.add_argument("--scheduler", help="在已有的 Dask 集群上生成，如 tcp://host:8786")
     build.add_argument("--pdf", action="store_true", help="同时用 Chromium 打印 A4 PDF（需要 chromium）")
-    build.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data）")
-    build.add_argument("--out", type=Path, default=Path("outputs"), help="输出目录（默认 outputs）")
-    build.add_argument("--notebooks", type=Path, default=Path("notebooks"), help="模板目录（默认 notebooks）")
+    build.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
+    build.add_argument("--out", dest="outputs", type=Path, help="输出目录（默认：项目的 outputs）")
+    build.add_argument("--notebooks", type=Path, help="模板目录（默认：项目的 notebooks）")
     build.add_argument("--timeout", type=int, default=120, help="每个单元格的最长执行秒数（默认 120）")
     build.set_defaults(run=_build)
 
     check = sub.add_parser("check", help="只检查数据文件，不生成报告", description="检查数据文件的格式与勾稽关系")
-    check.add_argument("paths", nargs="*", type=Path, default=[Path("data")], metavar="路径", help="文件或目录")
+    check.add_argument("paths", nargs="*", type=Path, metavar="路径", help="文件或目录（默认：项目的 data）")
     check.add_argument("--strict", action="store_true", help="有警告也视为未通过")
     check.set_defaults(run=_check)
 
@@ -220,16 +230,16 @@ def parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_demo_data)
 
     template = sub.add_parser("excel-template", help="生成给镇街填写的 Excel 填报表", description="生成 Excel 填报表")
-    template.add_argument("--format", required=True, choices=["national-2021", "national-2019", "legacy-2008"])
+    template.add_argument("--format", required=True, choices=formats.names(), help="报告格式")
     template.add_argument("--year", type=int, required=True, help="年度")
     template.add_argument("--town", help="镇街代码：从 data/ 中填入机关信息和上年结转数")
-    template.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data）")
+    template.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
     template.add_argument("--out", type=Path, help="输出文件（默认：<镇街名称>-<年度>.xlsx）")
     template.set_defaults(run=_excel_template)
 
     intake = sub.add_parser("import", help="把填好的 Excel 填报表导入为数据文件", description="导入 Excel 填报表")
     intake.add_argument("files", nargs="+", type=Path, metavar="填报表.xlsx")
-    intake.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data）")
+    intake.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
     intake.add_argument("--overwrite", action="store_true", help="覆盖已有的数据文件")
     intake.add_argument("--keep-invalid", action="store_true", help="有错误时仍写出 <年度>.invalid.yaml 供查看")
     intake.set_defaults(run=_import)
@@ -237,9 +247,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``xxgk`` console script."""
+    """Entry point of the ``xxgk`` console script: every error of ours is one Chinese message, never a traceback."""
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return int(args.run(args))
+    except XxgkError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

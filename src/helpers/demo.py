@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import formats
 from .load import dump_yaml
-from .model import APPEAL_RESULTS, APPLICANT_COLUMNS, NotProcessed, OtherHandling, Refused, Unable
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,6 @@ SAMPLE_YEARS = (2020, 2023, 2024, 2025)
 
 _FIRST = "东西南北青白石柳松杏梅桃金银龙凤云水山河"
 _SECOND = ("城街道", "湖街道", "关街道", "山镇", "河镇", "桥镇", "林镇", "岭镇", "花镇", "溪镇", "源镇", "口镇")
-
-
-def format_for(year: int) -> str:
-    """The report format in force for a year."""
-    return "legacy-2008" if year <= 2018 else "national-2019" if year <= 2020 else "national-2021"
 
 
 def demo_towns(count: int) -> list[DemoTown]:
@@ -100,7 +95,7 @@ def write_district(out: Path, data: dict[tuple[str, int], dict[str, Any]]) -> li
     return paths
 
 
-def _split(rng: random.Random, total: int, weights: list[float]) -> list[int]:
+def split(rng: random.Random, total: int, weights: list[float]) -> list[int]:
     """``total`` items spread over len(weights) bins at random."""
     counts = [0] * len(weights)
     for i in rng.choices(range(len(weights)), weights=weights, k=total):
@@ -108,20 +103,13 @@ def _split(rng: random.Random, total: int, weights: list[float]) -> list[int]:
     return counts
 
 
-def _applicant_row(values: list[int], stated: bool) -> dict[str, int]:
-    row = dict(zip((key for key, _ in APPLICANT_COLUMNS), values, strict=True))
-    if stated:
-        row["total"] = sum(values)
-    return row
-
-
 def _town_year(
     rng: random.Random, town: DemoTown, year: int, where: tuple[str, str, str], state: dict[str, Any], stated: bool
 ) -> dict[str, Any]:
     district, district_slug, city = where
-    fmt = format_for(year)
+    fmt = formats.for_year(year)
     data: dict[str, Any] = {
-        "format": fmt,
+        "format": fmt.name,
         "year": year,
         "sample": True,
         "organ": {
@@ -144,135 +132,8 @@ def _town_year(
             "email": f"{town.slug}@example.gov.cn",
         },
     }
-    if fmt == "legacy-2008":
-        data.update(_legacy_figures(rng, town))
-        data["legal_basis"] = "《中华人民共和国政府信息公开条例》（以下简称《条例》）"
-        data["prose"] = _legacy_prose(rng)
-        return data
-    data["active"] = _active(rng, town, fmt, state)
-    data["applications"] = _applications(rng, town, fmt, state, stated)
-    data["appeals"] = _appeals(rng, town, stated)
-    if fmt == "national-2021":
-        notices = rng.choice([0, 0, 0, 1, 2]) if town.urban else 0
-        billed = round(notices * rng.choice([50, 100, 120.5]), 2)
-        data["processing_fees"] = {
-            "notices": notices,
-            "billed": billed,
-            "collected": billed if rng.random() < 0.7 else 0,
-        }
-    data["prose"] = _national_prose(rng, town, year, fmt)
+    data.update(fmt.demo(rng, town.urban, state, stated))
     return data
-
-
-def _active(rng: random.Random, town: DemoTown, fmt: str, state: dict[str, Any]) -> dict[str, Any]:
-    scale = 4 if town.urban else 1
-    if fmt == "national-2019":
-        made = rng.randint(0, 4)
-        previous_total = state.get("normative_public", rng.randint(5, 30))
-        state["normative_public"] = previous_total + made
-        items = {
-            key: {"previous": p, "change": rng.randint(-2, 3), "decisions": rng.randint(0, d) * scale}
-            for key, p, d in (
-                ("licensing", rng.randint(5, 40), 120),
-                ("other_services", rng.randint(5, 60), 200),
-                ("punishment", rng.randint(10, 80), 60),
-                ("enforcement", rng.randint(0, 10), 8),
-            )
-        }
-        for item in items.values():
-            item["change"] = max(item["change"], -item["previous"])
-        fee_previous = rng.randint(0, 6)
-        return {
-            "rules": {"made": 0, "published": 0, "total_public": 0},
-            "normative": {"made": made, "published": made, "total_public": previous_total + made},
-            **items,
-            "fees": {"previous": fee_previous, "change": max(rng.randint(-1, 1), -fee_previous)},
-            "procurement": {"projects": (p := rng.randint(0, 12)), "amount": round(p * rng.uniform(3, 40), 2)},
-        }
-    issued, in_force_before = rng.randint(0, 4), state.get("in_force", rng.randint(5, 25))
-    repealed = min(rng.randint(0, 2), in_force_before)
-    state["in_force"] = in_force_before + issued - repealed
-    return {
-        "rules": {"issued": 0, "repealed": 0, "in_force": 0},
-        "normative": {"issued": issued, "repealed": repealed, "in_force": state["in_force"]},
-        "licensing": {"decisions": rng.randint(0, 150) * scale},
-        "punishment": {"decisions": rng.randint(0, 80) * scale},
-        "enforcement": {"decisions": rng.randint(0, 6)},
-        "fees": {"amount": round(rng.uniform(0, 30) * scale, 2)},
-    }
-
-
-def _applications(rng: random.Random, town: DemoTown, fmt: str, state: dict[str, Any], stated: bool) -> dict:
-    new_total = rng.randint(100, 160) if town.urban else rng.choice([0, 1, 2, 3, 5, 8, 12, 18, 25, 30])
-    received = _split(rng, new_total, [70, 10, 1, 1, 3, 4])
-    carried_in = state.get("carried_over") or [0] * 6
-    carried_over = [
-        rng.randint(0, min(2, n // 6)) if n else 0 for n in map(sum, zip(received, carried_in, strict=True))
-    ]
-    state["carried_over"] = carried_over
-    handled = [r + c - o for r, c, o in zip(received, carried_in, carried_over, strict=True)]
-
-    other_rows = list(OtherHandling.LABELS) if fmt == "national-2021" else ["other"]
-    groups: list[tuple[str, list[str]]] = [
-        ("granted", ["granted"]),
-        ("partial", ["partial"]),
-        ("refused", list(Refused.LABELS)),
-        ("unable", list(Unable.LABELS)),
-        ("not_processed", list(NotProcessed.LABELS)),
-        ("other", other_rows),
-    ]
-    slots = [(group, row) for group, rows in groups for row in rows]
-    weights = [45, 8] + [0.5] * 8 + [18, 2, 2] + [3, 2, 1, 0.3, 0.7] + [1.5] * len(other_rows)
-    per_column = [_split(rng, n, weights) for n in handled]
-    results: dict[str, Any] = {}
-    for index, (group, row) in enumerate(slots):
-        counts = _applicant_row([column[index] for column in per_column], stated)
-        if group in ("granted", "partial") or (group == "other" and fmt == "national-2019"):
-            results[group] = counts
-        else:
-            results.setdefault(group, {})[row] = counts
-    if stated:
-        results["total"] = _applicant_row(handled, True)
-    return {
-        "received": _applicant_row(received, stated),
-        "carried_in": _applicant_row(list(carried_in), stated),
-        "results": results,
-        "carried_over": _applicant_row(carried_over, stated),
-    }
-
-
-def _appeals(rng: random.Random, town: DemoTown, stated: bool) -> dict[str, Any]:
-    def group(most: int) -> dict[str, int]:
-        counts = _split(rng, rng.randint(0, most), [5, 2, 1, 1])
-        row = dict(zip((key for key, _ in APPEAL_RESULTS), counts, strict=True))
-        if stated:
-            row["total"] = sum(counts)
-        return row
-
-    big = 4 if town.urban else 1
-    return {"reconsideration": group(2 * big), "lawsuit_direct": group(big), "lawsuit_after": group(big // 2)}
-
-
-def _legacy_figures(rng: random.Random, town: DemoTown) -> dict[str, Any]:
-    return {
-        "figures": {
-            "interaction": {
-                "policy_interpretations": rng.randint(0, 40),
-                "media_appearances": rng.randint(0, 3),
-                "questions_handled": rng.randint(0, 60),
-            },
-            "proposals": {"cppcc_proposals": rng.randint(0, 8)},
-            "published": {
-                "website": rng.randint(50, 400),
-                "weibo": rng.randint(0, 30),
-                "wechat": rng.randint(0, 60),
-                "other": rng.randint(0, 20),
-            },
-            "channels": {"service_stations": rng.randint(3, 20)},
-            "applications": {"received": rng.choice([0, 0, 1, 2])},
-            "appeals": {"reconsiderations": 0, "lawsuits": 0, "complaints": 0},
-        }
-    }
 
 
 _OVERVIEW = (
@@ -314,41 +175,34 @@ def _fill_numbers(rng: random.Random, sentence: str) -> str:
     return sentence.replace("{n}", str(rng.randint(2, 30))).replace("{label}", rng.choice(_LABELS))
 
 
-def _national_prose(rng: random.Random, town: DemoTown, year: int, fmt: str) -> dict[str, str]:
-    overview = [_fill_numbers(rng, s) for s in [_OVERVIEW[0], *rng.sample(_OVERVIEW[1:], 5)]]
-    if town.urban:
-        overview.append("作为城区街道，辖区企业和居民对政府信息需求较多，依申请公开数量居全区前列。")
+def overview(rng: random.Random, sentences: int, *, urban: bool = False, joiner: str = "\n\n") -> str:
+    """An 总体情况 of the opening sentence and ``sentences`` others, as paragraphs (or one run with joiner "")."""
+    chosen = [_fill_numbers(rng, s) for s in [_OVERVIEW[0], *rng.sample(_OVERVIEW[1:], sentences)]]
+    if urban:
+        chosen.append("作为城区街道，辖区企业和居民对政府信息需求较多，依申请公开数量居全区前列。")
+    return joiner.join(chosen)
+
+
+def problems(rng: random.Random) -> str:
+    """存在的主要问题及改进情况: two or three problems and as many measures."""
     count = rng.randint(2, 3)
-    problems = rng.sample(_PROBLEMS, count)
+    found = rng.sample(_PROBLEMS, count)
     measures = rng.sample(_MEASURES, count)
     numerals = "一二三"
-    prose = {
-        "overview": "\n\n".join(overview) + "\n",
-        "problems": (
-            "{{ year }}年，{{ organ.town }}政府信息公开工作取得了一定成效，但仍存在一些不足："
-            + "".join(f"{numerals[i]}是{p}" for i, p in enumerate(problems))
-            + "\n\n下一步，我们将着力做好以下工作："
-            + "".join(f"{numerals[i]}是{m}" for i, m in enumerate(measures))
-            + "\n"
-        ),
-    }
-    if fmt == "national-2021":
-        closing = rng.choice(["无其他需要报告的事项。", "认真落实年度政务公开工作要点，各项任务均已完成。"])
-        prose["other"] = "{{ year }}年，{{ organ.town }}" + closing + "\n"
-    return prose
+    return (
+        "{{ year }}年，{{ organ.town }}政府信息公开工作取得了一定成效，但仍存在一些不足："
+        + "".join(f"{numerals[i]}是{p}" for i, p in enumerate(found))
+        + "\n\n下一步，我们将着力做好以下工作："
+        + "".join(f"{numerals[i]}是{m}" for i, m in enumerate(measures))
+    )
 
 
-def _legacy_prose(rng: random.Random) -> dict[str, str]:
-    sentences = [_fill_numbers(rng, s) for s in [_OVERVIEW[0], *rng.sample(_OVERVIEW[1:], 2)]]
-    return {
-        "overview": "".join(sentences) + "\n",
-        "leadership": "成立了政府信息公开工作领导小组，明确分管领导和具体承办人员。\n",
-        "institutions": "建立健全政府信息公开、依申请公开、保密审查等制度。\n",
-        "interaction": "{{ year }}年共发布政策解读{{ figures.interaction.policy_interpretations }}条。\n",
-        "proposals": "{{ year }}年共承办{{ figures.proposals.cppcc_proposals }}个政协提案，已进行公开。\n",
-        "published": "主动公开政府信息主要包括机构信息、政策文件和工作动态。\n",
-        "channels": "设立村级便民服务站点{{ figures.channels.service_stations }}个。\n",
-        "confidentiality": "坚持“先审查、后公开”，全年未发生泄密事件。\n",
-        "public_institutions": "督促所属事业单位做好信息公开工作。\n",
-        "problems": rng.choice(_PROBLEMS) + rng.choice(_MEASURES) + "\n",
-    }
+def problem_and_measure(rng: random.Random) -> str:
+    """One problem and one measure, as one sentence pair."""
+    return rng.choice(_PROBLEMS) + rng.choice(_MEASURES)
+
+
+def closing(rng: random.Random) -> str:
+    """其他需要报告的事项, in one sentence."""
+    ending = rng.choice(["无其他需要报告的事项。", "认真落实年度政务公开工作要点，各项任务均已完成。"])
+    return "{{ year }}年，{{ organ.town }}" + ending

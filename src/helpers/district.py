@@ -1,26 +1,77 @@
 """District roll-up: one district's towns for one year, their summed tables and a comparison by town.
 
-A town belongs to a district when any of its data files names that district
-(``organ.district_slug``); a district town without a file for the year is listed
-as missing. Sums are taken over the towns' own official tables, so the
-district's table 三 balances whenever every town's does.
+A town belongs to a district when its data files name that district
+(``organ.district_slug``), read by the one loader. For the year, every town of
+the district is either counted, or named with the reason it is not: no data
+file for the year (未报送), or a data file that fails its checks (未计入). Sums
+are taken over the towns' own official tables, so the district's table 三
+balances whenever every town's does.
 """
 
 from __future__ import annotations
 
 import functools
 import operator
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from . import tables
+from . import formats
 from .checks import check_file, errors
 from .errors import DataFileError
-from .load import district_files
-from .model import NationalReport, Report
+from .load import load_report
+from .model import Report
+from .project import YearFile, summary_stem, year_files
+
+
+@dataclass(frozen=True)
+class Town:
+    """A town's folder: its data files by year, and its name and district as its files give them."""
+
+    slug: str
+    name: str
+    district: str
+    files: dict[int, Path]
+
+
+def towns(data_dir: Path) -> dict[str, list[Town]]:
+    """district slug → its towns, for every town folder of ``data_dir``.
+
+    A town's district and name come from its latest readable data file, else from what its latest file
+    says of its organ; a town whose files say nothing of it belongs to no district (its own reports fail,
+    and say why).
+    """
+    by_town: dict[str, list[YearFile]] = {}
+    for found in year_files(data_dir):
+        by_town.setdefault(found.town, []).append(found)
+    result: dict[str, list[Town]] = {}
+    for slug, files in sorted(by_town.items()):
+        organ: dict[str, str] = {}
+        for latest in sorted(files, key=lambda f: -f.year):
+            try:
+                report = load_report(latest.path)
+            except DataFileError as exc:
+                organ = organ or exc.organ
+                continue
+            organ = {"town": report.organ.town, "district_slug": report.organ.district_slug}
+            break
+        if organ.get("district_slug"):
+            town = Town(slug, organ.get("town") or slug, organ["district_slug"], {f.year: f.path for f in files})
+            result.setdefault(town.district, []).append(town)
+    return result
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    """A town with a data file for the year that is left out of the totals, and why."""
+
+    name: str
+    file: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.file}）：{self.reason}"
 
 
 @dataclass
@@ -33,42 +84,50 @@ class District:
     city: str = ""
     reports: list[Report] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    excluded: list[str] = field(default_factory=list)
+    excluded: list[NotCounted] = field(default_factory=list)
+
+    @property
+    def stem(self) -> str:
+        return summary_stem(self.slug)
 
     def by_town(self) -> list[Report]:
         """The towns' reports in the order of every per-town table: by town code."""
         return sorted(self.reports, key=lambda r: r.organ.slug)
 
-    @property
-    def national(self) -> bool:
-        return bool(self.reports) and all(isinstance(r, NationalReport) for r in self.reports)
+    def format(self) -> formats.ReportFormat | None:
+        """The format all counted towns share, or None when they differ (then no table is summed)."""
+        names = {r.format for r in self.reports}
+        return formats.get(names.pop()) if len(names) == 1 else None
 
 
 def load_district(data_dir: str | Path, slug: str, year: int) -> District:
-    """Load and check every town of the district for the year; towns with errors are left out and named."""
-    towns = district_files(Path(data_dir)).get(slug, {})
+    """Load and check every town of the district for the year; a town not counted is named with the reason."""
     district = District(slug, year)
-    for town, years in sorted(towns.items()):
-        if year not in years:
-            district.missing.append(_town_name(years) or town)
+    for town in towns(Path(data_dir)).get(slug, []):
+        path = town.files.get(year)
+        if path is None:
+            district.missing.append(town.name)
             continue
         try:
-            report, problems = check_file(years[year])
+            report, problems = check_file(path)
         except DataFileError as exc:
-            problems, report = exc.problems, None
-        if report is None or errors(problems):
-            district.excluded.append(f"{town}（数据文件有错误，未计入汇总）")
+            district.excluded.append(NotCounted(town.name, exc.problems[0].file, _first(exc.problems)))
+            continue
+        if errors(problems):
+            district.excluded.append(NotCounted(report.organ.town, report.source.file, _first(errors(problems))))
+            continue
+        if report.organ.district_slug != slug:
+            reason = f"本年数据文件填写的区代码为 {report.organ.district_slug}"
+            district.excluded.append(NotCounted(report.organ.town, report.source.file, reason))
             continue
         district.reports.append(report)
         district.name, district.city = report.organ.district, report.organ.city
     return district
 
 
-def _town_name(years: dict[int, Path]) -> str:
-    """The town's Chinese name from its latest file, read cheaply."""
-    text = years[max(years)].read_text(encoding="utf-8", errors="replace")
-    match = re.search(r"^\s+town:\s*(\S+)\s*$", text, re.MULTILINE)
-    return match.group(1) if match else ""
+def _first(problems: list) -> str:
+    more = f"（共 {len(problems)} 个错误）" if len(problems) > 1 else ""
+    return f"数据文件有错误，未计入汇总：{problems[0].describe()}{more}"
 
 
 def _sum(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -77,25 +136,18 @@ def _sum(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return total
 
 
-def active_tables(district: District) -> list[pd.DataFrame]:
-    """The district's table 二: each block summed cell by cell over its towns."""
-    per_town = [tables.active_tables(r) for r in district.reports]  # type: ignore[arg-type]
+def summed(district: District, table: str) -> list[pd.DataFrame]:
+    """One of the format's tables summed cell by cell over the district's counted towns; [] if it has none."""
+    fmt = district.format()
+    if fmt is None or table not in fmt.summed_tables:
+        return []
+    per_town = [fmt.tables(r)[table] for r in district.reports]
     return [_sum(list(blocks)) for blocks in zip(*per_town, strict=True)]
-
-
-def applications_table(district: District) -> pd.DataFrame:
-    """The district's table 三, summed over its towns; it balances when theirs do."""
-    return _sum([tables.applications_table(r) for r in district.reports])  # type: ignore[arg-type]
-
-
-def appeals_table(district: District) -> pd.DataFrame:
-    """The district's table 四, summed over its towns."""
-    return _sum([tables.appeals_table(r) for r in district.reports])  # type: ignore[arg-type]
 
 
 def comparison(district: District) -> pd.DataFrame:
     """One row per town, one column per main figure (the columns of the district CSV)."""
-    rows = {r.organ.town: tables.headline(r) for r in district.by_town()}
+    rows = {r.organ.town: formats.of(r).headline(r) for r in district.by_town()}
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.attrs.update(caption=f"{district.year}年各镇（街道）主要数据对比", corner="镇（街道）")
     return frame
@@ -112,5 +164,6 @@ def values(district: District) -> dict[str, object]:
         "town_count": len(district.reports),
         "missing_count": len(district.missing),
         "missing": "、".join(district.missing) or "无",
-        "excluded": "；".join(district.excluded) or "无",
+        "excluded_count": len(district.excluded),
+        "excluded": "、".join(t.name for t in district.excluded) or "无",
     }

@@ -46,10 +46,15 @@ class XxgkError(Exception):
 
 
 class DataFileError(XxgkError):
-    """A data file cannot be read into a report; carries every problem found."""
+    """A data file cannot be read into a report; carries every problem found.
 
-    def __init__(self, problems: list[Problem]):
+    ``organ`` holds what the file says of its organ (town name, district code …) where the YAML itself could
+    be read, so that a district summary can name a town whose file is broken.
+    """
+
+    def __init__(self, problems: list[Problem], organ: dict[str, str] | None = None):
         self.problems = problems
+        self.organ = organ or {}
         super().__init__("\n".join(str(p) for p in problems))
 
 
@@ -59,3 +64,15 @@ class PlaceholderError(XxgkError):
 
 class BuildError(XxgkError):
     """A report could not be executed or exported."""
+
+
+class ProjectError(XxgkError):
+    """The project folder, or one of its folders, cannot be found."""
+
+
+class FormatError(XxgkError):
+    """A report format that is not registered, or a registration that is not valid."""
+
+
+class WorkbookError(XxgkError):
+    """An Excel workbook that cannot be read as a fill-in workbook of this tool."""

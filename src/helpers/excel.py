@@ -9,10 +9,9 @@ are recomputed on import; a typed-over total is ignored and reported.
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import tables
+from . import formats, tables
+from .errors import WorkbookError
+from .formats import ReportFormat
 from .model import (
-    ACTIVE_BLOCKS_2019,
-    ACTIVE_BLOCKS_2021,
     APPEAL_GROUPS,
     APPEAL_RESULTS,
     APPEAL_TOTAL,
@@ -36,10 +35,7 @@ from .model import (
     BALANCE_NOTE,
     CARRIED_IN,
     CARRIED_OVER,
-    FORMATS,
-    LEGACY_PROSE_PARTS,
     LEGAL_PERSON,
-    PROSE_PARTS,
     RECEIVED,
     RESULT_TOTAL,
     RESULTS,
@@ -48,6 +44,7 @@ from .model import (
     Legacy2008Report,
     blank,
 )
+from .values import ValueProblem, read_cell
 
 ORGAN_SHEET, PROSE_SHEET, FIGURES_SHEET = "机关信息", "正文", "统计数据"
 ACTIVE_SHEET, APPLICATIONS_SHEET, APPEALS_SHEET = "表二", "表三", "表四"
@@ -121,9 +118,10 @@ def _label(ws: Worksheet, top_left: str, text: str, bottom_right: str | None = N
 class _Writer:
     """Lays out one workbook, recording input cells; validations are shared per kind."""
 
-    def __init__(self, fmt: str, year: int):
+    def __init__(self, fmt: ReportFormat, year: int):
         self.layout = Layout(Workbook())
         self.fmt, self.year = fmt, year
+        self.report: Any = blank(fmt.report_class)  # a report of zeros: the rows its tables have
         self.validations: dict[str, DataValidation] = {}
 
     def sheet(self, title: str) -> Worksheet:
@@ -181,20 +179,17 @@ class _Writer:
         self.layout.totals.append((ws.title, ref, refs))
 
 
-def build_workbook(fmt: str, year: int, prefill: dict[str, Any] | None = None) -> Layout:
+def build_workbook(fmt_name: str, year: int, prefill: dict[str, Any] | None = None) -> Layout:
     """The fill-in workbook for a format and year; ``prefill`` maps field paths to values to fill in."""
-    if fmt not in FORMATS:
-        raise ValueError(fmt)
+    fmt = formats.get(fmt_name)
     values = prefill or {}
     w = _Writer(fmt, year)
     ws = w.sheet(ORGAN_SHEET)
     _label(ws, "A1", "报告格式")
-    _label(ws, "B1", fmt, fill=None)
+    _label(ws, "B1", fmt.name, fill=None)
     _label(ws, "A2", "年度")
     _label(ws, "B2", year, fill=None)
-    organ = list(ORGAN_FIELDS)
-    if fmt == "legacy-2008":
-        organ.insert(9, ("legal_basis", "依据（如《中华人民共和国政府信息公开条例》）", "text"))
+    organ = [*ORGAN_FIELDS[:9], *fmt.extra_fields, *ORGAN_FIELDS[9:]]
     for row, (path, label, kind) in enumerate(organ, start=3):
         _label(ws, f"A{row}", label)
         default = "否" if kind == "flag" else None
@@ -202,7 +197,7 @@ def build_workbook(fmt: str, year: int, prefill: dict[str, Any] | None = None) -
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 36, 60
 
     ws = w.sheet(PROSE_SHEET)
-    parts = LEGACY_PROSE_PARTS if fmt == "legacy-2008" else PROSE_PARTS
+    parts = fmt.prose_parts
     _label(ws, "A1", "部分")
     _label(ws, "B1", "正文（可用 Markdown；可用 {{ year }} 等占位符引用数值）")
     for row, (key, label) in enumerate(parts.items(), start=2):
@@ -211,12 +206,8 @@ def build_workbook(fmt: str, year: int, prefill: dict[str, Any] | None = None) -
         ws.row_dimensions[row].height = 120
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 100
 
-    if fmt == "legacy-2008":
-        _legacy_sheet(w)
-    else:
-        _active_sheet(w)
-        _applications_sheet(w, values)
-        _appeals_sheet(w)
+    for kind in fmt.sheets:
+        SHEETS[kind](w, values)
     return w.layout
 
 
@@ -224,15 +215,15 @@ def _shown(value: Any) -> Any:
     return {True: "是", False: "否"}.get(value, value) if isinstance(value, bool) else value
 
 
-def _legacy_sheet(w: _Writer) -> None:
+def _figures_sheet(w: _Writer, values: dict[str, Any]) -> None:
+    """统计数据 (2008 format): every group of ``figures`` under its part, with its table's units and 合计."""
     ws = w.sheet(FIGURES_SHEET)
     for ref, text in (("A1", "部分"), ("B1", "项目"), ("C1", "数量"), ("D1", "单位")):
         _label(ws, ref, text)
     report = blank(Legacy2008Report)
     row = 2
-    for part, build in tables.LEGACY_SECTIONS.items():
-        frame = build(report)  # type: ignore[arg-type]
-        section = _legacy_section(build.__name__)
+    for section, (part, build) in tables.LEGACY_TABLES.items():
+        frame = build(report)
         keys = [
             f.name
             for f in dataclasses.fields(getattr(report.figures, section))
@@ -254,15 +245,11 @@ def _legacy_sheet(w: _Writer) -> None:
         ws.column_dimensions[col].width = width
 
 
-def _legacy_section(builder: str) -> str:
-    return builder.removeprefix("legacy_")
-
-
-def _active_sheet(w: _Writer) -> None:
+def _active_sheet(w: _Writer, values: dict[str, Any]) -> None:
+    """表二 in the format's official layout."""
     ws = w.sheet(ACTIVE_SHEET)
-    blocks = ACTIVE_BLOCKS_2021 if w.fmt == "national-2021" else ACTIVE_BLOCKS_2019
     row = 1
-    for caption, columns, rows in blocks:
+    for caption, columns, rows in w.report.active.BLOCKS:
         last = get_column_letter(1 + len(columns))
         _label(ws, f"A{row}", caption, f"{last}{row}", bold=True)
         row += 1
@@ -283,6 +270,7 @@ def _active_sheet(w: _Writer) -> None:
 
 
 def _applications_sheet(w: _Writer, values: dict[str, Any]) -> None:
+    """表三 with its merged headers, formula totals and a balance check per column; 2021: the fee block."""
     ws = w.sheet(APPLICATIONS_SHEET)
     _label(ws, "A1", BALANCE_NOTE, "C3")
     _label(ws, "D1", APPLICANT_HEADER, "J1", bold=True)
@@ -291,8 +279,7 @@ def _applications_sheet(w: _Writer, values: dict[str, Any]) -> None:
     for i, (_, label) in enumerate(APPLICANT_COLUMNS[1:]):
         _label(ws, f"{get_column_letter(5 + i)}3", label)
     _label(ws, "J2", APPLICANT_TOTAL, "J3")
-    report = blank(FORMATS[w.fmt])
-    typed = list(report.applications.rows())  # type: ignore[attr-defined]
+    typed = list(w.report.applications.rows())
     outcome_rows: list[int] = []
     row, where = 4, {}
     groups: dict[str, list[int]] = {}
@@ -334,7 +321,7 @@ def _applications_sheet(w: _Writer, values: dict[str, Any]) -> None:
         f"D{check}:J{check}", CellIsRule(operator="equal", formula=[f'"{UNBALANCED}"'], fill=RED)
     )
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width, ws.column_dimensions["C"].width = 18, 26, 40
-    if w.fmt == "national-2021":
+    if hasattr(w.report, "processing_fees"):
         _fees_block(w, ws, check + 2)
 
 
@@ -365,7 +352,8 @@ def _fees_block(w: _Writer, ws: Worksheet, row: int) -> None:
         w.input(ws, f"D{row + i}", f"processing_fees.{key}", kind)
 
 
-def _appeals_sheet(w: _Writer) -> None:
+def _appeals_sheet(w: _Writer, values: dict[str, Any]) -> None:
+    """表四: three groups of four results and their formula 总计."""
     ws = w.sheet(APPEALS_SHEET)
     _label(ws, "A1", "行政复议", "E2", bold=True)
     _label(ws, "F1", "行政诉讼", "O1", bold=True)
@@ -384,62 +372,19 @@ def _appeals_sheet(w: _Writer) -> None:
         ws.column_dimensions[get_column_letter(i)].width = 11
 
 
+# The workbook sheets a format may list in ``ReportFormat.sheets``, by kind.
+SHEETS: dict[str, Callable[[_Writer, dict[str, Any]], None]] = {
+    "figures": _figures_sheet,
+    "active": _active_sheet,
+    "applications": _applications_sheet,
+    "appeals": _appeals_sheet,
+}
+
+
 # --- import ---------------------------------------------------------------------------------------
 
-_FULL_MINUS = str.maketrans({"−": "-", "－": "-", "＋": "+"})
-
-
-class CellError(ValueError):
-    """A cell whose value cannot be read as its kind."""
-
-
-def read_cell(value: Any, kind: str) -> Any:
-    """One cell's value, accepting what Excel and WPS do to numbers; raises CellError with the reason."""
-    if isinstance(value, str):
-        # Full-width digits and signs become ASCII for numbers only: prose keeps its Chinese punctuation.
-        value = (
-            value.strip()
-            if kind in ("text", "markdown")
-            else unicodedata.normalize("NFKC", value).translate(_FULL_MINUS).strip()
-        )
-        if value == "":
-            value = None
-    if kind in ("text", "markdown"):
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = str(value)
-        return text.rstrip() + "\n" if kind == "markdown" else text
-    if kind == "flag":
-        if value in (None, "否", "N", "n", False, 0):
-            return False
-        if value in ("是", "Y", "y", True, 1):
-            return True
-        raise CellError(f"应为“是”或“否”，实际为“{value}”")
-    if value is None:
-        return Decimal(0) if kind == "amount" else 0
-    if isinstance(value, bool):
-        raise CellError(f"应为数字，实际为逻辑值 {value}")
-    if kind == "amount":
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            raise CellError(f"应为非负金额，实际为“{value}”") from None
-        if not amount.is_finite() or amount < 0:
-            raise CellError(f"应为非负金额，实际为“{value}”")
-        return amount
-    if isinstance(value, str):
-        if not re.fullmatch(r"[+-]?\d+(\.0+)?", value):
-            raise CellError(f"应为{'整数' if kind == 'signed' else '非负整数'}，实际为“{value}”")
-        value = int(float(value))
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise CellError(f"应为整数，实际为小数 {value:g}")
-        value = int(value)
-    if kind == "count" and value < 0:
-        raise CellError(f"应为非负整数，实际为负数 {value}")
-    return value
+class CellError(WorkbookError):
+    """A workbook that cannot be read as a fill-in workbook of this tool."""
 
 
 @dataclass
@@ -462,7 +407,7 @@ def read_workbook(path: Path) -> Imported:
     if organ is None:
         raise CellError(f"{name}：找不到工作表“{ORGAN_SHEET}”，这不是本工具生成的填报表")
     fmt, year = str(organ["B1"].value or "").strip(), organ["B2"].value
-    if fmt not in FORMATS or not isinstance(year, int):
+    if formats.lookup(fmt) is None or not isinstance(year, int):
         raise CellError(f"{name} {ORGAN_SHEET}!B1:B2：应为本工具写入的报告格式和年度，实际为“{fmt}”“{year}”")
     layout = build_workbook(fmt, year)
     result = Imported({"format": fmt, "year": year}, fmt, year, {})
@@ -472,7 +417,7 @@ def read_workbook(path: Path) -> Imported:
         raw = wb[cell.sheet][cell.ref].value
         try:
             value = read_cell(raw, cell.kind)
-        except CellError as exc:
+        except ValueProblem as exc:
             result.errors.append(f"{name} {where}（{cell.path}）：{exc}")
             continue
         if cell.kind == "text" and value == "":
@@ -485,7 +430,7 @@ def read_workbook(path: Path) -> Imported:
         try:
             typed = read_cell(raw, "amount")
             computed = sum(read_cell(wb[sheet][r].value, "amount") for r in refs)
-        except CellError:
+        except ValueProblem:
             typed, computed = None, None
         if typed != computed:
             result.notes.append(
@@ -506,9 +451,9 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
 
 def prefill_from(data_dir: Path, slug: str, year: int, fmt: str) -> dict[str, Any]:
     """The town's details from its latest earlier data file, and last year's 结转 as this year's 上年结转."""
-    from .load import load_report
+    from .load import load_report, year_files_of_town
 
-    files = sorted(p for p in (data_dir / slug).glob("*.yaml") if p.stem.isdigit() and int(p.stem) < year)
+    files = [f.path for f in year_files_of_town(data_dir / slug) if f.year < year]
     if not files:
         return {"organ.slug": slug}
     latest = load_report(files[-1])
@@ -517,11 +462,17 @@ def prefill_from(data_dir: Path, slug: str, year: int, fmt: str) -> dict[str, An
         if path != "sample":
             head, _, key = path.partition(".")
             values[path] = getattr(getattr(latest, head), key)
-    if fmt == "legacy-2008" and isinstance(latest, Legacy2008Report):
-        values["legal_basis"] = latest.legal_basis
-    if latest.year == year - 1 and fmt != "legacy-2008" and hasattr(latest, "applications"):
+    for path, _, _ in formats.get(fmt).extra_fields:
+        head, _, key = path.partition(".")
+        found = getattr(latest, head, None)
+        if found is not None and key:
+            found = getattr(found, key, None)
+        if isinstance(found, str | int):
+            values[path] = found
+    carried_over = getattr(getattr(latest, "applications", None), "carried_over", None)
+    if latest.year == year - 1 and carried_over is not None:
         for key, _ in APPLICANT_COLUMNS:
-            values[f"applications.carried_in.{key}"] = getattr(latest.applications.carried_over, key)
+            values[f"applications.carried_in.{key}"] = getattr(carried_over, key)
     return values
 
 
@@ -544,8 +495,10 @@ def import_workbook(path: Path, data_dir: Path, *, overwrite: bool = False, keep
     name = path.name
     try:
         imported = read_workbook(path)
-    except (CellError, OSError, KeyError, ValueError) as exc:
-        return ImportResult(False, [f"{name}：无法读取（{exc}）"])
+    except WorkbookError as exc:
+        return ImportResult(False, [str(exc)])
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        return ImportResult(False, [f"{name}：无法作为 Excel 填报表读取（{type(exc).__name__}）"])
     lines = list(imported.errors) + list(imported.notes)
     slug = str(imported.data.get("organ", {}).get("slug", ""))
     if not SLUG.match(slug):

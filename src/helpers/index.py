@@ -7,6 +7,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .atomic import write_atomic
+from .project import Outputs
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATUS = {"built": "已生成", "warnings": "有警告", "failed": "失败"}
@@ -19,13 +20,8 @@ def entries(reports: dict[str, dict], out_dir: Path) -> list[dict]:
         year, town = key.split("/")
         status = "failed" if entry.get("status") == "failed" else "warnings" if entry.get("warnings") else "built"
         district = entry.get("district", "")
-        files = {
-            "报告": f"{town}.html",
-            "开放数据": f"{district}.csv" if district else f"{town}.json",
-            "执行记录": f"{town}.ipynb",
-            "失败记录": f"{town}.failed.ipynb",
-        }
-        links = {label: f"{year}/{name}" for label, name in files.items() if (out_dir / year / name).exists()}
+        files = Outputs(out_dir, int(year), town, district).links()
+        links = {label: f"{year}/{path.name}" for label, path in files.items() if path.exists()}
         rows.append(
             {
                 "year": int(year),

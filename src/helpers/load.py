@@ -5,10 +5,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import io
-import re
 import types
 import typing
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,46 +16,59 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from .errors import DataFileError, Problem
-from .model import FORMATS, Markdown, Report, Signed, Source, Url
+from . import formats
+from .errors import DataFileError, FormatError, Problem
+from .model import Report, Source
+from .project import YearFile, year_file
+from .values import ValueProblem, check_value, describe, kind_of
 
-_YEAR_FILE = re.compile(r"^\d{4}$")
 T = TypeVar("T")
-_DISTRICT_LINE = re.compile(r"^\s+district_slug:\s*([\w-]+)\s*$", re.MULTILINE)
+_cache: dict[Path, tuple[tuple[int, int], Report | DataFileError]] = {}
 
 
 def load_report(path: str | Path) -> Report:
-    """Read one data file into its format's report object; raise DataFileError listing every problem."""
+    """Read one data file into its format's report object; raise DataFileError listing every problem.
+
+    A file is parsed once per process while it is unchanged (same size and modification time): every stage
+    that needs a file's format, year, organ or district asks here and gets the same answer.
+    """
     path = Path(path)
-    shown = _display_path(path)
-    return parse_report(_read_text(path, shown), shown, path)
+    key = path.resolve()
+    try:
+        stat = key.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (-1, -1)
+    cached = _cache.get(key)
+    if cached is None or cached[0] != stamp:
+        shown = _display_path(path)
+        result: Report | DataFileError
+        try:
+            result = parse_report(_read_text(path, shown), shown, path)
+        except DataFileError as exc:
+            result = exc
+        cached = _cache[key] = (stamp, result)
+    if isinstance(cached[1], DataFileError):
+        raise cached[1]
+    return cached[1]
 
 
 def load_history(path: str | Path, year: int) -> list[Report]:
     """The same town's reports of earlier years (files beside this one), oldest first; broken ones are left out."""
     history = []
-    for sibling in sorted(Path(path).parent.glob("*.yaml")):
-        if _YEAR_FILE.match(sibling.stem) and int(sibling.stem) < year:
+    for sibling in year_files_of_town(Path(path).parent):
+        if sibling.year < year:
             try:
-                history.append(load_report(sibling))
+                history.append(load_report(sibling.path))
             except DataFileError:
                 continue
     return history
 
 
-def district_of(data_file: Path) -> str | None:
-    """The district slug a data file names, read cheaply (no full parse)."""
-    match = _DISTRICT_LINE.search(data_file.read_text(encoding="utf-8", errors="replace"))
-    return match.group(1) if match else None
-
-
-def district_files(data_dir: Path) -> dict[str, dict[str, dict[int, Path]]]:
-    """district slug → town slug → year → data file, for every data file under ``data_dir``."""
-    found: dict[str, dict[str, dict[int, Path]]] = {}
-    for path in sorted(data_dir.glob("*/*.yaml")):
-        if path.stem.isdigit() and len(path.stem) == 4 and (slug := district_of(path)):
-            found.setdefault(slug, {}).setdefault(path.parent.name, {})[int(path.stem)] = path
-    return found
+def year_files_of_town(town_dir: Path) -> list[YearFile]:
+    """Every data file of one town's folder, oldest first."""
+    found = [year_file(p) for p in sorted(town_dir.glob("*.yaml")) if p.is_file()]
+    return [f for f in found if f is not None]
 
 
 def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:
@@ -73,9 +85,13 @@ def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:
 
 def _read_text(path: Path, shown: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise DataFileError([Problem(shown, None, "", "存在的文件", "文件不存在")]) from None
+    except IsADirectoryError:
+        raise DataFileError([Problem(shown, None, "", "数据文件", "一个目录")]) from None
+    except OSError as exc:
+        raise DataFileError([Problem(shown, None, "", "可读取的文件", f"无法读取（{exc.strerror}）")]) from None
     except UnicodeDecodeError as exc:
         raise DataFileError(
             [Problem(shown, None, "", "UTF-8 编码的文本", f"无法按 UTF-8 解码的字节（位置 {exc.start}）")]
@@ -93,7 +109,7 @@ def _parse_yaml(text: str, shown: str) -> CommentedMap:
             [Problem(shown, line, "", "合法的 YAML 格式", f"语法错误（解析器提示：{reason}）")]
         ) from None
     if not isinstance(doc, CommentedMap):
-        raise DataFileError([Problem(shown, 1, "", "以“字段: 值”书写的映射", _describe(doc))])
+        raise DataFileError([Problem(shown, 1, "", "以“字段: 值”书写的映射", describe(doc))])
     return doc
 
 
@@ -101,28 +117,36 @@ def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
     """Parse the text of a data file named ``shown``; ``path`` enables the year/town path checks."""
     doc = _parse_yaml(text, shown)
     reader = _Reader(shown)
-    fmt = doc.get("format")
-    cls = FORMATS.get(fmt) if isinstance(fmt, str) else None
-    if cls is None:
-        known = "、".join(FORMATS)
-        found = "缺少 format 字段" if "format" not in doc else _describe(fmt)
+    fmt = formats.lookup(doc.get("format"))
+    if fmt is None:
+        known = "、".join(formats.names())
+        found = "缺少 format 字段" if "format" not in doc else describe(doc.get("format"))
         line = reader.value_line(doc, "format") if "format" in doc else 1
-        raise DataFileError([Problem(shown, line, "format", f"已知的报告格式（{known}）", found)])
+        raise DataFileError([Problem(shown, line, "format", f"已知的报告格式（{known}）", found)], _organ_of(doc))
 
-    report = reader.read(doc, cls, "")
+    report = reader.read(doc, fmt.report_class, "")
     if path is not None and not reader.problems:
         _check_path(report, doc, path, reader)
     if reader.problems:
-        raise DataFileError(reader.problems)
-    return dataclasses.replace(report, source=Source(shown, reader.lines))
+        raise DataFileError(reader.problems, _organ_of(doc))
+    return dataclasses.replace(report, source=Source(shown, reader.lines, str(path.resolve()) if path else ""))
+
+
+def _organ_of(doc: CommentedMap) -> dict[str, str]:
+    """The organ's text fields as written, from a file that has other problems."""
+    organ = doc.get("organ")
+    if not isinstance(organ, dict):
+        return {}
+    return {str(k): v.strip() for k, v in organ.items() if isinstance(v, str)}
 
 
 def _check_path(report: Report, doc: CommentedMap, path: Path, reader: _Reader) -> None:
     """data/<town>/<year>.yaml: the year and town in the file must match the path."""
-    if not _YEAR_FILE.match(path.stem):
+    located = year_file(path)
+    if located is None:
         return
-    if int(path.stem) != report.year:
-        reader.problem(reader.value_line(doc, "year"), "year", f"与文件名一致的年份 {path.stem}", str(report.year))
+    if located.year != report.year:
+        reader.problem(reader.value_line(doc, "year"), "year", f"与文件名一致的年份 {located.year}", str(report.year))
     town_dir = path.resolve().parent.name
     if report.organ.slug != town_dir:
         reader.problem(
@@ -151,7 +175,7 @@ class _Reader:
     def read(self, node: Any, cls: type, path: str) -> Any:
         """Read a mapping into dataclass ``cls``; missing parts become None and are reported."""
         if not isinstance(node, CommentedMap):
-            self.problem(None if not path else self.lines.get(path), path, "包含若干字段的映射", _describe(node))
+            self.problem(None if not path else self.lines.get(path), path, "包含若干字段的映射", describe(node))
             return None
         hints = typing.get_type_hints(cls)
         fields = {f.name: f for f in dataclasses.fields(cls) if f.metadata.get("yaml", True)}
@@ -185,51 +209,20 @@ class _Reader:
             return self.read(node, tp, path)
         if typing.get_origin(tp) is list:
             if not isinstance(node, list):
-                self.problem(line, path, "列表", _describe(node))
+                self.problem(line, path, "列表", describe(node))
                 return node
             (item,) = typing.get_args(tp)
             lines = [node.lc.item(i)[0] + 1 if hasattr(node, "lc") else line for i in range(len(node))]
             self.lines.update({f"{path}[{i}]": at for i, at in enumerate(lines)})
             return [self.value(v, item, f"{path}[{i}]", lines[i]) for i, v in enumerate(node)]
-        if tp is bool:
-            if not isinstance(node, bool):
-                self.problem(line, path, "true 或 false", _describe(node))
+        kind = kind_of(tp)
+        if kind is None:
+            raise FormatError(f"数据类型 {tp!r}（字段 {path}）不是本工具支持的字段类型")
+        try:
+            return check_value(node, kind)
+        except ValueProblem as exc:
+            self.problem(line, path, exc.expected, exc.found)
             return node
-        if tp is int:
-            if isinstance(node, bool) or not isinstance(node, int):
-                self.problem(line, path, "非负整数", _describe(node))
-            elif node < 0:
-                self.problem(line, path, "非负整数", f"负数 {node}")
-            return node
-        if tp is Signed:
-            if isinstance(node, bool) or not isinstance(node, int):
-                self.problem(line, path, "整数（可为负数）", _describe(node))
-            return node
-        if tp is Decimal:
-            if isinstance(node, bool) or not isinstance(node, int | float):
-                self.problem(line, path, "非负金额（数字）", _describe(node))
-                return node
-            try:
-                amount = Decimal(str(node))
-            except InvalidOperation:
-                amount = Decimal("NaN")
-            if not amount.is_finite():
-                self.problem(line, path, "非负金额（数字）", _describe(node))
-            elif amount < 0:
-                self.problem(line, path, "非负金额（数字）", f"负数 {node}")
-            return amount
-        if tp is Url:
-            if not isinstance(node, str) or not re.match(r"^https?://[^\s<>\"]+$", node.strip()):
-                self.problem(line, path, "以 http:// 或 https:// 开头的网址", _describe(node))
-            return str(node).strip()
-        if tp is str or tp is Markdown:
-            if not isinstance(node, str):
-                self.problem(line, path, "文本", _describe(node))
-                return node
-            if tp is str and "\n" in node.strip():
-                self.problem(line, path, "单行文本", "多行文本")
-            return str(node).strip() if tp is str else str(node)
-        raise TypeError(f"unsupported field type {tp!r} at {path}")
 
 
 class _Partial(dict):
@@ -243,26 +236,6 @@ def _optional_of(tp: Any) -> Any:
         if len(args) == 1 and len(typing.get_args(tp)) == 2:
             return args[0]
     return None
-
-
-def _describe(value: Any) -> str:
-    """A clerk-readable description of a YAML value."""
-    if value is None:
-        return "空值"
-    if isinstance(value, bool):
-        return f"布尔值 {'true' if value else 'false'}"
-    if isinstance(value, int):
-        return f"整数 {value}"
-    if isinstance(value, float):
-        return f"小数 {value}"
-    if isinstance(value, str):
-        short = value if len(value) <= 20 else value[:20] + "…"
-        return f"文本“{short}”"
-    if isinstance(value, dict):
-        return "映射（若干字段）"
-    if isinstance(value, list):
-        return "列表"
-    return type(value).__name__
 
 
 def _display_path(path: Path) -> str:

@@ -14,7 +14,7 @@ import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import NewType
+from typing import Any, ClassVar, NewType
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a town's or district's folder-safe code
 SLUG_RULE = "由小写字母、数字、- 或 _ 组成"
@@ -26,10 +26,11 @@ Signed = NewType("Signed", int)
 
 @dataclass(frozen=True)
 class Source:
-    """Where a report came from: the file, and the line of every field path in it."""
+    """Where a report came from: the file as shown to users, the line of every field path, the file's path."""
 
     file: str
     lines: dict[str, int] = field(default_factory=dict)
+    path: str = ""
 
     def line(self, path: str) -> int | None:
         """Line of ``path`` in the file, or of its nearest parent that has one."""
@@ -63,6 +64,23 @@ class Contact:
     phone: str
     email_name: str
     email: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """What every report has, whatever its format; a format's data class adds its figures and prose.
+
+    ``sample`` and ``source`` are keyword-only so that subclasses may add required fields after them.
+    """
+
+    format: str
+    year: int
+    organ: Organ
+    publication: Publication
+    contact: Contact
+    prose: Any  # the format's prose parts: a dataclass of Markdown fields
+    sample: bool = field(default=False, kw_only=True)
+    source: Source = field(default=Source(""), compare=False, repr=False, kw_only=True, metadata={"yaml": False})
 
 
 @dataclass(frozen=True)
@@ -130,19 +148,12 @@ class LegacyProse:
 
 
 @dataclass(frozen=True)
-class Legacy2008Report:
+class Legacy2008Report(Report):
     """A report in the format used for 2008–2018 (the 大信镇 2018 seed)."""
 
-    format: str
-    year: int
-    organ: Organ
     legal_basis: str
-    publication: Publication
-    contact: Contact
     figures: LegacyFigures
     prose: LegacyProse
-    sample: bool = False
-    source: Source = field(default=Source(""), compare=False, repr=False, metadata={"yaml": False})
 
 
 # --- national formats (国办公开办函〔2019〕60号 and 〔2021〕30号) -----------------------------
@@ -181,8 +192,8 @@ class ApplicantCounts:
         return sum(self.counts())
 
 
-def _rows(obj: object, labels: dict[str, str], path: str) -> Iterator[tuple[str, str, ApplicantCounts]]:
-    for f in fields(obj):  # type: ignore[arg-type]
+def _rows(obj: Any, labels: dict[str, str], path: str) -> Iterator[tuple[str, str, ApplicantCounts]]:
+    for f in fields(obj):
         if f.name in labels:
             yield f"{path}.{f.name}", labels[f.name], getattr(obj, f.name)
 
@@ -334,12 +345,12 @@ class Applications:
 
 @dataclass(frozen=True)
 class Applications2019(Applications):
-    results: Results2019  # type: ignore[assignment]
+    results: Results2019
 
 
 @dataclass(frozen=True)
 class Applications2021(Applications):
-    results: Results2021  # type: ignore[assignment]
+    results: Results2021
 
 
 APPEAL_RESULTS = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
@@ -394,8 +405,22 @@ class FeeAmount:
     amount: Decimal
 
 
+ActiveBlocks = tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...]], ...]
+
+
 @dataclass(frozen=True)
-class Active2021:
+class Active:
+    """Table 二, 主动公开政府信息情况; ``BLOCKS`` is its official layout (set per format below)."""
+
+    BLOCKS: ClassVar[ActiveBlocks] = ()
+
+    def decisions(self) -> int:
+        """Decisions published under article 20 items (五) and (六): licensing, punishment, enforcement."""
+        return sum(int(getattr(self, key).decisions) for key in ("licensing", "punishment", "enforcement"))
+
+
+@dataclass(frozen=True)
+class Active2021(Active):
     """Table 二 (2021): 主动公开政府信息情况."""
 
     rules: Documents2021
@@ -433,7 +458,7 @@ class Procurement2019:
 
 
 @dataclass(frozen=True)
-class Active2019:
+class Active2019(Active):
     """Table 二 (2019): 主动公开政府信息情况."""
 
     rules: Documents2019
@@ -448,7 +473,7 @@ class Active2019:
 
 # Table 二 in the official layout: per block its caption, its columns, and per row the label, the field
 # of ``active`` it reads and that field's keys in column order.
-ACTIVE_BLOCKS_2021: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...]], ...] = (
+ACTIVE_BLOCKS_2021: ActiveBlocks = (
     (
         "第二十条第（一）项",
         ("本年制发件数", "本年废止件数", "现行有效件数"),
@@ -467,7 +492,7 @@ ACTIVE_BLOCKS_2021: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, tupl
 )
 _ITEMS_2019 = ("上一年项目数量", "本年增/减", "处理决定数量")
 _ITEM_KEYS = ("previous", "change", "decisions")
-ACTIVE_BLOCKS_2019: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...]], ...] = (
+ACTIVE_BLOCKS_2019: ActiveBlocks = (
     (
         "第二十条第（一）项",
         ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
@@ -500,6 +525,10 @@ class ProcessingFees:
     collected: Decimal
 
 
+Active2019.BLOCKS = ACTIVE_BLOCKS_2019
+Active2021.BLOCKS = ACTIVE_BLOCKS_2021
+
+
 PROSE_PARTS = {
     "overview": "一、总体情况",
     "problems": "五、存在的主要问题及改进情况",
@@ -529,15 +558,13 @@ class NationalProse:
 
 
 @dataclass(frozen=True)
-class NationalReport:
+class NationalReport(Report):
     """Fields common to both national formats."""
 
-    format: str
-    year: int
-    organ: Organ
-    publication: Publication
-    contact: Contact
     prose: NationalProse
+    active: Active
+    applications: Applications
+    appeals: Appeals
 
 
 @dataclass(frozen=True)
@@ -546,9 +573,6 @@ class National2019Report(NationalReport):
 
     active: Active2019
     applications: Applications2019
-    appeals: Appeals
-    sample: bool = False
-    source: Source = field(default=Source(""), compare=False, repr=False, metadata={"yaml": False})
 
 
 @dataclass(frozen=True)
@@ -557,13 +581,7 @@ class National2021Report(NationalReport):
 
     active: Active2021
     applications: Applications2021
-    appeals: Appeals
     processing_fees: ProcessingFees
-    sample: bool = False
-    source: Source = field(default=Source(""), compare=False, repr=False, metadata={"yaml": False})
-
-
-Report = Legacy2008Report | National2019Report | National2021Report
 
 
 def blank(cls: type) -> object:
@@ -580,18 +598,3 @@ def blank(cls: type) -> object:
         else:
             values[f.name] = {int: 0, Signed: 0, Decimal: Decimal(0), bool: False}.get(tp, "")
     return cls(**values)
-
-
-FORMATS: dict[str, type] = {
-    "legacy-2008": Legacy2008Report,
-    "national-2019": National2019Report,
-    "national-2021": National2021Report,
-}
-
-DISTRICT_TEMPLATE = "district_summary.ipynb"
-
-TEMPLATES: dict[str, str] = {
-    "legacy-2008": "annual_report_2008.ipynb",
-    "national-2019": "annual_report.ipynb",
-    "national-2021": "annual_report.ipynb",
-}

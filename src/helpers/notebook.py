@@ -13,10 +13,10 @@ import pandas as pd
 from IPython.display import display
 
 from . import district as districts
-from . import tables
+from . import formats, tables
 from .charts import bar_chart, line_chart
 from .checks import check_file, errors
-from .errors import DataFileError
+from .errors import BuildError, DataFileError
 from .layout import table_html
 from .load import load_history
 from .markup import prose_to_html
@@ -27,23 +27,12 @@ PROSE_META = "xxgk_prose"
 SAMPLE_NOTICE = "示例数据：本报告使用虚构的演示数据生成，仅供演示，不是真实的政府信息公开工作年度报告。"
 
 
-def find_data_file(data_file: str | Path) -> Path:
-    """The data file as given, or found from a parent folder (JupyterLab runs kernels in notebooks/)."""
-    path = Path(data_file)
-    if path.is_absolute() or path.exists():
-        return path
-    for parent in Path.cwd().parents:
-        if (parent / path).exists():
-            return parent / path
-    return path
-
-
 def open_report(data_file: str | Path) -> Report:
     """Load and check the report, record its values for the narrative, and show the sample notice if any.
 
     A report that breaks a balancing rule is not built: the errors are raised here.
     """
-    report, problems = check_file(find_data_file(data_file))
+    report, problems = check_file(data_file)
     if errors(problems):
         raise DataFileError(errors(problems))
     record(tables.facts(report))
@@ -83,9 +72,14 @@ def show_table(*frames: pd.DataFrame) -> None:
         display({"text/html": html, "text/plain": frame.to_string()}, raw=True)
 
 
+def show_tables(report: Report, name: str) -> None:
+    """The report's tables of one kind (its format's open-data key); nothing if its format has none."""
+    show_table(*formats.of(report).tables(report).get(name, []))
+
+
 def show_history(report: Report) -> None:
     """Year over year: last year's main figures beside this year's, and a trend over all earlier years."""
-    history = load_history(find_data_file(report.source.file), report.year)
+    history = load_history(report.source.path, report.year)
     previous = next((r for r in history if r.year == report.year - 1), None)
     if not history:
         return
@@ -114,9 +108,9 @@ def show_chart(svg: str, caption: str = "") -> None:
 
 def open_district(data_dir: str | Path, district: str, year: int) -> districts.District:
     """Load a district's towns for the year and record the summary's values for the narrative."""
-    found = districts.load_district(find_data_file(data_dir), district, year)
+    found = districts.load_district(data_dir, district, year)
     if not found.reports:
-        raise FileNotFoundError(f"{data_dir} 中没有代码为 {district} 的区在 {year} 年的数据文件")
+        raise BuildError(f"{data_dir}：{year} 年没有代码为 {district} 的区可计入汇总的数据文件")
     record(districts.values(found))
     if any(r.sample for r in found.reports):
         show_sample_notice()
@@ -134,20 +128,18 @@ def show_comparison(district: districts.District) -> None:
 
 
 def show_totals(district: districts.District, table: str) -> None:
-    """A table of the national format summed over the district's towns."""
-    if not district.national:
-        display({"text/html": "<p>本年度报告格式不含此表。</p>", "text/plain": "本年度报告格式不含此表。"}, raw=True)
+    """A table of the towns' format summed over the district's counted towns."""
+    frames = districts.summed(district, table)
+    if not frames:
+        mixed = district.format() is None
+        text = "各镇（街道）本年度使用的报告格式不一致，此表不作合计。" if mixed else "本年度报告格式不含此表。"
+        display({"text/html": f"<p>{text}</p>", "text/plain": text}, raw=True)
         return
-    frames = {
-        "active": districts.active_tables,
-        "applications": lambda d: [districts.applications_table(d)],
-        "appeals": lambda d: [districts.appeals_table(d)],
-    }[table](district)
     show_table(*frames)
 
 
 def show_missing(district: districts.District) -> None:
-    """Towns of the district with no usable data file for the year."""
-    items = district.missing + district.excluded
-    html = "".join(f"<li>{escape(name)}</li>" for name in items) or "<li>无</li>"
-    display({"text/html": f"<ul>{html}</ul>", "text/plain": "、".join(items) or "无"}, raw=True)
+    """Towns of the district not counted this year: no data file, or a data file with errors (and why)."""
+    items = [f"{name}：未报送本年度数据" for name in district.missing] + [str(t) for t in district.excluded]
+    html = "".join(f"<li>{escape(item)}</li>" for item in items) or "<li>无</li>"
+    display({"text/html": f'<ul class="not-counted">{html}</ul>', "text/plain": "\n".join(items) or "无"}, raw=True)

@@ -7,16 +7,15 @@ labels; ``docs/open-data.md`` and ``docs/report.schema.json`` describe it.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
-from . import tables
+from . import formats, tables
 from .district import District, comparison
-from .model import Legacy2008Report, NationalReport, Report
+from .model import Report
 
 SCHEMA = "xxgk-report/1"
 
@@ -63,13 +62,8 @@ def table_from_json(data: dict[str, Any]) -> pd.DataFrame:
 
 def report_json(report: Report) -> dict[str, Any]:
     """Everything a reader may want from one town's report, under stable keys."""
+    fmt = formats.of(report)
     values = tables.facts(report)
-    raw = dataclasses.asdict(report)
-    if isinstance(report, Legacy2008Report):
-        figures = raw["figures"]
-        figures["published"]["total"] = tables.published_total(report)
-    else:
-        figures = {k: raw[k] for k in ("active", "applications", "appeals", "processing_fees") if k in raw}
     out: dict[str, Any] = {
         "schema": SCHEMA,
         "format": report.format,
@@ -77,31 +71,13 @@ def report_json(report: Report) -> dict[str, Any]:
         "sample": report.sample,
         "title": values["title"],
         "organ": values["organ"],
-        "figures": _json_ready(figures),
-        "headline": tables.headline(report),
-        "tables": {},
+        "figures": _json_ready(fmt.figures(report)),
+        "headline": fmt.headline(report),
+        "tables": {name: [table_json(f) for f in frames] for name, frames in fmt.tables(report).items()},
     }
-    if isinstance(report, Legacy2008Report):
-        out["tables"] = {name: table_json(build(report)) for name, build in _LEGACY.items()}
-    elif isinstance(report, NationalReport):
+    if "totals" in values:
         out["totals"] = values["totals"]
-        out["tables"] = {
-            "active": [table_json(f) for f in tables.active_tables(report)],
-            "applications": table_json(tables.applications_table(report)),
-            "appeals": table_json(tables.appeals_table(report)),
-            "processing_fees": [table_json(f) for f in tables.fee_tables(report)],
-        }
     return out
-
-
-_LEGACY = {
-    "interaction": tables.legacy_interaction,
-    "proposals": tables.legacy_proposals,
-    "published": tables.legacy_published,
-    "channels": tables.legacy_channels,
-    "applications": tables.legacy_applications,
-    "appeals": tables.legacy_appeals,
-}
 
 
 def _json_ready(value: Any) -> Any:

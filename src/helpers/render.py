@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,18 +60,49 @@ class IPCKernelManager(AsyncKernelManager):
             shutil.rmtree(self._socket_dir, ignore_errors=True)
 
 
-def execute(template: Path, parameters: dict[str, Any], output: Path, *, timeout: int = 120) -> Any:
-    """Run ``template`` with ``parameters`` in a fresh ``python3`` kernel, writing the executed notebook."""
+def execute(
+    template: Path, parameters: dict[str, Any], output: Path, *, timeout: int = 120, cwd: Path | None = None
+) -> Any:
+    """Run ``template`` with ``parameters`` in a fresh ``python3`` kernel in folder ``cwd``, writing the executed
+    notebook."""
     return papermill.execute_notebook(
         str(template),
         str(output),
         parameters=parameters,
+        cwd=str(cwd) if cwd else None,
         kernel_name=KERNEL,
         progress_bar=False,
         log_output=False,
         execution_timeout=timeout,
         kernel_manager_class=IPCKernelManager if os.name == "posix" else AsyncKernelManager,
     )
+
+
+@dataclass(frozen=True)
+class FailedCell:
+    """The cell an execution stopped at, as papermill recorded it in the executed notebook."""
+
+    index: int
+    first_line: str
+    error: str  # "<exception>：<message>", empty when the cell was cut short (timeout, dead kernel)
+
+
+def failed_cell(executed: Path) -> FailedCell | None:
+    """The failed or unfinished cell of a notebook papermill executed, or None if every cell completed."""
+    try:
+        nb = nbformat.read(str(executed), as_version=4)
+    except (OSError, ValueError):
+        return None
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        state = cell.metadata.get("papermill", {})
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors or state.get("exception") is True or state.get("status") == "running":
+            first = next((line for line in cell.source.splitlines() if line.strip()), "")
+            error = f"{errors[0].get('ename', '')}：{errors[0].get('evalue', '')}" if errors else ""
+            return FailedCell(index, first, error)
+    return None
 
 
 def export_html(notebook: Any) -> str:

@@ -6,14 +6,14 @@ Every total lives here and nowhere else; data files carry raw counts only.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
+from . import formats
 from .model import (
-    ACTIVE_BLOCKS_2019,
-    ACTIVE_BLOCKS_2021,
     APPEAL_GROUPS,
     APPEAL_RESULTS,
     APPEAL_TOTAL,
@@ -37,17 +37,21 @@ UNIT = "单位"
 
 
 def facts(report: Report) -> dict[str, Any]:
-    """Every value a report's narrative may quote: the data file's fields, totals and stock phrases."""
+    """Every value a report's narrative may quote: the data file's fields, and its format's totals and phrases."""
     values = _plain(dataclasses.asdict(report))
     values.pop("source", None)
     values["title"] = f"{report.organ.town}{report.year}年政府信息公开工作年度报告"
-    if isinstance(report, Legacy2008Report):
-        values["figures"]["published"]["total"] = published_total(report)
-        values["phrases"] = _legacy_phrases(report)
-    if isinstance(report, NationalReport):
-        values["totals"] = national_totals(report)
-        values["phrases"] = {"fees": _fee_phrase(report)}
-    return values
+    return _merge(values, _plain(formats.of(report).facts(report)))
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``extra`` laid over it, mapping by mapping."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+    return base
 
 
 def _plain(value: Any) -> Any:
@@ -61,8 +65,8 @@ def _plain(value: Any) -> Any:
 
 def national_totals(report: NationalReport) -> dict[str, int]:
     """The headline figures of a national-format report, all computed."""
-    apps = report.applications  # type: ignore[attr-defined]
-    appeals = report.appeals  # type: ignore[attr-defined]
+    apps = report.applications
+    appeals = report.appeals
     return {
         "received": apps.received.computed_total(),
         "carried_in": apps.carried_in.computed_total(),
@@ -74,10 +78,8 @@ def national_totals(report: NationalReport) -> dict[str, int]:
     }
 
 
-def _fee_phrase(report: NationalReport) -> str:
-    """Part 六's sentence on information-processing fees (2021 format only)."""
-    if not isinstance(report, National2021Report):
-        return ""
+def fee_phrase(report: National2021Report) -> str:
+    """Part 六's sentence on information-processing fees (2021 format)."""
     fees = report.processing_fees
     who = f"{report.year}年，{report.organ.town}"
     if fees.notices == 0:
@@ -94,7 +96,7 @@ def published_total(report: Legacy2008Report) -> int:
     return p.website + p.weibo + p.wechat + p.other
 
 
-def _legacy_phrases(report: Legacy2008Report) -> dict[str, str]:
+def legacy_phrases(report: Legacy2008Report) -> dict[str, str]:
     """Sentences of parts 六 and 七 that depend on whether anything happened at all."""
     who = f"{report.year}年{report.organ.town}"
     received = report.figures.applications.received
@@ -189,19 +191,21 @@ def legacy_appeals(report: Legacy2008Report) -> pd.DataFrame:
     )
 
 
-LEGACY_SECTIONS = {
-    "三、发布解读、回应社会关切以及互动交流情况": legacy_interaction,
-    "四、建议和提案办理结果公开情况": legacy_proposals,
-    "五（一）主动公开信息情况": legacy_published,
-    "五（二）各类公开渠道建设情况": legacy_channels,
-    "六、政府信息公开申请办理情况": legacy_applications,
-    "七、行政复议、行政诉讼情况": legacy_appeals,
+# The 2008 format's tables: per group of ``figures`` (its key in the data file and in open data), the
+# part it belongs to and the table's builder.
+LEGACY_TABLES: dict[str, tuple[str, Callable[[Legacy2008Report], pd.DataFrame]]] = {
+    "interaction": ("三、发布解读、回应社会关切以及互动交流情况", legacy_interaction),
+    "proposals": ("四、建议和提案办理结果公开情况", legacy_proposals),
+    "published": ("五（一）主动公开信息情况", legacy_published),
+    "channels": ("五（二）各类公开渠道建设情况", legacy_channels),
+    "applications": ("六、政府信息公开申请办理情况", legacy_applications),
+    "appeals": ("七、行政复议、行政诉讼情况", legacy_appeals),
 }
 
 
 def legacy_summary(report: Legacy2008Report) -> pd.DataFrame:
     """附表: every figure of the report in one table, grouped by part."""
-    parts = {part: build(report) for part, build in LEGACY_SECTIONS.items()}
+    parts = {part: build(report) for part, build in LEGACY_TABLES.values()}
     frame = pd.concat(parts, names=["部分", "项目"])
     frame.attrs["caption"] = "附表：本报告全部统计数据"
     frame.attrs["corner"] = "部分 / 项目"
@@ -222,15 +226,14 @@ def _block(caption: str, columns: list[str], rows: list[tuple[str, list[Any]]]) 
 
 def active_tables(report: NationalReport) -> list[pd.DataFrame]:
     """Table 二, 主动公开政府信息情况: one block per article item, in the format's layout."""
-    blocks = ACTIVE_BLOCKS_2021 if isinstance(report, National2021Report) else ACTIVE_BLOCKS_2019
-    a = report.active  # type: ignore[attr-defined]
+    a = report.active
     return [
         _block(
             caption,
             list(columns),
             [(label, [getattr(getattr(a, field), k) for k in keys]) for label, field, keys in rows],
         )
-        for caption, columns, rows in blocks
+        for caption, columns, rows in a.BLOCKS
     ]
 
 
@@ -244,8 +247,9 @@ def applicant_columns() -> pd.MultiIndex:
 
 def applications_table(report: NationalReport) -> pd.DataFrame:
     """Table 三, 收到和处理政府信息公开申请情况, with the 总计 column and （七）总计 row computed."""
-    apps = report.applications  # type: ignore[attr-defined]
-    labels, values = [], []
+    apps = report.applications
+    labels: list[tuple[str, str, str]] = []
+    values: list[list[int]] = []
     for _, row_labels, counts in apps.rows():
         if row_labels[0] == CARRIED_OVER:
             total = apps.results.computed_total()
@@ -267,8 +271,8 @@ def appeal_columns() -> pd.MultiIndex:
 
 def appeals_table(report: NationalReport) -> pd.DataFrame:
     """Table 四, 政府信息公开行政复议、行政诉讼情况: one row of fifteen cells, totals computed."""
-    appeals = report.appeals  # type: ignore[attr-defined]
-    row = []
+    appeals = report.appeals
+    row: list[int] = []
     for key, _ in APPEAL_GROUPS:
         group = getattr(appeals, key)
         row += [*group.counts(), group.computed_total()]
@@ -277,10 +281,8 @@ def appeals_table(report: NationalReport) -> pd.DataFrame:
     return frame
 
 
-def fee_tables(report: NationalReport) -> list[pd.DataFrame]:
-    """Part 六's information-processing fees (2021 format); none for 2019."""
-    if not isinstance(report, National2021Report):
-        return []
+def fee_table(report: National2021Report) -> pd.DataFrame:
+    """Part 六's information-processing fees (2021 format)."""
     f = report.processing_fees
     frame = pd.DataFrame(
         [[f.notices, f.billed, f.collected]],
@@ -288,7 +290,7 @@ def fee_tables(report: NationalReport) -> list[pd.DataFrame]:
         columns=["发出收费通知件数", "收费金额（单位：元）", "实际收取金额（单位：元）"],
     ).astype(object)
     frame.attrs.update(caption="政府信息公开信息处理费收取情况", corner="项目")
-    return [frame]
+    return frame
 
 
 # --- year over year ------------------------------------------------------------------------------
@@ -297,20 +299,23 @@ PUBLISHED = "主动公开"
 APPLICATIONS = "收到申请"
 
 
-def headline(report: Report) -> dict[str, int]:
-    """The main figures of a report, by Chinese label, as far as its format has them."""
-    if isinstance(report, Legacy2008Report):
-        f = report.figures
-        return {
-            "主动公开政府信息（条）": published_total(report),
-            "发布政策解读（条）": f.interaction.policy_interpretations,
-            "收到政府信息公开申请（件）": f.applications.received,
-            "行政复议（件）": f.appeals.reconsiderations,
-            "行政诉讼（件）": f.appeals.lawsuits,
-        }
-    totals = national_totals(report)  # type: ignore[arg-type]
+def legacy_headline(report: Legacy2008Report) -> dict[str, int]:
+    """The main figures of a 2008-format report, by Chinese label."""
+    f = report.figures
     return {
-        "主动公开处理决定（许可、处罚、强制，件）": active_decisions(report),  # type: ignore[arg-type]
+        "主动公开政府信息（条）": published_total(report),
+        "发布政策解读（条）": f.interaction.policy_interpretations,
+        "收到政府信息公开申请（件）": f.applications.received,
+        "行政复议（件）": f.appeals.reconsiderations,
+        "行政诉讼（件）": f.appeals.lawsuits,
+    }
+
+
+def national_headline(report: NationalReport) -> dict[str, int]:
+    """The main figures of a national-format report, by Chinese label."""
+    totals = national_totals(report)
+    return {
+        "主动公开处理决定（许可、处罚、强制，件）": report.active.decisions(),
         "本年新收申请（件）": totals["received"],
         "本年办结申请（件）": totals["handled"],
         "结转下年度继续办理（件）": totals["carried_over"],
@@ -319,23 +324,10 @@ def headline(report: Report) -> dict[str, int]:
     }
 
 
-def active_decisions(report: NationalReport) -> int:
-    """Decisions published under article 20 items (五) and (六): licensing, punishment, enforcement."""
-    a = report.active  # type: ignore[attr-defined]
-    return a.licensing.decisions + a.punishment.decisions + a.enforcement.decisions
-
-
-def trend_figures(report: Report) -> dict[str, int]:
-    """The two figures of the trend chart: 主动公开 and applications received."""
-    if isinstance(report, Legacy2008Report):
-        return {PUBLISHED: published_total(report), APPLICATIONS: report.figures.applications.received}
-    return {PUBLISHED: active_decisions(report), APPLICATIONS: national_totals(report)["received"]}  # type: ignore[arg-type]
-
-
 def year_over_year(report: Report, previous: Report) -> pd.DataFrame:
     """Main figures with last year's value, the change and the percentage (— where last year was 0)."""
-    now, before = headline(report), headline(previous)
-    rows = []
+    now, before = formats.of(report).headline(report), formats.of(previous).headline(previous)
+    rows: list[tuple[str, list[Any]]] = []
     for label, value in now.items():
         if label not in before:
             continue
@@ -355,6 +347,6 @@ def year_over_year(report: Report, previous: Report) -> pd.DataFrame:
 def trend(reports: list[Report]) -> pd.DataFrame:
     """主动公开 and applications for every year given, oldest first."""
     ordered = sorted(reports, key=lambda r: r.year)
-    frame = pd.DataFrame([trend_figures(r) for r in ordered], index=[f"{r.year}年" for r in ordered])
+    frame = pd.DataFrame([formats.of(r).trend(r) for r in ordered], index=[f"{r.year}年" for r in ordered])
     frame.attrs.update(caption="历年主动公开与收到申请情况", corner="年度")
     return frame

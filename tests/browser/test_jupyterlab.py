@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_project
 
 BIN = Path(sys.executable).parent
 
@@ -50,7 +50,7 @@ def _dismiss_dialogs(page) -> None:  # noqa: ANN001
 def test_lab_opens_the_template_and_runs_every_cell(browser, tmp_path):
     # A copy of the project, so that Lab's autosave never writes outputs into the committed template.
     project = tmp_path / "project"
-    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    make_project(project)
     shutil.copytree(ROOT / "data" / "dongcheng", project / "data" / "dongcheng")
     port, token = _free_port(), secrets.token_hex(16)
     log = tmp_path / "lab.log"

@@ -1,0 +1,153 @@
+"""One validator for the scalar values of a report, shared by the YAML loader and the Excel intake.
+
+A field's type in the data model names its kind: ``int`` a non-negative count,
+``Signed`` a change that may be negative, ``Decimal`` a non-negative amount,
+``str`` one line of text, ``Markdown`` prose, ``Url`` an http(s) address,
+``bool`` a flag. A YAML value must already be of its kind; a spreadsheet cell
+is first normalised the way Excel and WPS store what a clerk typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .errors import XxgkError
+from .model import Markdown, Signed, Url
+
+KINDS: dict[Any, str] = {
+    int: "count",
+    Signed: "signed",
+    Decimal: "amount",
+    str: "text",
+    Markdown: "markdown",
+    Url: "url",
+    bool: "flag",
+}
+EXPECTED = {
+    "count": "非负整数",
+    "signed": "整数（可为负数）",
+    "amount": "非负金额（数字）",
+    "text": "单行文本",
+    "markdown": "文本",
+    "url": "以 http:// 或 https:// 开头的网址",
+    "flag": "true 或 false",
+}
+_URL = re.compile(r"^https?://[^\s<>\"]+$")
+_INTEGER_TEXT = re.compile(r"[+-]?\d+(\.0+)?")
+_FULL_MINUS = str.maketrans({"−": "-", "－": "-", "＋": "+"})
+
+
+class ValueProblem(XxgkError):
+    """A value that is not of its field's kind: what was expected and what was found, in Chinese."""
+
+    def __init__(self, expected: str, found: str):
+        self.expected, self.found = expected, found
+        super().__init__(f"应为{expected}，实际为{found}")
+
+
+def kind_of(tp: Any) -> str | None:
+    """The kind of a data-model type, or None for a type that is not a scalar of ours."""
+    return KINDS.get(tp)
+
+
+def check_value(value: Any, kind: str) -> Any:
+    """``value`` as its kind (amounts become Decimal, text is stripped); raise ValueProblem otherwise."""
+    expected = EXPECTED[kind]
+    if kind == "flag":
+        if not isinstance(value, bool):
+            raise ValueProblem(expected, describe(value))
+        return value
+    if kind in ("count", "signed"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueProblem(expected, describe(value))
+        if kind == "count" and value < 0:
+            raise ValueProblem(expected, f"负数 {value}")
+        return value
+    if kind == "amount":
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            raise ValueProblem(expected, describe(value))
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        if not amount.is_finite():
+            raise ValueProblem(expected, describe(value))
+        if amount < 0:
+            raise ValueProblem(expected, f"负数 {value}")
+        return amount
+    if kind == "url":
+        if not isinstance(value, str) or not _URL.match(value.strip()):
+            raise ValueProblem(expected, describe(value))
+        return value.strip()
+    if not isinstance(value, str):
+        raise ValueProblem("文本", describe(value))
+    if kind == "text":
+        if "\n" in value.strip():
+            raise ValueProblem(expected, "多行文本")
+        return value.strip()
+    return str(value)
+
+
+def read_cell(value: Any, kind: str) -> Any:
+    """A spreadsheet cell as its kind: numbers stored as text, full-width digits, blanks (0 or empty)."""
+    if isinstance(value, str):
+        # Full-width digits and signs become ASCII for numbers only: prose keeps its Chinese punctuation.
+        if kind in ("text", "markdown", "url"):
+            value = value.strip()
+        else:
+            value = unicodedata.normalize("NFKC", value).translate(_FULL_MINUS).strip()
+        if value == "":
+            value = None
+    if kind in ("text", "markdown", "url"):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value)
+        return text.rstrip() + "\n" if kind == "markdown" else check_value(text, kind)
+    if kind == "flag":
+        if value in (None, "否", "N", "n", False, 0):
+            return False
+        if value in ("是", "Y", "y", True, 1):
+            return True
+        raise ValueProblem("“是”或“否”", describe(value))
+    if value is None:
+        return Decimal(0) if kind == "amount" else 0
+    if isinstance(value, str):
+        if kind == "amount":
+            try:
+                value = Decimal(value)
+            except InvalidOperation:
+                raise ValueProblem(EXPECTED[kind], describe(value)) from None
+        elif _INTEGER_TEXT.fullmatch(value):
+            value = int(Decimal(value))
+        else:
+            raise ValueProblem(EXPECTED[kind], describe(value))
+    if isinstance(value, float) and kind != "amount":
+        if not value.is_integer():
+            raise ValueProblem(EXPECTED[kind], f"小数 {value:g}")
+        value = int(value)
+    return check_value(value, kind)
+
+
+def describe(value: Any) -> str:
+    """A clerk-readable description of a value."""
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return f"布尔值 {'true' if value else 'false'}"
+    if isinstance(value, int):
+        return f"整数 {value}"
+    if isinstance(value, float | Decimal):
+        return f"小数 {value}"
+    if isinstance(value, str):
+        short = value if len(value) <= 20 else value[:20] + "…"
+        return f"文本“{short}”"
+    if isinstance(value, dict):
+        return "映射（若干字段）"
+    if isinstance(value, list):
+        return "列表"
+    return type(value).__name__
