@@ -5,7 +5,7 @@ BIN := $(abspath $(VENV)/bin)
 STAMP := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
-.PHONY: reports test lab lint install clean
+.PHONY: reports test test-fast lab lint install clean
 
 reports: $(STAMP)
 	xxgk build
@@ -13,12 +13,17 @@ reports: $(STAMP)
 test: $(STAMP)
 	python -m pytest
 
+# Quick feedback: everything but the tests marked slow (real kernels, browsers, LibreOffice).
+test-fast: $(STAMP)
+	python -m pytest -m "not slow"
+
 lab: $(STAMP)
 	jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) --allow-root \
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 lint: $(STAMP)
-	ruff check src tests
+	ruff check src tests benchmarks
+	mypy
 
 install: $(STAMP)
 

@@ -51,6 +51,14 @@ def line_of(text: str, needle: str) -> int:
     raise AssertionError(f"{needle!r} not in text")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every end-to-end and browser test is slow: ``make test-fast`` (-m "not slow") leaves them out."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(ROOT).parts
+        if parts[:2] in (("tests", "e2e"), ("tests", "browser")):
+            item.add_marker(pytest.mark.slow)
+
+
 def make_project(root: Path) -> Path:
     """A project folder: the marker and a copy of the template notebooks (data is the caller's)."""
     root.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 import pygal
@@ -52,7 +52,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, des
     return _finish(chart, title, desc)
 
 
-def line_chart(years: Sequence[str], series: dict[str, Sequence[float]], *, title: str, desc: str) -> str:
+def line_chart(years: Sequence[str], series: Mapping[str, Sequence[float]], *, title: str, desc: str) -> str:
     """One line per series over the years, with a legend; the second series on its own axis."""
     options = {**_OPTIONS, "show_legend": True, "legend_at_bottom": True, "include_x_axis": True, "margin": 24}
     chart = pygal.Line(title=title, width=720, height=320, **options)

@@ -93,7 +93,7 @@ class Layout:
 
 
 def _style(
-    ws: Worksheet, ref: str, value: Any = None, *, fill: PatternFill | None = HEADER, bold: bool = False
+    ws: Worksheet, ref: str, value: object = None, *, fill: PatternFill | None = HEADER, bold: bool = False
 ) -> None:
     cell = ws[ref]
     if value is not None:
@@ -106,7 +106,7 @@ def _style(
         cell.font = Font(bold=True)
 
 
-def _label(ws: Worksheet, top_left: str, text: str, bottom_right: str | None = None, **kw: Any) -> None:
+def _label(ws: Worksheet, top_left: str, text: object, bottom_right: str | None = None, **kw: Any) -> None:
     _style(ws, top_left, text, **kw)
     if bottom_right and bottom_right != top_left:
         ws.merge_cells(f"{top_left}:{bottom_right}")
@@ -126,7 +126,8 @@ class _Writer:
 
     def sheet(self, title: str) -> Worksheet:
         wb = self.layout.workbook
-        ws = wb.active if wb.active.title == "Sheet" else wb.create_sheet()
+        first = wb.active
+        ws = first if isinstance(first, Worksheet) and first.title == "Sheet" else wb.create_sheet()
         ws.title = title
         ws.protection.sheet = True
         ws.protection.formatCells = False
@@ -154,7 +155,7 @@ class _Writer:
     def _validation(self, ws: Worksheet, kind: str) -> DataValidation:
         key = f"{ws.title}/{kind}"
         if key not in self.validations:
-            rules = {
+            rules: dict[str, tuple[Any, Any, str, str | None, str]] = {
                 "count": ("whole", "greaterThanOrEqual", "0", None, "请填写非负整数（件数不能为负数或小数）。"),
                 "signed": ("whole", "between", "-1000000", "1000000", "请填写整数（可为负数）。"),
                 "amount": ("decimal", "greaterThanOrEqual", "0", None, "请填写非负金额。"),
@@ -230,10 +231,10 @@ def _figures_sheet(w: _Writer, values: dict[str, Any]) -> None:
             if getattr(getattr(report.figures, section), f.name) is not None
         ]
         first = row
-        for key, (label, values) in zip(keys, frame.iterrows(), strict=False):
+        for key, (label, cells) in zip(keys, frame.iterrows(), strict=False):
             _label(ws, f"B{row}", label)
             w.input(ws, f"C{row}", f"figures.{section}.{key}", "count")
-            _label(ws, f"D{row}", values[tables.UNIT])
+            _label(ws, f"D{row}", cells[tables.UNIT])
             row += 1
         if tables.TOTAL in frame.index:
             _label(ws, f"B{row}", tables.TOTAL, bold=True)

@@ -205,7 +205,7 @@ class _Reader:
         optional = _optional_of(tp)
         if optional is not None:
             return None if node is None else self.value(node, optional, path, line)
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return self.read(node, tp, path)
         if typing.get_origin(tp) is list:
             if not isinstance(node, list):

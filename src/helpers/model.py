@@ -14,7 +14,7 @@ import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Any, ClassVar, NewType
+from typing import Any, ClassVar, NewType, TypeVar, cast
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a town's or district's folder-safe code
 SLUG_RULE = "由小写字母、数字、- 或 _ 组成"
@@ -584,10 +584,13 @@ class National2021Report(NationalReport):
     processing_fees: ProcessingFees
 
 
-def blank(cls: type) -> object:
+T = TypeVar("T")
+
+
+def blank(cls: type[T]) -> T:
     """An instance of a data-model class with every count 0, every text empty and every option None."""
-    values = {}
-    for f in fields(cls):
+    values: dict[str, Any] = {}
+    for f in fields(cast(Any, cls)):
         if not f.metadata.get("yaml", True):
             continue
         tp = typing.get_type_hints(cls)[f.name]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from ..errors import FormatError, Problem
 from ..model import Report
@@ -21,14 +21,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ENTRY_POINTS = "xxgk.formats"
+R = TypeVar("R", bound=Report)
 
 
-class ReportFormat:
-    """The description of one report format; subclass it and register an instance."""
+class ReportFormat(Generic[R]):
+    """The description of one report format (its reports are of data class ``R``); subclass it and register an
+    instance."""
 
     name: ClassVar[str]
     label: ClassVar[str]  # the format's Chinese name, e.g. 全国统一格式（2021 年版）
-    report_class: ClassVar[type[Report]]
+    report_class: type[R]
     template: ClassVar[str]  # the template notebook's file name in notebooks/
     first_year: ClassVar[int]
     last_year: ClassVar[int | None] = None
@@ -45,27 +47,27 @@ class ReportFormat:
     def years_text(self) -> str:
         return f"{self.first_year} 年起" if self.last_year is None else f"{self.first_year}—{self.last_year} 年"
 
-    def checks(self, report: Any, previous: Report | None) -> list[Problem]:
+    def checks(self, report: R, previous: Report | None) -> list[Problem]:
         """The format's balancing and cross-year rules; ``previous`` is last year's report, of any format."""
         return []
 
-    def facts(self, report: Any) -> dict[str, Any]:
+    def facts(self, report: R) -> dict[str, Any]:
         """Values beyond the data file's fields that the narrative may quote (totals, stock phrases)."""
         return {}
 
-    def tables(self, report: Any) -> dict[str, list[pd.DataFrame]]:
+    def tables(self, report: R) -> dict[str, list[pd.DataFrame]]:
         """The report's tables by open-data key, in the report's order."""
         return {}
 
-    def figures(self, report: Any) -> dict[str, Any]:
+    def figures(self, report: R) -> dict[str, Any]:
         """The figures of the data file, as plain values, for open data."""
         return {name: dataclasses.asdict(getattr(report, name)) for name in self.figure_fields}
 
-    def headline(self, report: Any) -> dict[str, int]:
+    def headline(self, report: R) -> dict[str, int]:
         """The main figures by Chinese label: year-over-year rows and the district comparison's columns."""
         return {}
 
-    def trend(self, report: Any) -> dict[str, int]:
+    def trend(self, report: R) -> dict[str, int]:
         """The figures of the trend chart, by Chinese label."""
         return {}
 
@@ -74,11 +76,12 @@ class ReportFormat:
         raise FormatError(f"报告格式 {self.name} 不提供虚构的演示数据")
 
 
-_registry: dict[str, ReportFormat] = {}
+AnyFormat = ReportFormat[Any]
+_registry: dict[str, AnyFormat] = {}
 _loaded = False
 
 
-def register(fmt: ReportFormat) -> ReportFormat:
+def register(fmt: AnyFormat) -> AnyFormat:
     """Add a format (replacing one of the same name); returns it."""
     for attribute in ("name", "label", "report_class", "template", "first_year", "prose_parts"):
         if not hasattr(fmt, attribute):
@@ -101,7 +104,7 @@ def _load_entry_points() -> None:
         register(found() if isinstance(found, type) else found)
 
 
-def all_formats() -> list[ReportFormat]:
+def all_formats() -> list[AnyFormat]:
     """Every registered format, oldest first."""
     _load_entry_points()
     return sorted(_registry.values(), key=lambda f: (f.first_year, f.name))
@@ -111,7 +114,7 @@ def names() -> list[str]:
     return [f.name for f in all_formats()]
 
 
-def get(name: str) -> ReportFormat:
+def get(name: str) -> AnyFormat:
     """The format called ``name``; FormatError names the known ones."""
     _load_entry_points()
     try:
@@ -120,18 +123,18 @@ def get(name: str) -> ReportFormat:
         raise FormatError(f"未知的报告格式“{name}”（已知：{'、'.join(names())}）") from None
 
 
-def lookup(name: object) -> ReportFormat | None:
+def lookup(name: object) -> AnyFormat | None:
     """The format called ``name``, or None."""
     _load_entry_points()
     return _registry.get(name) if isinstance(name, str) else None
 
 
-def of(report: Report) -> ReportFormat:
+def of(report: Report) -> AnyFormat:
     """The format a report is written in."""
     return get(report.format)
 
 
-def for_year(year: int) -> ReportFormat:
+def for_year(year: int) -> AnyFormat:
     """The format in force for reports of ``year``."""
     for fmt in reversed(all_formats()):
         if fmt.in_force(year):

@@ -12,7 +12,7 @@ from ..model import LEGACY_PROSE_PARTS, Legacy2008Report
 from . import ReportFormat
 
 
-class Legacy2008(ReportFormat):
+class Legacy2008(ReportFormat[Legacy2008Report]):
     """政府信息公开工作年度报告, the format in use from 2008 to 2018."""
 
     name = "legacy-2008"

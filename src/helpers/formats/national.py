@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 import pandas as pd
 
@@ -31,35 +31,37 @@ from ..model import (
 )
 from . import ReportFormat
 
+N = TypeVar("N", bound=NationalReport)
 
-class NationalFormat(ReportFormat):
+
+class NationalFormat(ReportFormat[N]):
     """What both national formats share: the three official tables, their balancing rules and carry-over."""
 
     prose_parts = PROSE_PARTS
-    figure_fields: tuple[str, ...] = ("active", "applications", "appeals")
+    figure_fields: ClassVar[tuple[str, ...]] = ("active", "applications", "appeals")
     sheets = ("active", "applications", "appeals")
     summed_tables = ("active", "applications", "appeals")
 
-    def checks(self, report: NationalReport, previous: Report | None) -> list[Problem]:
+    def checks(self, report: N, previous: Report | None) -> list[Problem]:
         problems = applications_balance(report) + appeals_totals(report)
         if isinstance(previous, NationalReport):
             problems += carry_over(report, previous)
         return problems
 
-    def facts(self, report: NationalReport) -> dict[str, Any]:
+    def facts(self, report: N) -> dict[str, Any]:
         return {"totals": tables.national_totals(report), "phrases": {"fees": ""}}
 
-    def tables(self, report: NationalReport) -> dict[str, list[pd.DataFrame]]:
+    def tables(self, report: N) -> dict[str, list[pd.DataFrame]]:
         return {
             "active": tables.active_tables(report),
             "applications": [tables.applications_table(report)],
             "appeals": [tables.appeals_table(report)],
         }
 
-    def headline(self, report: NationalReport) -> dict[str, int]:
+    def headline(self, report: N) -> dict[str, int]:
         return tables.national_headline(report)
 
-    def trend(self, report: NationalReport) -> dict[str, int]:
+    def trend(self, report: N) -> dict[str, int]:
         return {
             tables.PUBLISHED: report.active.decisions(),
             tables.APPLICATIONS: tables.national_totals(report)["received"],
@@ -74,13 +76,13 @@ class NationalFormat(ReportFormat):
         data["prose"] = {"overview": demo.overview(rng, 5, urban=urban) + "\n", "problems": demo.problems(rng) + "\n"}
         return data
 
-    other_rows: tuple[str, ...] = ()
+    other_rows: ClassVar[tuple[str, ...]] = ()  # the sub-rows of （六）其他处理, if split
 
     def demo_active(self, rng: random.Random, urban: bool, state: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
 
-class National2019(NationalFormat):
+class National2019(NationalFormat[National2019Report]):
     """全国统一格式（2019 年版）, for the reports of 2019 and 2020."""
 
     name = "national-2019"
@@ -116,7 +118,7 @@ class National2019(NationalFormat):
         }
 
 
-class National2021(NationalFormat):
+class National2021(NationalFormat[National2021Report]):
     """全国统一格式（2021 年版）, for the reports of 2021 on: adds 现行有效 chains and information-processing fees."""
 
     name = "national-2021"
