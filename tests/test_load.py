@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpers.errors import DataFileError
 from helpers.load import load_report
@@ -116,3 +118,65 @@ def test_every_problem_is_reported_at_once(write_data, minimal_text):
 def test_missing_file(tmp_path):
     p = only(tmp_path / "nope" / "2018.yaml")
     assert p.found == "文件不存在"
+
+
+# --- one reading: every spelling of the same data is the same report to every stage ------------------------
+
+
+def _plain(path):
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def _stages(data_dir, path):
+    """What check, the district summary and the open data make of one town's file in ``data_dir``."""
+    from helpers import checks, district, opendata
+
+    report, found = checks.check_file(path)
+    summary = district.load_district(data_dir, report.organ.district_slug, report.year)
+    return (
+        report,
+        [p.describe() for p in found],
+        opendata.report_json(report),
+        [r.organ.slug for r in summary.by_town()],
+        [t.name for t in summary.excluded],
+        opendata.district_csv(summary),
+    )
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The sample district's nanhu (2024, 2025) and dongcheng (2025) as written, and what every stage makes of it."""
+    import shutil
+
+    base = tmp_path_factory.mktemp("reference") / "data"
+    for town, year in (("nanhu", 2024), ("nanhu", 2025), ("dongcheng", 2025)):
+        (base / town).mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "data" / town / f"{year}.yaml", base / town / f"{year}.yaml")
+    return base, _stages(base, base / "nanhu" / "2025.yaml")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), which=st.sampled_from(["nanhu/2025", "daxin/2018"]))
+def test_every_yaml_spelling_of_a_file_reads_alike_in_every_stage(reference, tmp_path_factory, data, which):
+    import shutil
+
+    from tests.spellings import spell
+
+    original = ROOT / "data" / f"{which}.yaml"
+    base = tmp_path_factory.mktemp("spelled") / "data"
+    if which == "nanhu/2025":
+        shutil.copytree(reference[0], base)
+        expected = reference[1]
+    else:
+        (base / "daxin").mkdir(parents=True)
+        shutil.copy(original, base / "daxin" / "2018.yaml")
+        expected = _stages(base, base / "daxin" / "2018.yaml")
+    text = spell(_plain(original), data.draw)
+    target = base / f"{which}.yaml"
+    target.write_bytes(text.encode("utf-8"))
+    got = _stages(base, target)
+    assert got[0] == expected[0], text
+    assert got[1:] == expected[1:], text
+    assert got[3], "the town counts in its district summary"

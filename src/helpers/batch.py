@@ -299,7 +299,7 @@ def _district_inputs(job: Job) -> tuple[str, dict[str, Any], str, list[str]]:
         reasons = "；".join(str(t) for t in district.excluded) or "该区没有本年度的数据文件"
         raise BuildError(f"{job.data_file}：{job.year} 年 {job.district} 区没有可计入汇总的数据文件（{reasons}）")
     parameters = {"data_dir": str(job.data_file), "district": job.district, "year": job.year}
-    notes = [f"警告：未计入汇总：{t}" for t in district.excluded]
+    notes = [f"警告：{t}" for t in district.excluded]
     return f"{district.name}汇总", parameters, district_csv(district), notes
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import formats
 from .checks import check_file, errors
-from .errors import DataFileError
+from .errors import DataFileError, Problem
 from .load import load_report
 from .model import Report
 from .project import YearFile, summary_stem, year_files
@@ -71,7 +71,7 @@ class NotCounted:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.file}）：{self.reason}"
+        return f"{self.name}（{self.file}）：{self.reason}，未计入汇总"
 
 
 @dataclass
@@ -125,9 +125,9 @@ def load_district(data_dir: str | Path, slug: str, year: int) -> District:
     return district
 
 
-def _first(problems: list) -> str:
-    more = f"（共 {len(problems)} 个错误）" if len(problems) > 1 else ""
-    return f"数据文件有错误，未计入汇总：{problems[0].describe()}{more}"
+def _first(problems: list[Problem]) -> str:
+    more = f"等 {len(problems)} 个错误" if len(problems) > 1 else ""
+    return f"数据文件有错误（{problems[0].describe().rstrip('。')}{more}）"
 
 
 def _sum(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -253,7 +253,7 @@ def dump_yaml(data: dict[str, Any]) -> str:
     yaml.width = 4096
     yaml.allow_unicode = True
     buffer = io.StringIO()
-    buffer.write("# 示例数据（sample: true）：虚构的镇街与数字。\n" if data.get("sample") else "")
+    buffer.write("# 示例数据：虚构的镇街与数字，由 xxgk demo-data 生成。\n" if data.get("sample") else "")
     yaml.dump(_styled(data), buffer)
     return buffer.getvalue()
 

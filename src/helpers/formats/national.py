@@ -72,9 +72,14 @@ class NationalFormat(ReportFormat[N]):
             "active": self.demo_active(rng, urban, state),
             "applications": demo_applications(rng, urban, state, stated, self.other_rows),
             "appeals": demo_appeals(rng, urban, stated),
+            **self.demo_extra(rng, urban),
         }
         data["prose"] = {"overview": demo.overview(rng, 5, urban=urban) + "\n", "problems": demo.problems(rng) + "\n"}
         return data
+
+    def demo_extra(self, rng: random.Random, urban: bool) -> dict[str, Any]:
+        """Figures beyond tables 二 to 四, drawn before the prose."""
+        return {}
 
     other_rows: ClassVar[tuple[str, ...]] = ()  # the sub-rows of （六）其他处理, if split
 
@@ -155,14 +160,15 @@ class National2021(NationalFormat[National2021Report]):
             "fees": {"amount": round(rng.uniform(0, 30) * scale, 2)},
         }
 
-    def demo(self, rng: random.Random, urban: bool, state: dict[str, Any], stated: bool) -> dict[str, Any]:
-        data = super().demo(rng, urban, state, stated)
+    def demo_extra(self, rng: random.Random, urban: bool) -> dict[str, Any]:
         notices = rng.choice([0, 0, 0, 1, 2]) if urban else 0
         billed = round(notices * rng.choice([50, 100, 120.5]), 2)
-        prose = data.pop("prose")
         collected = billed if rng.random() < 0.7 else 0
-        data["processing_fees"] = {"notices": notices, "billed": billed, "collected": collected}
-        data["prose"] = {**prose, "other": demo.closing(rng) + "\n"}
+        return {"processing_fees": {"notices": notices, "billed": billed, "collected": collected}}
+
+    def demo(self, rng: random.Random, urban: bool, state: dict[str, Any], stated: bool) -> dict[str, Any]:
+        data = super().demo(rng, urban, state, stated)
+        data["prose"]["other"] = demo.closing(rng) + "\n"
         return data
 
 

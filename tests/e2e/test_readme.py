@@ -1,0 +1,150 @@
+"""Every example in the README is executed: its data file is checked, built and counted in its district summary;
+its commands run, in the README's order, in a copy of the project (outputs and temporary paths moved to the test's
+own folder). ``make reports`` and ``make test`` are what CI itself runs, so they are not run again here."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from helpers.batch import load_batch
+from tests.conftest import FIXTURES, ROOT, make_project, visible_text
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BIN = Path(sys.executable).parent
+BLOCKS = [
+    (m.group(1), m.group(2), README[: m.start()].count("\n") + 1)
+    for m in re.finditer(r"```(\w*)\n(.*?)```", README, re.S)
+]
+
+
+def block_after(heading: str, language: str) -> str:
+    """The first fenced block of ``language`` after ``heading``."""
+    start = README.count("\n", 0, README.index(heading)) + 1
+    return next(text for lang, text, line in BLOCKS if lang == language and line > start)
+
+
+def commands(text: str) -> list[list[str]]:
+    return [shlex.split(line, comments=True) for line in text.splitlines() if line.strip()]
+
+
+def run(argv: list[str], cwd: Path, tmp: Path) -> subprocess.CompletedProcess:
+    argv = [str(BIN / a.removeprefix(".venv/bin/")) if a.startswith(".venv/bin/") else a for a in argv]
+    argv = [a.replace("/tmp/", f"{tmp}/") for a in argv]
+    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A copy of the project with a few of its towns (the README's commands at a smaller scale)."""
+    base = make_project(tmp_path_factory.mktemp("readme") / "project")
+    for town in ("daxin", "nanhu", "baihe", "dongcheng"):
+        shutil.copytree(ROOT / "data" / town, base / "data" / town)
+    shutil.copytree(ROOT / "params", base / "params")
+    return base
+
+
+def test_every_shell_block_is_run_here_or_by_ci():
+    expected = {"生成报告", "标准工具依然可以单独使用", "检查数据", "Excel 填报表", "示例数据"}
+    runs = [line for lang, _, line in BLOCKS if lang == "sh"]
+    assert len(runs) == len(expected) + 1, "a new sh block in the README needs a test here"
+    assert commands(BLOCKS[0][1]) == [["make", "reports"], ["make", "test"]]
+
+
+def test_the_readme_data_file_builds_and_counts_in_its_district_summary(tmp_path):
+    base = make_project(tmp_path / "project")
+    for town in ("nanhu", "dongcheng"):
+        shutil.copytree(ROOT / "data" / town, base / "data" / town)
+    example = base / "data" / "hubin" / "2025.yaml"
+    example.parent.mkdir(parents=True)
+    example.write_text(block_after("## 数据文件", "yaml"), encoding="utf-8")
+    check = run([".venv/bin/xxgk", "check", "data/hubin"], base, tmp_path)
+    assert check.returncode == 0 and "data/hubin/2025.yaml：通过" in check.stdout, check.stdout
+    build = run([".venv/bin/xxgk", "build", "--year", "2025"], base, tmp_path)
+    assert build.returncode == 0, build.stdout + build.stderr
+    page = visible_text((base / "outputs/2025/hubin.html").read_text(encoding="utf-8"))
+    assert "示例市样例区湖滨街道2025年政府信息公开工作年度报告" in page
+    summary = visible_text((base / "outputs/2025/yangli-summary.html").read_text(encoding="utf-8"))
+    assert "根据样例区3个镇（街道）" in summary and "湖滨街道" in summary
+    assert "湖滨街道,hubin," in (base / "outputs/2025/yangli.csv").read_text(encoding="utf-8-sig")
+
+
+def test_the_batch_file_example_is_a_valid_batch_file(tmp_path):
+    path = tmp_path / "example.yaml"
+    path.write_text(block_after("**批量定义**", "yaml"), encoding="utf-8")
+    (tmp_path / "notebooks").mkdir()
+    batch = load_batch(path, tmp_path)
+    assert batch.years == [2025] and batch.towns == ["dongcheng", "xicheng"]
+
+
+def test_build_commands(project, tmp_path):
+    for argv in commands(block_after("## 生成报告", "sh")):
+        done = run(argv, project, tmp_path)
+        assert done.returncode == 0, (argv, done.stdout, done.stderr)
+        assert "失败 0 份" in done.stdout, (argv, done.stdout)
+    assert (project / "outputs/2018/daxin.html").exists() and (project / "outputs/2025/yangli-summary.html").exists()
+
+
+def test_standard_tools_commands(tmp_path):
+    for argv in commands(block_after("标准工具依然可以单独使用", "sh")):
+        done = run(argv, ROOT, tmp_path)
+        assert done.returncode == 0, (argv, done.stderr)
+    page = (tmp_path / "x.html").read_text(encoding="utf-8")  # the last command's: our template, placeholders filled
+    assert "318" in visible_text(page) and "大信镇" in visible_text(page) and "{{" not in page
+
+
+def test_check_commands_and_the_example_output(project, tmp_path):
+    for argv in commands(block_after("## 检查数据", "sh")):
+        done = run(argv, project, tmp_path)
+        assert done.returncode == 0, (argv, done.stdout)
+        assert "0 个未通过" in done.stdout
+    shown = next(text for lang, text, line in BLOCKS if lang == "" and "个错误" in text)
+    broken = tmp_path / "broken"
+    (broken / "data" / "nanhu").mkdir(parents=True)
+    shutil.copy(FIXTURES / "checks/column_balance/nanhu/2024.yaml", broken / "data/nanhu/2024.yaml")
+    done = run([".venv/bin/xxgk", "check", "data/nanhu/2024.yaml"], broken, tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.startswith(shown), done.stdout
+
+
+def test_excel_commands(project, tmp_path):
+    first, second, third = commands(block_after("## Excel 填报表", "sh"))
+    done = run(first, project, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    workbook = project / "南湖街道-2026.xlsx"
+    # The clerk's part: the prose, and table 三 with this year's applications (carried in, all still open).
+    wb = load_workbook(workbook)
+    wb["正文"]["B2"] = "{{ year }}年，{{ organ.town }}全年主动公开政府信息。"
+    sheet = wb["表三"]
+    rows = {sheet.cell(row, 1).value: row for row in range(1, sheet.max_row + 1)}
+    carried_in, carried_over = rows["二、上年结转政府信息公开申请数量"], rows["四、结转下年度继续办理"]
+    for column in range(4, 10):
+        sheet.cell(carried_over, column).value = sheet.cell(carried_in, column).value
+    wb.save(workbook)
+    done = run(second, project, tmp_path)
+    assert done.returncode == 0, done.stdout
+    assert (project / "data/nanhu/2026.yaml").exists()
+    done = run(third, project, tmp_path)
+    assert done.returncode == 0 and "失败 0 份" in done.stdout, done.stdout
+    assert "2026年政府信息公开工作年度报告" in (project / "outputs/2026/nanhu.html").read_text(encoding="utf-8")
+
+
+def test_demo_data_commands_reproduce_the_sample_district(tmp_path):
+    base = tmp_path / "project"
+    shutil.copytree(ROOT / "data", base / "data")
+    for argv in commands(block_after("## 示例数据", "sh")):
+        done = run(argv, base, tmp_path)
+        assert done.returncode == 0, (argv, done.stdout, done.stderr)
+    changed = [
+        str(p.relative_to(base)) for p in sorted((base / "data").rglob("*.yaml"))
+        if p.read_bytes() != (ROOT / p.relative_to(base)).read_bytes()
+    ]
+    assert changed == [], "the committed sample district is exactly what the README's command writes"
+    assert len(list((tmp_path / "demo").glob("*/*.yaml"))) == 40 * 5
