@@ -8,6 +8,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Every random choice is seeded: hypothesis draws the same examples on every run and machine.
+settings.register_profile("seeded", derandomize=True, print_blob=True)
+settings.load_profile("seeded")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

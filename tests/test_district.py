@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from helpers import checks, demo, district, tables
 from helpers.load import load_report
+from tests.conftest import ROOT
 
 FRAMES = {"applications": tables.applications_table, "appeals": tables.appeals_table}
 
@@ -103,3 +104,12 @@ def test_sample_district_summary_has_no_errors():
     found = district.load_district(Path(__file__).parent.parent / "data", "yangli", 2025)
     assert len(found.reports) == 12 and not found.excluded
     assert all(not checks.errors(checks.check(r)) for r in found.reports)
+
+
+def test_district_totals_of_known_files(tmp_path):
+    """东城街道 and 南湖街道 2025 as committed: 115 + 25 applications received, worked out from their files."""
+    for town in ("dongcheng", "nanhu"):
+        (tmp_path / town).mkdir()
+        (tmp_path / town / "2025.yaml").write_bytes((ROOT / "data" / town / "2025.yaml").read_bytes())
+    (total,) = district.summed(district.load_district(tmp_path, "yangli", 2025), "applications")
+    assert list(total.loc[("一、本年新收政府信息公开申请数量", "", "")]) == [99, 22, 1, 1, 7, 10, 140]

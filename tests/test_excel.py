@@ -194,7 +194,7 @@ def test_invalid_workbook_is_written_beside_only_with_keep_invalid(tmp_path):
     where = cell_of("national-2021", 2025, "applications.carried_over.natural")
     book = filled(data, tmp_path / "t.xlsx", **{where: data["applications"]["carried_over"]["natural"] + 3})
     assert not excel.import_workbook(book, tmp_path / "data").ok
-    assert not list((tmp_path / "data").rglob("*.yaml")) if (tmp_path / "data").exists() else True
+    assert not (tmp_path / "data").exists() or not list((tmp_path / "data").rglob("*.yaml"))
     kept = excel.import_workbook(book, tmp_path / "data", keep_invalid=True)
     assert not kept.ok
     assert [p.name for p in (tmp_path / "data" / "t001").iterdir()] == ["2025.invalid.yaml"]

@@ -205,3 +205,11 @@ def test_year_over_year_percentage_is_a_dash_when_last_year_was_zero():
     frame = tables.year_over_year(seed, seed)
     assert frame.loc["收到政府信息公开申请（件）", "增减幅度"] == "—"
     assert frame.loc["主动公开政府信息（条）", "增减幅度"] == "+0.0%"
+
+
+def test_table3_totals_of_a_known_file():
+    """南湖街道 2025 as committed, totals worked out by hand from its data file."""
+    frame = tables.applications_table(load_report(ROOT / "data/nanhu/2025.yaml"))
+    # （七）总计, natural persons: 予以公开 8 + 部分公开 1 + 第三方 1 + 不掌握 3 + 信访 1 + 逾期未缴费 1 + 其他 2.
+    assert list(frame.loc[("三、本年度办理结果", "（七）总计", "")]) == [17, 4, 1, 0, 2, 0, 24]
+    assert list(frame.loc[("一、本年新收政府信息公开申请数量", "", "")]) == [18, 4, 1, 0, 2, 0, 25]
