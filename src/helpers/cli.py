@@ -254,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     except XxgkError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"错误：读写 {exc.filename or '文件'} 时出错（{exc.strerror or exc}）", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -148,3 +148,9 @@ def test_demo_data_commands_reproduce_the_sample_district(tmp_path):
     ]
     assert changed == [], "the committed sample district is exactly what the README's command writes"
     assert len(list((tmp_path / "demo").glob("*/*.yaml"))) == 40 * 5
+
+
+def test_the_entry_point_example_names_the_registrys_group():
+    from helpers.formats import ENTRY_POINTS
+
+    assert f'[project.entry-points."{ENTRY_POINTS}"]' in block_after("## 报告格式", "toml")
