@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,7 @@ class Job:
     district: str = ""
     pdf: bool = False
     root: Path | None = None
+    environment: str = ""  # the code and libraries' fingerprint, for the digest of what a worker builds from
 
     @property
     def key(self) -> str:
@@ -104,6 +105,9 @@ class Result:
     message: str = ""
     warnings: list[str] = field(default_factory=list)
     worker_rss_mb: float = 0.0
+    # The digest of the inputs as the builder read them; None when they changed while it built (so the next build
+    # builds again); empty when the builder does not say, and the runner's digest stands.
+    built_from: str | None = ""
 
     @property
     def ok(self) -> bool:
@@ -219,15 +223,90 @@ def input_digest(job: Job, environment: str) -> str:
     )
 
 
+class BuildLock:
+    """One build at a time per output folder: an advisory lock on ``<outputs>/.xxgk-build.lock``.
+
+    The operating system releases it when its holder ends however it ends, so a lock is never left stale; the
+    file says who holds it (process and start time), for the message of a build that has to wait.
+    """
+
+    def __init__(self, out_dir: Path, on_wait: Callable[[str], None] = lambda holder: None):
+        self.path = out_dir / ".xxgk-build.lock"
+        self.on_wait = on_wait
+        self._handle: Any = None
+
+    def __enter__(self) -> BuildLock:
+        try:
+            import fcntl
+        except ImportError:  # not a POSIX system: no lock
+            return self
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._handle.seek(0)
+            self.on_wait(self._handle.read().strip() or "另一个生成进程")
+            fcntl.flock(self._handle, fcntl.LOCK_EX)
+        self._handle.seek(0)
+        self._handle.truncate()
+        self._handle.write(f"进程 {os.getpid()}（{time.strftime('%Y-%m-%d %H:%M:%S')} 开始）")
+        self._handle.flush()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.close()  # closing releases the lock
+
+
 class Manifest:
-    """``outputs/manifest.json``: per report, the digest of its inputs and how its last build ended."""
+    """``outputs/manifest.json``: per report, the digest of its inputs and how its last build ended.
+
+    A manifest that cannot be read as one (truncated, another shape) is set aside under a new name, never
+    silently emptied; the reports on disk are then listed again from their pages, and built anew.
+    """
 
     def __init__(self, out_dir: Path):
         self.path = out_dir / MANIFEST
+        self.out_dir = out_dir
+        self.notes: list[str] = []
+        self.reports: dict[str, dict[str, Any]] = {}
         try:
-            self.reports: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))["reports"]
-        except (FileNotFoundError, ValueError, KeyError):
-            self.reports = {}
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self._recover()
+            return
+        except (OSError, UnicodeDecodeError) as exc:
+            self._set_aside(f"无法读取（{getattr(exc, 'strerror', None) or type(exc).__name__}）")
+            return
+        try:
+            self.reports = _valid_reports(json.loads(text))
+        except ValueError as exc:
+            self._set_aside(str(exc) if isinstance(exc, ManifestShapeError) else "不是完整的 JSON")
+
+    def _set_aside(self, why: str) -> None:
+        aside = self.path.with_name(f"manifest.damaged-{time.strftime('%Y%m%d-%H%M%S')}.json")
+        try:
+            self.path.rename(aside)
+            where = f"已改名为 {aside.name} 保存"
+        except OSError:
+            where = "无法改名，原样保留"
+        self.notes.append(
+            f"警告：{self.path} 已损坏（{why}），{where}；索引按输出目录中的报告重新列出，这些报告将重新生成。"
+        )
+        self._recover()
+
+    def _recover(self) -> None:
+        """List the pages already in the output folder, so that the index keeps them (they are built anew)."""
+        for page in sorted(self.out_dir.glob("[0-9][0-9][0-9][0-9]/*.html")):
+            key = f"{page.parent.name}/{page.stem}"
+            if key in self.reports:
+                continue
+            district = page.stem.removesuffix("-summary") if page.stem.endswith("-summary") else ""
+            self.reports[key] = {
+                "key": key, "status": "built", "name": _page_title(page) or page.stem, "message": "",
+                "warnings": [], "inputs": None, "year": int(page.parent.name), "town": page.stem, "district": district,
+            }
 
     def unchanged(self, job: Job, digest: str) -> bool:
         entry = self.reports.get(job.key, {})
@@ -236,8 +315,9 @@ class Manifest:
 
     def record(self, job: Job, result: Result, digest: str) -> None:
         entry = asdict(result)
+        built_from = entry.pop("built_from")
         entry.update(
-            inputs=digest if result.ok else None,
+            inputs=(built_from if built_from != "" else digest) if result.ok else None,
             data_file=str(job.data_file),
             year=job.year,
             town=job.town,
@@ -246,12 +326,58 @@ class Manifest:
         self.reports[job.key] = entry
 
     def save(self) -> None:
+        """Write the manifest; an OS error (read-only folder, full disk) is one Chinese line naming the path."""
         text = json.dumps({"version": 1, "reports": self.reports}, ensure_ascii=False, indent=1, sort_keys=True)
-        write_atomic(self.path, text + "\n")
+        try:
+            write_atomic(self.path, text + "\n")
+        except OSError as exc:
+            raise BuildError(f"无法保存 {self.path}（{exc.strerror or exc}），本次结果未记入清单") from None
+
+
+class ManifestShapeError(ValueError):
+    """A manifest that is JSON but not of the manifest's shape."""
+
+
+def _valid_reports(data: Any) -> dict[str, dict[str, Any]]:
+    """The manifest's reports, after checking its shape; ManifestShapeError says what is wrong."""
+    if not isinstance(data, dict) or not isinstance(data.get("reports"), dict):
+        raise ManifestShapeError("应为含 reports 映射的 JSON 对象")
+    for key, entry in data["reports"].items():
+        year, _, town = str(key).partition("/")
+        if not (year.isdigit() and town and isinstance(entry, dict) and isinstance(entry.get("status"), str)):
+            raise ManifestShapeError(f"条目 {str(key)[:40]} 的格式不对")
+        if not isinstance(entry.get("warnings", []), list):
+            raise ManifestShapeError(f"条目 {key} 的 warnings 应为列表")
+    return data["reports"]
+
+
+def _page_title(page: Path) -> str:
+    """The <title> of a page this tool wrote (used only to list a report again after a damaged manifest)."""
+    from html import unescape
+
+    try:
+        head = page.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return ""
+    start, end = head.find("<title>"), head.find("</title>")
+    return unescape(head[start + 7 : end]).strip()[:100] if 0 <= start < end else ""
 
 
 def build_one(job: Job) -> Result:
-    """Check, execute and export one report; on any failure keep the old outputs and say why."""
+    """Check, execute and export one report; on any failure keep the old outputs and say why.
+
+    The digest of the inputs is taken before and after: a report whose inputs changed while it was built is
+    recorded as built from nothing known, so that the next build builds it again.
+    """
+    before = input_digest(job, job.environment)
+    result = _build(job)
+    if result.ok and input_digest(job, job.environment) != before:
+        note = "警告：生成期间输入文件有改动，本报告可能反映改动前后不一致的内容；下次生成时将重新生成。"
+        return replace(result, warnings=[*result.warnings, note], built_from=None)
+    return replace(result, built_from=before)
+
+
+def _build(job: Job) -> Result:
     import nbformat
 
     from .opendata import dumps, report_json
@@ -342,6 +468,7 @@ def run(
     """Build what changed (everything with ``force``), reporting each result as it ends."""
     environment = environment_fingerprint()
     results, pending = [], {}
+    jobs = [replace(job, environment=environment) for job in jobs]
     digests = {job.key: input_digest(job, environment) for job in jobs}
     for job in jobs:
         if not force and manifest.unchanged(job, digests[job.key]):
@@ -357,20 +484,25 @@ def run(
             try:
                 result = future.result()
             except Exception as exc:  # a worker that died takes only its own report down
-                result = Result(job.key, "failed", 0.0, job.town, f"{job.data_file}：构建进程异常退出（{exc!r}）")
+                why = str(exc) if isinstance(exc, XxgkError) else f"构建进程异常退出（{type(exc).__name__}）"
+                result = Result(job.key, "failed", 0.0, job.town, f"{job.data_file}：{why}")
             manifest.record(job, result, digests[job.key])
             results.append(result)
             on_result(result)
     finally:
-        manifest.save()
+        try:
+            manifest.save()
+        except XxgkError:
+            pass  # the caller saves again and says why it cannot
     return sorted(results, key=lambda r: (r.key.split("/")[0], r.key))
 
 
 def local_executor(workers: int) -> cf.Executor:
-    """A pool of worker processes; each builds many reports, one fresh kernel per report."""
-    import multiprocessing
+    """A pool of worker processes; each builds many reports, one fresh kernel per report; a worker that dies
+    fails only its own report."""
+    from .pool import LocalPool
 
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return LocalPool(workers)
 
 
 def default_workers() -> int:

@@ -10,7 +10,7 @@ import difflib
 from dataclasses import fields
 from pathlib import Path
 
-from . import formats
+from . import formats, placeholders
 from .errors import DataFileError, Problem
 from .load import load_report
 from .model import Report
@@ -55,7 +55,7 @@ def check_file(path: str | Path) -> tuple[Report, list[Problem]]:
 def check(report: Report, previous: Report | None = None) -> list[Problem]:
     """Every rule that applies to ``report``; ``previous`` is last year's report of the same town, if any."""
     problems = _similar_prose(report, previous) if previous is not None else []
-    return problems + formats.of(report).checks(report, previous)
+    return _placeholders(report) + problems + formats.of(report).checks(report, previous)
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
@@ -95,6 +95,23 @@ def _same_name(report: Report, path: Path) -> list[Problem]:
                     hint="同一区内两个镇街同名时，区汇总无法区分它们。",
                 )
             )
+    return problems
+
+
+def _placeholders(report: Report) -> list[Problem]:
+    """Placeholders in the prose that a build would refuse (method calls, unknown filters, too long …)."""
+    problems = []
+    for f in fields(report.prose):
+        text = getattr(report.prose, f.name)
+        path = f"prose.{f.name}"
+        for placeholder in placeholders.find(text):
+            why = placeholders.refusal(placeholder)
+            if why:
+                line = report.source.line(path)
+                at = None if line is None else line + (placeholder.line if "\n" in text else 0)
+                problems.append(
+                    Problem(report.source.file, at, path, "只读取数值的占位符", f"{placeholder.shown}：{why}")
+                )
     return problems
 
 

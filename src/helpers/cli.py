@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from concurrent.futures import Executor
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import formats
-from .batch import Manifest, Result, default_workers, find_jobs, load_batch, local_executor, run
+from .batch import BuildLock, Job, Manifest, Result, default_workers, find_jobs, load_batch, local_executor, run
 from .checks import check_file, errors, warnings
 from .demo import SAMPLE_TOWNS, demo_towns, district_data, write_district
 from .errors import DataFileError, XxgkError
@@ -51,7 +52,22 @@ def _build(args: argparse.Namespace) -> int:
         print(f"在 {project.data} 下没有找到符合条件的数据文件（应为 {project.data}/<镇街代码>/<年份>.yaml）。")
         return 1
     out = project.outputs
+    with BuildLock(out, on_wait=lambda holder: print(f"{out} 正由{holder}生成，等待它结束……", flush=True)):
+        return _build_locked(args, jobs, out)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def _build_locked(args: argparse.Namespace, jobs: list[Job], out: Path) -> int:
     manifest = Manifest(out)
+    for note in manifest.notes:
+        print(note)
     bar = tqdm(
         total=len(jobs),
         desc="生成报告",
@@ -76,18 +92,28 @@ def _build(args: argparse.Namespace) -> int:
         for warning in result.warnings:
             bar.write(f"        {warning}")
 
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     executor = _executor(args)
     try:
         results = run(jobs, executor, manifest, force=args.force, on_result=report)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
         _stop(executor)
         bar.close()
-        write_index(manifest.reports, out)
+        _save(manifest, out)
         print("已中断：已完成的报告已保存，未完成的报告保持原样。")
-        return 130
+        return 143 if isinstance(stop, Terminated) else 130
+    except XxgkError as exc:
+        _stop(executor)
+        bar.close()
+        print(f"错误：{exc}")
+        _save(manifest, out)
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     executor.shutdown()
     bar.close()
-    index = write_index(manifest.reports, out)
+    index = _save(manifest, out)
     counts = {s: sum(r.status == s for r in results) for s in ("built", "unchanged", "failed")}
     warned = sum(bool(r.warnings) for r in results if r.ok)
     print(
@@ -97,8 +123,21 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if counts["failed"] else 0
 
 
+def _save(manifest: Manifest, out: Path) -> Path:
+    """Save the manifest and write the index; an OS error is one Chinese line, and the index is still written."""
+    try:
+        manifest.save()
+    except XxgkError as exc:
+        print(f"错误：{exc}")
+    try:
+        return write_index(manifest.reports, out)
+    except OSError as exc:
+        print(f"错误：无法写入索引页 {out / 'index.html'}（{exc.strerror or exc}）")
+        return out / "index.html"
+
+
 def _stop(executor: Executor) -> None:
-    """Cancel what has not started; workers stopped by the same Ctrl-C clean up their own kernels."""
+    """Cancel what has not started and stop the workers (each stops its own kernel, as on Ctrl-C)."""
     try:
         executor.shutdown(wait=False, cancel_futures=True)
     except TypeError:  # executors without cancel_futures, such as Dask's
@@ -167,10 +206,13 @@ def _demo_data(args: argparse.Namespace) -> int:
 def _excel_template(args: argparse.Namespace) -> int:
     from .excel import build_workbook, prefill_from
 
+    if args.town and not SLUG.match(args.town):
+        print(f"镇街代码无效：{args.town}（只能{SLUG_RULE}）")
+        return 2
     values = prefill_from(_project(args).data, args.town, args.year, args.format) if args.town else {}
     layout = build_workbook(args.format, args.year, values)
-    town = values.get("organ.town") or args.town or args.format
-    out = args.out or Path(f"{town}-{args.year}.xlsx")
+    # The file is named by the town's code, never by a name from a data file (which could hold a path).
+    out = args.out or Path(f"{args.town or args.format}-{args.year}.xlsx")
     out.parent.mkdir(parents=True, exist_ok=True)
     layout.workbook.save(out)
     print(f"已生成填报表 {out}（格式 {args.format}，{args.year} 年度，黄色单元格为填写处）。")
@@ -178,12 +220,15 @@ def _excel_template(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .excel import import_workbook
+    from .excel import ImportResult, import_workbook
 
     failed = 0
     data = _project(args).data
     for path in args.files:
-        result = import_workbook(path, data, overwrite=args.overwrite, keep_invalid=args.keep_invalid)
+        try:
+            result = import_workbook(path, data, overwrite=args.overwrite, keep_invalid=args.keep_invalid)
+        except Exception as exc:  # one unreadable file never stops the others
+            result = ImportResult(False, [f"{path.name}：无法导入（{type(exc).__name__}）"])
         for line in result.lines:
             print(line)
         failed += not result.ok
@@ -234,7 +279,7 @@ def parser() -> argparse.ArgumentParser:
     template.add_argument("--year", type=int, required=True, help="年度")
     template.add_argument("--town", help="镇街代码：从 data/ 中填入机关信息和上年结转数")
     template.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
-    template.add_argument("--out", type=Path, help="输出文件（默认：<镇街名称>-<年度>.xlsx）")
+    template.add_argument("--out", type=Path, help="输出文件（默认：<镇街代码>-<年度>.xlsx）")
     template.set_defaults(run=_excel_template)
 
     intake = sub.add_parser("import", help="把填好的 Excel 填报表导入为数据文件", description="导入 Excel 填报表")

@@ -9,6 +9,7 @@ are recomputed on import; a typed-over total is ignored and reported.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -138,6 +139,8 @@ class _Writer:
     def input(self, ws: Worksheet, ref: str, path: str, kind: str, value: Any = None) -> None:
         cell = ws[ref]
         cell.value = value
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # text from a data file is text, never a formula
         cell.fill = INPUT
         cell.border = BOX
         cell.protection = Protection(locked=False)
@@ -400,9 +403,49 @@ class Imported:
     notes: list[str] = field(default_factory=list)
 
 
+MAX_UNPACKED = 20 * 1024 * 1024  # bytes a fill-in workbook unpacks to; ours is well under 100 KB
+MAX_ROWS = 500  # rows of any sheet; ours has fewer than 60
+FIRST_YEAR = 2008  # the first year of 政府信息公开工作年度报告
+
+
+def _open(path: Path) -> Any:
+    """The workbook at ``path``, or a one-line Chinese reason why it cannot be one of ours; checks its size
+    before anything is unpacked."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise CellError(f"{name}：无法读取（{exc.strerror}）") from None
+    if size == 0:
+        raise CellError(f"{name}：文件为空")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise CellError(f"{name}：这是旧的 .xls 格式，请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
+    if not zipfile.is_zipfile(path):
+        raise CellError(f"{name}：不是 .xlsx 工作簿（可能是改了扩展名的其他文件，或文件不完整）")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED:
+                raise CellError(f"{name}：工作簿解压后 {unpacked // 1024 // 1024} MB，超过填报表的上限 20 MB")
+            bad = archive.testzip()
+            if bad is not None:
+                raise CellError(f"{name}：工作簿已损坏（{bad} 校验失败）")
+        wb = load_workbook(path)
+    except CellError:
+        raise
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
+        raise CellError(f"{name}：工作簿已损坏或不是 Excel 工作簿（{type(exc).__name__}）") from None
+    for ws in wb.worksheets:
+        if ws.max_row > MAX_ROWS:
+            raise CellError(f"{name} {ws.title}：{ws.max_row} 行，超过填报表的上限 {MAX_ROWS} 行")
+    return wb
+
+
 def read_workbook(path: Path) -> Imported:
     """Read a filled workbook into data-file content; every unreadable cell is named."""
-    wb = load_workbook(path)
+    wb = _open(path)
     name = path.name
     organ = wb[ORGAN_SHEET] if ORGAN_SHEET in wb.sheetnames else None
     if organ is None:
@@ -410,7 +453,14 @@ def read_workbook(path: Path) -> Imported:
     fmt, year = str(organ["B1"].value or "").strip(), organ["B2"].value
     if formats.lookup(fmt) is None or not isinstance(year, int):
         raise CellError(f"{name} {ORGAN_SHEET}!B1:B2：应为本工具写入的报告格式和年度，实际为“{fmt}”“{year}”")
+    last_year = datetime.date.today().year + 1
+    if not FIRST_YEAR <= year <= last_year:
+        raise CellError(f"{name} {ORGAN_SHEET}!B2：应为 {FIRST_YEAR}—{last_year} 年之间的年度，实际为 {year}")
     layout = build_workbook(fmt, year)
+    missing = sorted({cell.sheet for cell in layout.cells} - set(wb.sheetnames))
+    if missing:
+        names = "、".join(f"“{sheet}”" for sheet in missing)
+        raise CellError(f"{name}：找不到工作表{names}（工作表不能改名或删除）")
     result = Imported({"format": fmt, "year": year}, fmt, year, {})
     for cell in layout.cells:
         where = f"{cell.sheet}!{cell.ref}"

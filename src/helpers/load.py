@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import formats
@@ -44,6 +45,7 @@ def load_report(path: str | Path) -> Report:
         shown = _display_path(path)
         result: Report | DataFileError
         try:
+            _refuse_outside_link(path, shown)
             result = parse_report(_read_text(path, shown), shown, path)
         except DataFileError as exc:
             result = exc
@@ -51,6 +53,16 @@ def load_report(path: str | Path) -> Report:
     if isinstance(cached[1], DataFileError):
         raise cached[1]
     return cached[1]
+
+
+def _refuse_outside_link(path: Path, shown: str) -> None:
+    """A data file (``<data>/<town>/<year>.yaml``) that is a link to somewhere outside its data folder is refused
+    unread: it may be a system file, whose content must never reach a page."""
+    if year_file(path) is None:
+        return
+    data_dir = path.absolute().parent.parent.resolve()
+    if not path.resolve().is_relative_to(data_dir):
+        raise DataFileError([Problem(shown, None, "", "数据目录中的文件", "指向数据目录之外的链接（未读取）")])
 
 
 def load_history(path: str | Path, year: int) -> list[Report]:
@@ -101,6 +113,11 @@ def _read_text(path: Path, shown: str) -> str:
 def _parse_yaml(text: str, shown: str) -> CommentedMap:
     try:
         doc = YAML(typ="rt").load(text)
+    except ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        found = f"不允许出现在数据文件中的控制字符 U+{code:04X}"
+        raise DataFileError([Problem(shown, line, "", "可见的文字（控制字符不能出现在数据文件中）", found)]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -108,8 +125,11 @@ def _parse_yaml(text: str, shown: str) -> CommentedMap:
         raise DataFileError(
             [Problem(shown, line, "", "合法的 YAML 格式", f"语法错误（解析器提示：{reason}）")]
         ) from None
+    except YAMLError:
+        raise DataFileError([Problem(shown, None, "", "合法的 YAML 格式", "无法解析的内容")]) from None
     if not isinstance(doc, CommentedMap):
-        raise DataFileError([Problem(shown, 1, "", "以“字段: 值”书写的映射", describe(doc))])
+        # Never quote the content: a file that is not a data file may be anything (a symlinked system file).
+        raise DataFileError([Problem(shown, 1, "", "以“字段: 值”书写的映射", "不是数据文件的内容")])
     return doc
 
 

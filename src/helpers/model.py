@@ -20,6 +20,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a town's or district's folder-saf
 SLUG_RULE = "由小写字母、数字、- 或 _ 组成"
 
 Markdown = NewType("Markdown", str)
+Slug = NewType("Slug", str)  # a town's or district's code: SLUG
 Url = NewType("Url", str)
 Signed = NewType("Signed", int)
 
@@ -43,10 +44,10 @@ class Source:
 
 @dataclass(frozen=True)
 class Organ:
-    slug: str
+    slug: Slug
     town: str
     district: str
-    district_slug: str
+    district_slug: Slug
     city: str
 
 

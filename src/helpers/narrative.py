@@ -10,60 +10,52 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, UndefinedError, meta
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError, UndefinedError
 from nbconvert.preprocessors import Preprocessor
 
+from . import placeholders
 from .errors import PlaceholderError
 from .markup import md_escape, prose_to_html
 from .notebook import PROSE_META, VALUES_MIME
 
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 PART_HEADING = re.compile(r"^##(?!#)\s*(.+?)\s*$", re.MULTILINE)
 PART_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
 _MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
 
 
-class _ValuesOnly(SandboxedEnvironment):
-    """A sandbox with no globals and no way to build large values from small ones."""
-
-    intercepted_binops = frozenset(["*", "**"])
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" or not all(isinstance(v, int | float) for v in (left, right)):
-            raise TemplateError(f"不允许在占位符中使用运算“{operator}”")
-        return left * right
-
-
-_env = _ValuesOnly(undefined=StrictUndefined, autoescape=False)
-_env.globals.clear()
-
-
 def fill(text: str, values: dict[str, Any], where: str) -> str:
     """Replace every placeholder in ``text``; ``where`` names the cell or data field for errors."""
+    parts, last = [], 0
+    for placeholder in placeholders.find(text):
+        parts.append(text[last : placeholder.start])
+        parts.append(md_escape(_value(placeholder, values, where)))
+        last = placeholder.end
+    parts.append(text[last:])
+    filled = "".join(parts)
+    if len(filled) > placeholders.MAX_TEXT:
+        raise PlaceholderError(f"{where}：填充占位符后正文过长（最多 {placeholders.MAX_TEXT} 个字符）。")
+    return filled
 
-    def one(match: re.Match[str]) -> str:
-        expr = match.group(1).strip()
-        shown = "{{ " + expr + " }}"
-        try:
-            unknown = meta.find_undeclared_variables(_env.parse(match.group(0))) - values.keys()
-            if unknown:
-                names = "、".join(sorted(unknown))
-                raise PlaceholderError(f"{where}：占位符 {shown} 中的名称“{names}”不是报告记录的数值。")
-            value = _env.compile_expression(expr, undefined_to_none=False)(**values)
-            if isinstance(value, StrictUndefined):
-                str(value)
-        except UndefinedError as exc:
-            missing = _MISSING_ATTRIBUTE.search(exc.message or "")
-            name = missing.group(1) if missing else expr
-            raise PlaceholderError(f"{where}：占位符 {shown} 中的名称“{name}”不是报告记录的数值。") from None
-        except TemplateError as exc:
-            raise PlaceholderError(f"{where}：占位符 {shown} 无法求值（{exc.message}）。") from None
-        except (ArithmeticError, TypeError, ValueError) as exc:
-            raise PlaceholderError(f"{where}：占位符 {shown} 无法求值（{exc}）。") from None
-        return md_escape(value)
 
-    return PLACEHOLDER.sub(one, text)
+def _value(placeholder: placeholders.Placeholder, values: dict[str, Any], where: str) -> Any:
+    shown = placeholder.shown
+    why = placeholders.refusal(placeholder)
+    if why:
+        raise PlaceholderError(f"{where}：占位符 {shown} 不能使用（{why}）。")
+    try:
+        unknown = placeholders.names(placeholder) - values.keys()
+        if unknown:
+            names = "、".join(sorted(unknown))
+            raise PlaceholderError(f"{where}：占位符 {shown} 中的名称“{names}”不是报告记录的数值。")
+        return placeholders.evaluate(placeholder, values)
+    except UndefinedError as exc:
+        missing = _MISSING_ATTRIBUTE.search(exc.message or "")
+        name = missing.group(1) if missing else placeholder.expression
+        raise PlaceholderError(f"{where}：占位符 {shown} 中的名称“{name}”不是报告记录的数值。") from None
+    except TemplateError as exc:
+        raise PlaceholderError(f"{where}：占位符 {shown} 无法求值（{exc.message}）。") from None
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        raise PlaceholderError(f"{where}：占位符 {shown} 无法求值（{exc}）。") from None
 
 
 def part_titles(sources: list[str]) -> list[str]:

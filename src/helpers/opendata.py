@@ -91,9 +91,21 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """Text a spreadsheet will not run: text that starts like a formula gets a leading apostrophe (OWASP's
+    advice for CSV injection); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def district_csv(district: District) -> str:
     """One row per town, one column per main figure; UTF-8 with BOM so Excel and WPS read the Chinese."""
     frame = comparison(district)
-    frame.index.name = "镇（街道）"
+    frame.index = pd.Index([spreadsheet_text(name) for name in frame.index], name="镇（街道）")
     frame.insert(0, "镇街代码", [r.organ.slug for r in district.by_town()])
-    return "\ufeff" + frame.to_csv(lineterminator="\n")
+    frame.columns = pd.Index([spreadsheet_text(c) for c in frame.columns])
+    return "\ufeff" + frame.map(spreadsheet_text).to_csv(lineterminator="\n")

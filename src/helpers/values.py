@@ -9,15 +9,17 @@ is first normalised the way Excel and WPS store what a clerk typed.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import XxgkError
-from .model import Markdown, Signed, Url
+from .model import SLUG, SLUG_RULE, Markdown, Signed, Slug, Url
 
 KINDS: dict[Any, str] = {
+    Slug: "slug",
     int: "count",
     Signed: "signed",
     Decimal: "amount",
@@ -27,6 +29,7 @@ KINDS: dict[Any, str] = {
     bool: "flag",
 }
 EXPECTED = {
+    "slug": f"{SLUG_RULE}的代码",
     "count": "非负整数",
     "signed": "整数（可为负数）",
     "amount": "非负金额（数字）",
@@ -36,6 +39,11 @@ EXPECTED = {
     "flag": "true 或 false",
 }
 _URL = re.compile(r"^https?://[^\s<>\"]+$")
+MAX_PROSE = 100_000  # characters of one prose field (a whole report is rarely a tenth of it)
+MAX_LINE = 1_000  # characters of a one-line text field
+LARGEST = 10**12  # no count or amount of a town's year comes near this; larger is a typing mistake
+# C0/C1 controls but line feed and tab; bidi embeddings, overrides and isolates (they reorder text on the page).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _INTEGER_TEXT = re.compile(r"[+-]?\d+(\.0+)?")
 _FULL_MINUS = str.maketrans({"−": "-", "－": "-", "＋": "+"})
 
@@ -65,6 +73,8 @@ def check_value(value: Any, kind: str) -> Any:
             raise ValueProblem(expected, describe(value))
         if kind == "count" and value < 0:
             raise ValueProblem(expected, f"负数 {value}")
+        if abs(value) >= LARGEST:
+            raise ValueProblem(f"小于 {LARGEST:.0e} 的{expected}", f"{len(str(abs(value)))} 位数")
         return value
     if kind == "amount":
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -77,6 +87,8 @@ def check_value(value: Any, kind: str) -> Any:
             raise ValueProblem(expected, describe(value))
         if amount < 0:
             raise ValueProblem(expected, f"负数 {value}")
+        if amount >= LARGEST:
+            raise ValueProblem(f"小于 {LARGEST:.0e} 的{expected}", f"{len(str(int(amount)))} 位数")
         return amount
     if kind == "url":
         if not isinstance(value, str) or not _URL.match(value.strip()):
@@ -84,10 +96,24 @@ def check_value(value: Any, kind: str) -> Any:
         return value.strip()
     if not isinstance(value, str):
         raise ValueProblem("文本", describe(value))
+    bad = _FORBIDDEN.search(value)
+    if bad:
+        where = value.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (value.rfind("\n", 0, bad.start()) + 1) + 1
+        place = f"第 {where} 行第 {column} 个字符" if "\n" in value else f"第 {column} 个字符"
+        raise ValueProblem("不含控制字符、双向控制符的文本", f"{place}为 U+{ord(bad.group()):04X}")
+    if kind == "slug":
+        if not SLUG.match(value.strip()):
+            raise ValueProblem(expected, describe(value))
+        return value.strip()
     if kind == "text":
         if "\n" in value.strip():
             raise ValueProblem(expected, "多行文本")
+        if len(value) > MAX_LINE:
+            raise ValueProblem(f"不超过 {MAX_LINE} 个字符的{expected}", f"{len(value)} 个字符")
         return value.strip()
+    if len(value) > MAX_PROSE:
+        raise ValueProblem(f"不超过 {MAX_PROSE} 个字符的正文", f"{len(value)} 个字符")
     return str(value)
 
 
@@ -95,13 +121,13 @@ def read_cell(value: Any, kind: str) -> Any:
     """A spreadsheet cell as its kind: numbers stored as text, full-width digits, blanks (0 or empty)."""
     if isinstance(value, str):
         # Full-width digits and signs become ASCII for numbers only: prose keeps its Chinese punctuation.
-        if kind in ("text", "markdown", "url"):
+        if kind in ("text", "markdown", "url", "slug"):
             value = value.strip()
         else:
             value = unicodedata.normalize("NFKC", value).translate(_FULL_MINUS).strip()
         if value == "":
             value = None
-    if kind in ("text", "markdown", "url"):
+    if kind in ("text", "markdown", "url", "slug"):
         if value is None:
             return ""
         if isinstance(value, float) and value.is_integer():
@@ -126,6 +152,8 @@ def read_cell(value: Any, kind: str) -> Any:
             value = int(Decimal(value))
         else:
             raise ValueProblem(EXPECTED[kind], describe(value))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueProblem(EXPECTED[kind], "超出范围的数")
     if isinstance(value, float) and kind != "amount":
         if not value.is_integer():
             raise ValueProblem(EXPECTED[kind], f"小数 {value:g}")
@@ -145,9 +173,14 @@ def describe(value: Any) -> str:
         return f"小数 {value}"
     if isinstance(value, str):
         short = value if len(value) <= 20 else value[:20] + "…"
-        return f"文本“{short}”"
+        return f"文本“{_visible(short)}”"
     if isinstance(value, dict):
         return "映射（若干字段）"
     if isinstance(value, list):
         return "列表"
     return type(value).__name__
+
+
+def _visible(text: str) -> str:
+    """Text safe to print on a terminal or a page: control and bidi characters shown as their code."""
+    return _FORBIDDEN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)

@@ -118,7 +118,7 @@ def test_excel_commands(project, tmp_path):
     first, second, third = commands(block_after("## Excel 填报表", "sh"))
     done = run(first, project, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    workbook = project / "南湖街道-2026.xlsx"
+    workbook = project / "nanhu-2026.xlsx"
     # The clerk's part: the prose, and table 三 with this year's applications (carried in, all still open).
     wb = load_workbook(workbook)
     wb["正文"]["B2"] = "{{ year }}年，{{ organ.town }}全年主动公开政府信息。"

@@ -1,0 +1,111 @@
+"""``{{ … }}`` placeholders: what a placeholder may say, and evaluating one within a budget.
+
+A placeholder may look values up (``organ.town``, ``part_titles[0]``), do arithmetic on numbers, and apply a
+short list of filters that cannot make text grow beyond their input (``join``, ``round``, ``default`` …). It may
+not call methods, raise to powers, or build text by repeating or padding; its expression is at most
+``MAX_EXPRESSION`` characters, its value at most ``MAX_VALUE`` characters, and a filled field or cell at most
+``MAX_TEXT``. The same rules are checked before a
+build (``xxgk check``) and enforced while filling, so a data file cannot make a page grow without bound.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+MAX_EXPRESSION = 200  # characters inside one {{ … }}
+MAX_VALUE = 100_000  # characters of one placeholder's value
+MAX_TEXT = 200_000  # characters of one field or cell once filled
+SAFE_FILTERS = frozenset(
+    ["abs", "default", "d", "first", "float", "int", "join", "last", "length", "count", "lower", "upper", "round",
+     "string", "trim", "sum", "max", "min", "list", "sort", "unique", "reverse"]
+)
+_NUMBERS = (int, float, Decimal)
+
+
+class _ValuesOnly(SandboxedEnvironment):
+    """A sandbox with no globals, no method calls, numbers-only operators and a short list of filters."""
+
+    intercepted_binops = frozenset(["+", "-", "*", "/", "//", "%", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" or not all(isinstance(v, _NUMBERS) and not isinstance(v, bool) for v in (left, right)):
+            raise TemplateError(f"运算“{operator}”只能用于数字，且不能用“**”")
+        return super().call_binop(context, operator, left, right)
+
+    def call(self, context: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: ARG002
+        raise TemplateError("占位符中不能调用函数或方法")
+
+
+ENV = _ValuesOnly(undefined=StrictUndefined, autoescape=False)
+ENV.globals.clear()
+ENV.filters = {name: f for name, f in ENV.filters.items() if name in SAFE_FILTERS}
+ENV.tests = {}
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """One ``{{ … }}`` in a text: its expression, where it starts, and the line within the text it is on."""
+
+    expression: str
+    start: int
+    end: int
+    line: int  # 1-based, within the text
+
+    @property
+    def shown(self) -> str:
+        return "{{ " + self.expression + " }}"
+
+
+def find(text: str) -> Iterator[Placeholder]:
+    """Every placeholder of ``text``, in order."""
+    for match in PLACEHOLDER.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        yield Placeholder(match.group(1).strip(), match.start(), match.end(), line)
+
+
+def refusal(placeholder: Placeholder) -> str | None:
+    """Why a placeholder may not be used, in Chinese, or None if it may."""
+    if len(placeholder.expression) > MAX_EXPRESSION:
+        return f"占位符过长（最多 {MAX_EXPRESSION} 个字符）"
+    try:
+        tree = ENV.parse("{{ " + placeholder.expression + " }}")
+    except TemplateError as exc:
+        return f"占位符写法有误（{exc.message}）"
+    for node in tree.find_all((nodes.Call, nodes.Filter, nodes.Test, nodes.Pow)):
+        if isinstance(node, nodes.Call):
+            return "占位符中不能调用函数或方法"
+        if isinstance(node, nodes.Pow):
+            return "占位符中不能用“**”"
+        if isinstance(node, nodes.Test):
+            return "占位符中不能使用 is 判断"
+        if isinstance(node, nodes.Filter) and node.name not in SAFE_FILTERS:
+            return f"占位符中不能使用过滤器“{node.name}”（可用：{'、'.join(sorted(SAFE_FILTERS))}）"
+    return None
+
+
+def names(placeholder: Placeholder) -> set[str]:
+    """The top-level names a placeholder reads."""
+    from jinja2 import meta
+
+    return set(meta.find_undeclared_variables(ENV.parse("{{ " + placeholder.expression + " }}")))
+
+
+def evaluate(placeholder: Placeholder, values: dict[str, Any]) -> Any:
+    """The placeholder's value; raises TemplateError (refused, or too long) or jinja2's UndefinedError."""
+    why = refusal(placeholder)
+    if why:
+        raise TemplateError(why)
+    value = ENV.compile_expression(placeholder.expression, undefined_to_none=False)(**values)
+    if isinstance(value, StrictUndefined):
+        str(value)
+    if isinstance(value, str | list | tuple | dict) and len(str(value)) > MAX_VALUE:
+        raise TemplateError(f"占位符的值过长（最多 {MAX_VALUE} 个字符）")
+    return value
