@@ -204,3 +204,24 @@ def test_index_lists_every_report_with_its_status(tmp_path):
     assert 'href="2025/a.html"' in html and 'href="2024/c.failed.ipynb"' in html
     assert 'href="2025/b.html"' not in html
     assert "共 3 份报告：已生成 1 份，有警告 1 份，失败 1 份。" in html
+
+
+def test_an_edit_made_during_a_build_and_undone_rebuilds_the_report(project, monkeypatch):
+    """The manifest records what a report was built from; an edit that slips in while it builds makes it stale."""
+    target = project / "data" / "nanhu" / "2025.yaml"
+    original = target.read_text(encoding="utf-8")
+
+    def building(job: Job) -> Result:
+        if job.data_file == target:
+            target.write_text(original.replace("南湖街道", "草稿街道"), encoding="utf-8")  # saved mid-build
+        job.html.parent.mkdir(parents=True, exist_ok=True)
+        job.html.write_text(job.data_file.read_text(encoding="utf-8"), encoding="utf-8")
+        return Result(job.key, "built", 0.1, job.town)
+
+    monkeypatch.setattr(batch, "_build", building)
+    with cf.ThreadPoolExecutor(1) as executor:
+        results = batch.run(jobs_in(project, towns=["nanhu"], years=[2025]), executor, Manifest(project / "outputs"))
+    (town,) = [r for r in results if r.key == "2025/nanhu"]
+    assert any("生成期间输入文件有改动" in w for w in town.warnings)
+    target.write_text(original, encoding="utf-8")  # the draft is undone
+    assert "2025/nanhu" in build(project, monkeypatch)  # not 未变化: the page still holds the draft

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers.cli import main
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 CASES = FIXTURES / "checks"
 
@@ -50,3 +50,23 @@ def test_demo_data_writes_files_that_pass_check(tmp_path, capsys):
 def test_demo_data_rejects_bad_years(tmp_path, capsys):
     assert main(["demo-data", "--years", "二〇二〇", "--out", str(tmp_path)]) == 2
     assert "无法识别的年份" in capsys.readouterr().out
+
+
+def test_bad_files_fail_alone_and_the_others_are_checked(tmp_path, capsys):
+    data = tmp_path / "data"
+    (data / "nanhu").mkdir(parents=True)
+    for year in (2024, 2025):
+        (data / "nanhu" / f"{year}.yaml").write_bytes((ROOT / "data/nanhu" / f"{year}.yaml").read_bytes())
+    (data / "baihe" / "2025.yaml").mkdir(parents=True)  # a folder named like a data file
+    (data / "qingshan").mkdir()
+    (data / "qingshan" / "2025.yaml").symlink_to(tmp_path / "gone.yaml")  # a broken link
+    (data / "meixi").mkdir()
+    text = (ROOT / "data/meixi/2025.yaml").read_text(encoding="utf-8").replace("梅溪镇", "梅\a溪镇", 1)
+    (data / "meixi" / "2025.yaml").write_text(text, encoding="utf-8")
+    assert main(["check", str(data)]) == 1
+    out = capsys.readouterr().out
+    assert f"跳过 {data / 'baihe' / '2025.yaml'}：目录，不是数据文件" in out
+    assert f"跳过 {data / 'qingshan' / '2025.yaml'}：失效的链接，不是数据文件" in out
+    assert "meixi/2025.yaml：1 个错误" in out and "U+0007" in out and "\a" not in out
+    assert "nanhu/2024.yaml：通过" in out and "nanhu/2025.yaml：通过" in out
+    assert "共检查 3 个文件，1 个未通过。" in out

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from helpers import demo, excel
+from helpers.cli import main
 from helpers.load import dump_yaml, load_report, parse_report
 from helpers.values import ValueProblem
 
@@ -208,3 +211,104 @@ def test_not_a_template(tmp_path):
     Workbook().save(other)
     result = excel.import_workbook(other, tmp_path / "data")
     assert not result.ok and "不是本工具生成的填报表" in result.lines[0]
+
+
+# --- unreadable workbooks: one Chinese line each, the others still imported --------------------------------
+
+
+def _bomb(path: Path) -> None:
+    """A small .xlsx whose shared strings unpack to 60 MB."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/sharedStrings.xml", "<sst>" + "A" * 60_000_000 + "</sst>")
+
+
+def _bad_crc(path: Path, good: Path) -> None:
+    raw = bytearray(good.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    at = raw.index(name) + len(name) + 40  # inside that member's compressed data
+    raw[at] ^= 0xFF
+    path.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda p, good: p.write_bytes(b""), "文件为空"),
+        (lambda p, good: p.write_bytes(random.Random(7).randbytes(4096)), "不是 .xlsx 工作簿"),
+        (lambda p, good: p.write_bytes(good.read_bytes()[:2000]), "不是 .xlsx 工作簿"),
+        (lambda p, good: p.write_text("镇街代码,名称\nnanhu,南湖\n", encoding="utf-8"), "不是 .xlsx 工作簿"),
+        (lambda p, good: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512), "旧的 .xls 格式"),
+        (_bad_crc, "已损坏"),
+        (lambda p, good: _bomb(p), "超过填报表的上限 20 MB"),
+    ],
+    ids=["empty", "random", "truncated", "csv", "xls", "crc", "bomb"],
+)
+def test_unreadable_workbooks_are_one_chinese_line_and_the_others_import(tmp_path, capsys, make, expected):
+    good = filled(generated(2025), tmp_path / "good.xlsx")
+    bad = tmp_path / "bad.xlsx"
+    make(bad, good)
+    assert main(["import", str(bad), str(good), "--data", str(tmp_path / "data")]) == 1
+    out = capsys.readouterr().out
+    first = next(line for line in out.splitlines() if line.startswith("bad.xlsx"))
+    assert expected in first and "Traceback" not in out
+    assert "good.xlsx：已导入" in out and (tmp_path / "data/t001/2025.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda wb: setattr(wb["表三"], "title", "Sheet3"), "找不到工作表“表三”"),
+        (lambda wb: wb["机关信息"].__setitem__("B2", 99999), "应为 2008—"),
+        (lambda wb: wb["表三"].__setitem__("D4", "1" * 400), "小于 1e+12 的非负整数"),
+    ],
+    ids=["renamed-sheet", "year", "400-digit-text"],
+)
+def test_workbooks_changed_out_of_shape_are_refused_in_chinese(tmp_path, change, expected):
+    book = filled(generated(2025), tmp_path / "t.xlsx")
+    wb = load_workbook(book)
+    change(wb)
+    wb.save(book)
+    result = excel.import_workbook(book, tmp_path / "data")
+    assert not result.ok and any(expected in line for line in result.lines), result.lines
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_number_too_large_for_a_float_is_refused_in_chinese(tmp_path):
+    """A 400-digit number typed in a cell: stored as 1E+400, read as infinity."""
+    import re
+    import zipfile
+
+    book = filled(generated(2025), tmp_path / "t.xlsx")
+    with zipfile.ZipFile(book) as archive:
+        members = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    sheet = "xl/worksheets/sheet4.xml"  # 表三
+    members[sheet] = re.sub(rb'<c r="D4"[^>]*>.*?</c>', b'<c r="D4"><v>1E+400</v></c>', members[sheet], count=1)
+    with zipfile.ZipFile(book, "w") as archive:
+        for name, raw in members.items():
+            archive.writestr(name, raw)
+    result = excel.import_workbook(book, tmp_path / "data")
+    assert not result.ok and any("表三!D4" in line and "超出范围的数" in line for line in result.lines), result.lines
+
+
+def test_excel_template_names_its_file_by_the_town_code_only(tmp_path, monkeypatch, capsys):
+    data = generated(2025)
+    data["organ"]["town"] = "../../x/evil"
+    demo.write_district(tmp_path / "data", {("t001", 2025): data})
+    monkeypatch.chdir(tmp_path)
+    assert main(["excel-template", "--format", "national-2021", "--year", "2026", "--town", "t001",
+                 "--data", str(tmp_path / "data")]) == 0
+    assert (tmp_path / "t001-2026.xlsx").exists() and not (tmp_path.parent / "x").exists()
+    assert main(["excel-template", "--format", "national-2021", "--year", "2026", "--town", "../evil"]) == 2
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    data = generated(2025)
+    data["organ"]["town"] = "=HYPERLINK(\"javascript:1\")"
+    values = {"organ.town": data["organ"]["town"]}
+    layout = excel.build_workbook("national-2021", 2026, values)
+    layout.workbook.save(tmp_path / "t.xlsx")
+    cell = load_workbook(tmp_path / "t.xlsx")["机关信息"]["B4"]
+    assert cell.value == data["organ"]["town"] and cell.data_type == "s"

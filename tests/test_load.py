@@ -180,3 +180,54 @@ def test_every_yaml_spelling_of_a_file_reads_alike_in_every_stage(reference, tmp
     assert got[0] == expected[0], text
     assert got[1:] == expected[1:], text
     assert got[3], "the town counts in its district summary"
+
+
+# --- hostile files: each fails alone, in Chinese, and never echoes what it is not --------------------------
+
+
+@pytest.mark.parametrize(("char", "code"), [("\a", "0007"), ("\0", "0000"), ("\x1b", "001B")])
+def test_a_control_character_in_the_file_is_named_with_its_line(write_data, minimal_text, char, code):
+    lines = minimal_text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "town:" in line)
+    lines[at] = lines[at].rstrip("\n") + char + "\n"
+    problem = only(write_data("".join(lines)))
+    assert problem.line == at + 1 and f"U+{code}" in str(problem) and char not in str(problem)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"), [("大信\u202e镇", "202E"), ("大信\u2066镇", "2066"), ("\x1b[31m大信镇", "001B")]
+)
+def test_names_with_bidi_or_escape_characters_are_refused_with_their_position(write_data, minimal_text, name, code):
+    text = minimal_text.replace("town: 大信镇", f'town: "{name.encode("unicode_escape").decode()}"')
+    problem = only(write_data(text))
+    assert problem.path == "organ.town" and f"U+{code}" in str(problem)
+    assert "\u202e" not in str(problem) and "\x1b" not in str(problem)
+
+
+def test_a_data_file_linking_outside_the_data_folder_is_refused_unread(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:机密内容\n", encoding="utf-8")
+    link = tmp_path / "data" / "daxin" / "2018.yaml"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(secret)
+    problem = only(link)
+    assert "指向数据目录之外的链接" in str(problem) and "root:x" not in str(problem) and "机密" not in str(problem)
+
+
+def test_a_file_that_is_not_a_mapping_is_not_quoted(write_data):
+    problem = only(write_data("root:x:0:0:root:/root:/bin/bash\n- 列表\n"))
+    assert "root" not in problem.found and problem.found == "不是数据文件的内容"
+
+
+def test_a_town_folder_whose_name_breaks_the_slug_rule_fails(tmp_path, minimal_text):
+    path = tmp_path / "data" / "东城" / "2018.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(minimal_text.replace("slug: daxin", "slug: 东城"), encoding="utf-8")
+    problem = only(path)
+    assert problem.path == "organ.slug" and "由小写字母、数字、- 或 _ 组成" in problem.expected
+
+
+@pytest.mark.parametrize("number", ["1" * 400, "1e400", "10000000000000"])
+def test_numbers_are_bounded(write_data, minimal_text, number):
+    problem = only(write_data(minimal_text.replace("website: 10", f"website: {number}")))
+    assert problem.path == "figures.published.website"

@@ -72,3 +72,18 @@ def test_district_csv_reads_back_with_one_row_per_town(tmp_path):
     row = frame.set_index("镇街代码").loc["t003"]
     report = load_report(tmp_path / "t003" / "2025.yaml")
     assert row["本年新收申请（件）"] == tables.national_totals(report)["received"]
+
+
+@pytest.mark.parametrize(
+    "name", ["=cmd|' /C calc'!A0", '=HYPERLINK("javascript:alert(1)","点我")', "+1+1", "-2+3", "@SUM(1)", "\t=1"]
+)
+def test_csv_never_starts_a_cell_with_a_formula_and_numbers_stay_numbers(tmp_path, name):
+    data = demo.district_data(demo.demo_towns(2), [2025], seed=9)
+    data[("t001", 2025)]["organ"]["town"] = name
+    demo.write_district(tmp_path, data)
+    found = district.load_district(tmp_path, demo.SAMPLE_DISTRICT_SLUG, 2025)
+    frame = pd.read_csv(io.StringIO(opendata.district_csv(found).removeprefix("\ufeff")), keep_default_na=False)
+    cells = [str(v) for v in frame["镇（街道）"]]
+    assert "'" + name.strip() in cells  # a town name is one line of text: surrounding white space goes
+    assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+    assert all(pd.api.types.is_integer_dtype(frame[c]) for c in frame.columns[2:])

@@ -25,7 +25,7 @@ from . import formats
 from .atomic import write_atomic
 from .checks import check_file, errors, warnings
 from .district import towns as district_towns
-from .errors import BuildError, DataFileError, Problem, XxgkError
+from .errors import BuildError, DataFileError, Problem, XxgkError, os_reason
 from .load import load_report, load_typed, year_files_of_town
 from .model import SLUG, SLUG_RULE
 from .project import DISTRICT_TEMPLATE, Outputs, Project, summary_stem
@@ -240,8 +240,11 @@ class BuildLock:
             import fcntl
         except ImportError:  # not a POSIX system: no lock
             return self
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = self.path.open("a+", encoding="utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("a+", encoding="utf-8")
+        except OSError as exc:
+            raise BuildError(f"输出目录 {self.path.parent} 不可写（{os_reason(exc)}），没有生成任何报告") from None
         try:
             fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -277,7 +280,7 @@ class Manifest:
             self._recover()
             return
         except (OSError, UnicodeDecodeError) as exc:
-            self._set_aside(f"无法读取（{getattr(exc, 'strerror', None) or type(exc).__name__}）")
+            self._set_aside(f"无法读取（{os_reason(exc) if isinstance(exc, OSError) else '不是 UTF-8 文本'}）")
             return
         try:
             self.reports = _valid_reports(json.loads(text))
@@ -331,7 +334,7 @@ class Manifest:
         try:
             write_atomic(self.path, text + "\n")
         except OSError as exc:
-            raise BuildError(f"无法保存 {self.path}（{exc.strerror or exc}），本次结果未记入清单") from None
+            raise BuildError(f"无法保存 {self.path}（{os_reason(exc)}），本次结果未记入清单") from None
 
 
 class ManifestShapeError(ValueError):
@@ -408,9 +411,12 @@ def _build(job: Job) -> Result:
                 print_pdf(job.html, job.pdf_file)
             job.failed_notebook.unlink(missing_ok=True)
         except Exception as exc:  # every failure fails this report only, with a Chinese reason
-            if scratch.exists():
-                write_atomic(job.failed_notebook, scratch.read_text(encoding="utf-8"))
             message = _explain(job, exc, scratch)
+            if scratch.exists():
+                try:
+                    write_atomic(job.failed_notebook, scratch.read_text(encoding="utf-8"))
+                except OSError as kept:
+                    message += f"（执行记录也未能保存：{os_reason(kept)}）"
             return Result(job.key, "failed", time.perf_counter() - start, name, message, notes)
     return Result(job.key, "built", time.perf_counter() - start, name, warnings=notes, worker_rss_mb=_rss_mb())
 
@@ -453,7 +459,7 @@ def _explain(job: Job, exc: BaseException, executed: Path) -> str:
             return f"{job.data_file}：执行代码单元格“{cell.first_line}”时出错：{cell.error}"
         return f"{job.data_file}：执行代码单元格“{cell.first_line}”时内核意外退出"
     if isinstance(exc, OSError):
-        return f"{job.data_file}：读写文件出错（{exc.strerror or exc}：{exc.filename or ''}）"
+        return f"{job.data_file}：读写 {exc.filename or '文件'} 时出错（{os_reason(exc)}）"
     return f"{job.data_file}：生成失败（{type(exc).__name__}：{exc}）"
 
 
@@ -484,7 +490,12 @@ def run(
             try:
                 result = future.result()
             except Exception as exc:  # a worker that died takes only its own report down
-                why = str(exc) if isinstance(exc, XxgkError) else f"构建进程异常退出（{type(exc).__name__}）"
+                if isinstance(exc, XxgkError):
+                    why = str(exc)
+                elif isinstance(exc, OSError):
+                    why = f"读写 {exc.filename or '文件'} 时出错（{os_reason(exc)}）"
+                else:
+                    why = f"构建进程异常退出（{type(exc).__name__}）"
                 result = Result(job.key, "failed", 0.0, job.town, f"{job.data_file}：{why}")
             manifest.record(job, result, digests[job.key])
             results.append(result)

@@ -14,10 +14,10 @@ from . import formats
 from .batch import BuildLock, Job, Manifest, Result, default_workers, find_jobs, load_batch, local_executor, run
 from .checks import check_file, errors, warnings
 from .demo import SAMPLE_TOWNS, demo_towns, district_data, write_district
-from .errors import DataFileError, XxgkError
+from .errors import DataFileError, XxgkError, os_reason
 from .index import write_index
 from .model import SLUG, SLUG_RULE
-from .project import MARKER, Project, data_files_under
+from .project import MARKER, Project, data_files_under, strays
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -26,6 +26,11 @@ def _project(args: argparse.Namespace) -> Project:
     if args.project:
         return Project.at(args.project, **folders)
     return Project.find(Path.cwd(), **folders)
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    """The data folder: ``--data`` as given, else the project's."""
+    return Path(args.data) if args.data else _project(args).data
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -51,6 +56,8 @@ def _build(args: argparse.Namespace) -> int:
     if not jobs:
         print(f"在 {project.data} 下没有找到符合条件的数据文件（应为 {project.data}/<镇街代码>/<年份>.yaml）。")
         return 1
+    for line in strays(project.data):
+        print(line)
     out = project.outputs
     with BuildLock(out, on_wait=lambda holder: print(f"{out} 正由{holder}生成，等待它结束……", flush=True)):
         return _build_locked(args, jobs, out)
@@ -132,7 +139,7 @@ def _save(manifest: Manifest, out: Path) -> Path:
     try:
         return write_index(manifest.reports, out)
     except OSError as exc:
-        print(f"错误：无法写入索引页 {out / 'index.html'}（{exc.strerror or exc}）")
+        print(f"错误：无法写入索引页 {out / 'index.html'}（{os_reason(exc)}）")
         return out / "index.html"
 
 
@@ -158,6 +165,9 @@ def _executor(args: argparse.Namespace) -> Executor:
 def _check(args: argparse.Namespace) -> int:
     paths = args.paths or [_project(args).data]
     files = [file for path in paths for file in data_files_under(path)]
+    for path in paths:
+        for line in strays(path) if path.is_dir() else []:
+            print(line)
     if not files:
         print("没有找到要检查的数据文件。")
         return 1
@@ -209,7 +219,7 @@ def _excel_template(args: argparse.Namespace) -> int:
     if args.town and not SLUG.match(args.town):
         print(f"镇街代码无效：{args.town}（只能{SLUG_RULE}）")
         return 2
-    values = prefill_from(_project(args).data, args.town, args.year, args.format) if args.town else {}
+    values = prefill_from(_data_dir(args), args.town, args.year, args.format) if args.town else {}
     layout = build_workbook(args.format, args.year, values)
     # The file is named by the town's code, never by a name from a data file (which could hold a path).
     out = args.out or Path(f"{args.town or args.format}-{args.year}.xlsx")
@@ -223,7 +233,7 @@ def _import(args: argparse.Namespace) -> int:
     from .excel import ImportResult, import_workbook
 
     failed = 0
-    data = _project(args).data
+    data = _data_dir(args)
     for path in args.files:
         try:
             result = import_workbook(path, data, overwrite=args.overwrite, keep_invalid=args.keep_invalid)
@@ -300,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"错误：读写 {exc.filename or '文件'} 时出错（{exc.strerror or exc}）", file=sys.stderr)
+        print(f"错误：读写 {exc.filename or '文件'} 时出错（{os_reason(exc)}）", file=sys.stderr)
         return 2
 
 

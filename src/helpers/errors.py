@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EROFS: "文件系统只读",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOENT: "文件或目录不存在",
+    errno.EISDIR: "这是一个目录",
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.EIO: "读写设备出错",
+    errno.EMFILE: "打开的文件过多",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong with a file, in Chinese."""
+    return _OS_REASONS.get(exc.errno or 0, f"系统错误 {exc.errno}" if exc.errno else "系统错误")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import formats, tables
-from .errors import WorkbookError
+from .errors import WorkbookError, os_reason
 from .formats import ReportFormat
 from .model import (
     APPEAL_GROUPS,
@@ -417,7 +418,7 @@ def _open(path: Path) -> Any:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise CellError(f"{name}：无法读取（{exc.strerror}）") from None
+        raise CellError(f"{name}：无法读取（{os_reason(exc)}）") from None
     if size == 0:
         raise CellError(f"{name}：文件为空")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -435,7 +436,7 @@ def _open(path: Path) -> Any:
         wb = load_workbook(path)
     except CellError:
         raise
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
         raise CellError(f"{name}：工作簿已损坏或不是 Excel 工作簿（{type(exc).__name__}）") from None
     for ws in wb.worksheets:
         if ws.max_row > MAX_ROWS:

@@ -18,7 +18,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import formats
-from .errors import DataFileError, FormatError, Problem
+from .errors import DataFileError, FormatError, Problem, os_reason
 from .model import Report, Source
 from .project import YearFile, year_file
 from .values import ValueProblem, check_value, describe, kind_of
@@ -103,7 +103,7 @@ def _read_text(path: Path, shown: str) -> str:
     except IsADirectoryError:
         raise DataFileError([Problem(shown, None, "", "数据文件", "一个目录")]) from None
     except OSError as exc:
-        raise DataFileError([Problem(shown, None, "", "可读取的文件", f"无法读取（{exc.strerror}）")]) from None
+        raise DataFileError([Problem(shown, None, "", "可读取的文件", f"无法读取（{os_reason(exc)}）")]) from None
     except UnicodeDecodeError as exc:
         raise DataFileError(
             [Problem(shown, None, "", "UTF-8 编码的文本", f"无法按 UTF-8 解码的字节（位置 {exc.start}）")]

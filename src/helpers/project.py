@@ -43,6 +43,16 @@ def year_files(data_dir: Path) -> list[YearFile]:
     return sorted((f for f in found if f is not None), key=lambda f: (f.town, f.year))
 
 
+def strays(data_dir: Path) -> list[str]:
+    """What looks like a data file but is none (a folder named ``2025.yaml``, a broken link), as lines to print."""
+    found = []
+    for path in sorted(data_dir.rglob("*.yaml")):
+        if year_file(path) is not None and not path.is_file():
+            what = "目录" if path.is_dir() else "失效的链接" if path.is_symlink() else "不是普通文件"
+            found.append(f"跳过 {path}：{what}，不是数据文件")
+    return found
+
+
 def data_files_under(path: Path) -> list[Path]:
     """The data files a user means by ``path``: the file itself, or every data file below a folder."""
     if not path.is_dir():

@@ -16,7 +16,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from traitlets import Bool, Unicode, default
 
-from .errors import BuildError
+from .errors import BuildError, os_reason
 
 TEMPLATES = Path(__file__).parent / "templates"
 KERNEL = "python3"
@@ -54,6 +54,12 @@ class IPCKernelManager(AsyncKernelManager):
         self._socket_dir = tempfile.mkdtemp(prefix="xxgk-kernel-")
         return os.path.join(self._socket_dir, "k")
 
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        # The kernel's own log lines (not cell output, which comes over its sockets) never reach the terminal.
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart)
         if not restart and getattr(self, "_socket_dir", None):
@@ -66,7 +72,7 @@ def execute(
     """Run ``template`` with ``parameters`` in a fresh ``python3`` kernel in folder ``cwd``, writing the executed
     notebook."""
     return papermill.execute_notebook(
-        str(template),
+        read_template(template),
         str(output),
         parameters=parameters,
         cwd=str(cwd) if cwd else None,
@@ -76,6 +82,18 @@ def execute(
         execution_timeout=timeout,
         kernel_manager_class=IPCKernelManager if os.name == "posix" else AsyncKernelManager,
     )
+
+
+def read_template(template: Path) -> Any:
+    """A template notebook, or a Chinese BuildError saying why it is not one."""
+    from nbformat.reader import NotJSONError
+
+    try:
+        return nbformat.read(str(template), as_version=4)
+    except OSError as exc:
+        raise BuildError(f"无法读取模板笔记本 {template}（{os_reason(exc)}）") from None
+    except (NotJSONError, ValueError, KeyError, AttributeError) as exc:
+        raise BuildError(f"模板 {template} 不是有效的 Jupyter 笔记本（{type(exc).__name__}）") from None
 
 
 @dataclass(frozen=True)
@@ -113,6 +131,8 @@ def export_html(notebook: Any) -> str:
     return body
 
 
+# Headless, and no network at all: every host name resolves to nothing, and the services that would try
+# (updates, components, metrics, safe browsing, translation, domain reliability …) are off.
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -120,7 +140,17 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-breakpad",
+    "--metrics-recording-only",
+    "--no-pings",
     "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater,DialMediaRouteProvider,NetworkTimeServiceQuerying",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 
 
