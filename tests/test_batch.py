@@ -152,7 +152,8 @@ def test_touching_a_template_rebuilds_every_report_that_uses_it(project, monkeyp
     template.write_text(template.read_text(encoding="utf-8").replace("一、总体情况", "一、 总体情况"), encoding="utf-8")
     assert build(project, monkeypatch) == ["2020/nanhu", "2023/nanhu", "2024/nanhu", "2025/nanhu"]
     summary = project / "notebooks" / "district_summary.ipynb"
-    summary.write_text(summary.read_text(encoding="utf-8").replace("一、各镇", "一、 各镇"), encoding="utf-8")
+    text = summary.read_text(encoding="utf-8")
+    summary.write_text(text.replace("一、各{{ organs }}", "一、 各{{ organs }}"), encoding="utf-8")
     assert build(project, monkeypatch) == [
         "2018/jimo-summary",
         "2020/yangli-summary",

@@ -176,3 +176,83 @@ def test_copied_section_raises_the_similarity_warning_and_a_rewritten_one_does_n
     assert "内容雷同" in str(p)
     rewritten = _with_prose(now, problems="今年重点解决了栏目更新滞后的问题，" * 3 + before.prose.problems[:30])
     assert not [p for p in checks.check(rewritten, before) if p.path == "prose.problems"]
+
+
+# --- plausibility: warnings that real reports showed were worth a second look ------------------------------
+
+
+def _nanhu(year: int, **changes: str) -> str:
+    from tests.conftest import ROOT
+
+    text = (ROOT / "data" / "nanhu" / f"{year}.yaml").read_text(encoding="utf-8")
+    for old, new in changes.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def _problems(tmp_path, texts: dict[int, str]) -> list:
+    for year, text in texts.items():
+        path = tmp_path / "nanhu" / f"{year}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return checks.check_file(tmp_path / "nanhu" / f"{max(texts)}.yaml")[1]
+
+
+def _rules_line(text: str, issued: int) -> str:
+    return text.replace("rules: {issued: 0,", f"rules: {{issued: {issued},", 1)
+
+
+@pytest.mark.parametrize(("kind", "warns"), [("", True), ("  kind: 街道\n", True), ("  kind: 部门\n", False)])
+def test_a_town_reporting_rules_is_warned_but_a_department_is_not(tmp_path, kind, warns):
+    text = _rules_line(_nanhu(2025), 1).replace("  city: 示例市\n", "  city: 示例市\n" + kind, 1)
+    found = [p for p in _problems(tmp_path, {2025: text}) if p.path == "active.rules.issued"]
+    assert bool(found) == warns and all(not p.is_error for p in found)
+    if warns:
+        assert "不制定规章" in str(found[0])
+    assert not [p for p in _problems(tmp_path, {2025: _nanhu(2025)}) if p.path.startswith("active.rules")]
+
+
+@pytest.mark.parametrize(("year", "error"), [(2019, True), (2021, False), (2026, False)])
+def test_a_format_outside_its_years_is_an_error(tmp_path, year, error):
+    text = _nanhu(2025, **{"year: 2025": f"year: {year}"})
+    found = [p for p in _problems(tmp_path, {year: text}) if p.path == "format"]
+    assert bool(found) == error
+    if error:
+        assert found[0].is_error and "national-2021 用于 2021 年起的报告" in str(found[0])
+
+
+@pytest.mark.parametrize(("repealed", "warns"), [(99, True), (0, False)])
+def test_in_force_going_negative_through_the_chain_is_warned(tmp_path, repealed, warns):
+    before = _nanhu(2024)
+    now = _nanhu(2025)
+    import re
+
+    now = re.sub(r"normative: \{issued: \d+, repealed: \d+, in_force: \d+\}",
+                 f"normative: {{issued: 0, repealed: {repealed}, in_force: 0}}", now)
+    found = [p for p in _problems(tmp_path, {2024: before, 2025: now}) if p.path == "active.normative.repealed"]
+    assert bool(found) == warns
+    if warns:
+        assert "现行有效件数推算为" in str(found[0]) and not found[0].is_error
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "warns"), [(10, 300, True), (300, 0, True), (100, 150, False), (3, 15, False)]
+)
+def test_decisions_an_order_of_magnitude_from_last_year_are_warned(tmp_path, before, now, warns):
+    import re
+
+    def with_licensing(text: str, n: int) -> str:
+        return re.sub(r"licensing: \{decisions: \d+\}", f"licensing: {{decisions: {n}}}", text)
+
+    texts = {2024: with_licensing(_nanhu(2024), before), 2025: with_licensing(_nanhu(2025), now)}
+    found = [p for p in _problems(tmp_path, texts) if p.path == "active.licensing.decisions"]
+    assert bool(found) == warns
+
+
+@pytest.mark.parametrize(("notices", "warns"), [(0, True), (1, False)])
+def test_a_fee_charged_with_no_notice_is_warned(tmp_path, notices, warns):
+    text = _nanhu(2025, **{"processing_fees: {notices: 0, billed: 0, collected: 0}":
+                           f"processing_fees: {{notices: {notices}, billed: 50, collected: 50}}"})
+    found = [p for p in _problems(tmp_path, {2025: text}) if p.path == "processing_fees.notices"]
+    assert bool(found) == warns

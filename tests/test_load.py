@@ -78,9 +78,9 @@ def test_count_must_be_a_non_negative_integer(write_data, minimal_text, value, f
 
 
 def test_missing_required_field(write_data, minimal_text):
-    text = minimal_text.replace("  city: 青岛市\n", "")
+    text = minimal_text.replace("  town: 大信镇\n", "")
     p = only(write_data(text))
-    assert p.path == "organ.city" and p.found == "缺少该字段"
+    assert p.path == "organ.town" and p.found == "缺少该字段"
     assert p.line == line_of(text, "organ:")
 
 

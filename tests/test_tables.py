@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import pytest
 
 from helpers import tables
 from helpers.load import load_report
+from helpers.model import Contact, Organ
 from tests.conftest import ROOT
 
 SEED = ROOT / "data/daxin/2018.yaml"
@@ -32,7 +34,7 @@ def test_total_follows_the_data():
 
 def test_facts_carry_data_totals_title_and_phrases():
     values = tables.facts(load_report(SEED))
-    assert values["title"] == "大信镇2018年政府信息公开工作年度报告"
+    assert values["title"] == "青岛市即墨区大信镇2018年政府信息公开工作年度报告"  # the published title
     assert values["figures"]["published"]["total"] == 318
     assert values["phrases"]["applications"] == "2018年大信镇未收到任何形式的政府信息公开申请。"
     assert "source" not in values
@@ -208,8 +210,66 @@ def test_year_over_year_percentage_is_a_dash_when_last_year_was_zero():
 
 
 def test_table3_totals_of_a_known_file():
-    """南湖街道 2025 as committed, totals worked out by hand from its data file."""
-    frame = tables.applications_table(load_report(ROOT / "data/nanhu/2025.yaml"))
-    # （七）总计, natural persons: 予以公开 8 + 部分公开 1 + 第三方 1 + 不掌握 3 + 信访 1 + 逾期未缴费 1 + 其他 2.
-    assert list(frame.loc[("三、本年度办理结果", "（七）总计", "")]) == [17, 4, 1, 0, 2, 0, 24]
-    assert list(frame.loc[("一、本年新收政府信息公开申请数量", "", "")]) == [18, 4, 1, 0, 2, 0, 25]
+    """东城街道 2025 as committed, totals worked out by hand from its data file."""
+    frame = tables.applications_table(load_report(ROOT / "data/dongcheng/2025.yaml"))
+    # （七）总计, 商业企业: 予以公开 8 + 内部事务 1 + 行政查询 1 + 不掌握 6 + 信访 1 + 出版物 1 + 不补正 1 + 未缴费 2.
+    assert list(frame.loc[("三、本年度办理结果", "（七）总计", "")]) == [121, 21, 0, 2, 6, 11, 161]
+    assert list(frame.loc[("一、本年新收政府信息公开申请数量", "", "")]) == [119, 21, 0, 2, 6, 12, 160]
+
+
+# --- organs of every kind, and contact sentences that read naturally ----------------------------------------
+
+
+def _organ(**fields: str) -> Organ:
+    return dataclasses.replace(load_report(ROOT / "data/nanhu/2025.yaml").organ, **fields)
+
+
+@pytest.mark.parametrize(
+    ("organ", "kind", "title"),
+    [
+        (
+            {"town": "徐望镇", "name": "徐望镇人民政府", "city": "汉中市", "district": "汉台区"},
+            "镇",
+            "汉中市汉台区徐望镇人民政府",
+        ),
+        ({"town": "南湖街道", "name": "南湖街道办事处"}, "街道", "示例市样例区南湖街道办事处"),
+        ({"town": "鹿角乡", "kind": "乡"}, "乡", "示例市样例区鹿角乡"),
+        ({"town": "发展和改革局", "kind": "部门", "name": "样例区发展和改革局", "city": "", "district": ""}, "部门",
+         "样例区发展和改革局"),
+        ({"town": "沣东新城管委会", "kind": "其他", "city": "西咸新区", "district": "", "district_slug": None}, "其他",
+         "西咸新区沣东新城管委会"),
+    ],
+    ids=["town", "street", "township", "department", "no-district"],
+)
+def test_every_kind_of_organ_has_its_title(organ, kind, title):
+    report = dataclasses.replace(load_report(ROOT / "data/nanhu/2025.yaml"), organ=_organ(**organ))
+    assert report.organ.kind_or_guess == kind
+    assert tables.title(report) == f"{title}2025年政府信息公开工作年度报告"
+
+
+def test_an_organ_may_give_its_own_title():
+    title = "汉台区徐望镇人民政府2025年度政府信息公开工作年度报告"
+    report = dataclasses.replace(load_report(ROOT / "data/nanhu/2025.yaml"), organ=_organ(title=title))
+    assert tables.title(report) == title
+
+
+@pytest.mark.parametrize("present", list(itertools.product([False, True], repeat=4)))
+def test_contact_sentences_read_naturally_with_any_field_missing(present):
+    values = dict(zip(("address", "postcode", "phone", "email"), ("南湖路1号", "710000", "0916-1234567", "a@b.cn"),
+                      strict=True))
+    given = {key: value if keep else "" for (key, value), keep in zip(values.items(), present, strict=True)}
+    text = tables.contact_phrase(Contact(office="南湖街道党政办公室", email_name="", **given))
+    assert text.startswith("如对本报告有疑问，请与南湖街道党政办公室联系") and text.endswith("。")
+    for bad in ("；：", "（）", "（；", "；）", "：；", "：）", "；；"):
+        assert bad not in text, text
+    assert all(value in text for value in given.values() if value)
+    assert ("（" in text) == any(present)
+    if given["email"]:
+        assert "电子邮箱：a@b.cn" in text
+
+
+def test_the_signature_names_the_organ_and_the_day():
+    report = load_report(ROOT / "data/nanhu/2025.yaml")
+    dated = dataclasses.replace(report, publication=dataclasses.replace(report.publication, date="2026-01-20"))
+    assert tables.signature(dated) == ("南湖街道", "2026年1月20日")
+    assert tables.signature(report) == ("南湖街道", "")

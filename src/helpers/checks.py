@@ -54,8 +54,18 @@ def check_file(path: str | Path) -> tuple[Report, list[Problem]]:
 
 def check(report: Report, previous: Report | None = None) -> list[Problem]:
     """Every rule that applies to ``report``; ``previous`` is last year's report of the same town, if any."""
-    problems = _similar_prose(report, previous) if previous is not None else []
-    return _placeholders(report) + problems + formats.of(report).checks(report, previous)
+    fmt = formats.of(report)
+    problems = _placeholders(report) + (_similar_prose(report, previous) if previous is not None else [])
+    if not fmt.in_force(report.year):
+        problems.append(
+            problem_at(
+                report,
+                "format",
+                expected=f"{report.year} 年适用的报告格式（{fmt.name} 用于 {fmt.years_text()}的报告）",
+                found=fmt.name,
+            )
+        )
+    return problems + fmt.checks(report, previous)
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

@@ -21,8 +21,16 @@ from . import formats
 from .checks import check_file, errors
 from .errors import DataFileError, Problem
 from .load import load_report
-from .model import Report
+from .model import ORGAN_KINDS, TOWN_KINDS, Report
 from .project import YearFile, summary_stem, year_files
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(ORGAN_KINDS)}
+
+
+def _group(report: Report) -> int:
+    """Towns (镇、乡、街道, or an organ of unknown kind) first, then departments, offices, others."""
+    kind = report.organ.kind_or_guess
+    return 0 if kind is None or kind in TOWN_KINDS else _KIND_ORDER[kind]
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,7 @@ def towns(data_dir: Path) -> dict[str, list[Town]]:
             except DataFileError as exc:
                 organ = organ or exc.organ
                 continue
-            organ = {"town": report.organ.town, "district_slug": report.organ.district_slug}
+            organ = {"town": report.organ.town, "district_slug": report.organ.district_slug or ""}
             break
         if organ.get("district_slug"):
             town = Town(slug, organ.get("town") or slug, organ["district_slug"], {f.year: f.path for f in files})
@@ -91,8 +99,20 @@ class District:
         return summary_stem(self.slug)
 
     def by_town(self) -> list[Report]:
-        """The towns' reports in the order of every per-town table: by town code."""
-        return sorted(self.reports, key=lambda r: r.organ.slug)
+        """The organs' reports in the order of every per-organ table: towns (镇、乡、街道) first, then departments
+        and offices, each by code."""
+        return sorted(self.reports, key=lambda r: (_group(r), r.organ.slug))
+
+    def label(self) -> str:
+        """What the summary calls its organs: 镇（街道）, 镇（乡、街道）, 部门, or both."""
+        kinds = {r.organ.kind_or_guess or "镇" for r in self.reports}
+        towns = kinds & TOWN_KINDS
+        others = kinds - TOWN_KINDS
+        town_label = "镇（乡、街道）" if "乡" in towns else "镇（街道）"
+        if not others:
+            return town_label
+        other_label = "、".join(sorted(others, key=lambda k: _KIND_ORDER[k]))
+        return f"{town_label}和{other_label}" if towns else other_label
 
     def format(self) -> formats.ReportFormat | None:
         """The format all counted towns share, or None when they differ (then no table is summed)."""
@@ -146,10 +166,11 @@ def summed(district: District, table: str) -> list[pd.DataFrame]:
 
 
 def comparison(district: District) -> pd.DataFrame:
-    """One row per town, one column per main figure (the columns of the district CSV)."""
+    """One row per organ, one column per main figure (the columns of the district CSV)."""
     rows = {r.organ.town: formats.of(r).headline(r) for r in district.by_town()}
     frame = pd.DataFrame.from_dict(rows, orient="index")
-    frame.attrs.update(caption=f"{district.year}年各镇（街道）主要数据对比", corner="镇（街道）")
+    label = district.label()
+    frame.attrs.update(caption=f"{district.year}年各{label}主要数据对比", corner=label)
     return frame
 
 
@@ -162,6 +183,7 @@ def values(district: District) -> dict[str, object]:
         "year": district.year,
         "title": f"{district.city}{district.name}{district.year}年政府信息公开工作年度报告汇总",
         "town_count": len(district.reports),
+        "organs": district.label(),
         "missing_count": len(district.missing),
         "missing": "、".join(district.missing) or "无",
         "excluded_count": len(district.excluded),

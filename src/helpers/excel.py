@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import typing
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -71,6 +72,11 @@ ORGAN_FIELDS = [
     ("contact.phone", "联系电话", "text"),
     ("contact.email_name", "邮箱名称", "text"),
     ("contact.email", "邮箱地址", "text"),
+    ("contact.address", "通讯地址（可不填）", "text"),
+    ("contact.postcode", "邮政编码（可不填）", "text"),
+    ("organ.kind", "机关类别：镇、乡、街道、部门、办公室、其他（可不填，按名称推断）", "organ_kind"),
+    ("organ.name", "机关全称，如“徐望镇人民政府”（可不填，即名称）", "text"),
+    ("publication.date", "发布日期，如 2026-01-20（可不填）", "date"),
     ("sample", "示例数据（是/否）", "flag"),
 ]
 
@@ -90,6 +96,7 @@ class Layout:
     """A workbook and the map of its input cells (and of the total cells a clerk might type over)."""
 
     workbook: Workbook
+    report_class: type
     cells: list[Cell] = field(default_factory=list)
     totals: list[tuple[str, str, list[str]]] = field(default_factory=list)  # sheet, ref, refs summed
 
@@ -121,7 +128,7 @@ class _Writer:
     """Lays out one workbook, recording input cells; validations are shared per kind."""
 
     def __init__(self, fmt: ReportFormat, year: int):
-        self.layout = Layout(Workbook())
+        self.layout = Layout(Workbook(), fmt.report_class)
         self.fmt, self.year = fmt, year
         self.report: Any = blank(fmt.report_class)  # a report of zeros: the rows its tables have
         self.validations: dict[str, DataValidation] = {}
@@ -472,6 +479,8 @@ def read_workbook(path: Path) -> Imported:
         except ValueProblem as exc:
             result.errors.append(f"{name} {where}（{cell.path}）：{exc}")
             continue
+        if value in ("", None) and _optional(layout.report_class, cell.path):
+            continue  # an optional field left blank is left out of the data file
         if cell.kind == "text" and value == "":
             result.errors.append(f"{name} {where}（{cell.path}）：应为非空文本，实际为空")
         _put(result.data, cell.path, value)
@@ -489,6 +498,18 @@ def read_workbook(path: Path) -> Imported:
                 f"{name} {sheet}!{ref}：总计应由公式计算，填写的 {raw} 已忽略，按各项之和 {computed} 计算"
             )
     return result
+
+
+def _optional(report_class: type, path: str) -> bool:
+    """Whether the data model gives field ``path`` a default (so that it may be left out)."""
+    cls: Any = report_class
+    *parents, last = path.split(".")
+    for part in parents:
+        cls = typing.get_type_hints(cls)[part]
+    found = {f.name: f for f in dataclasses.fields(cls)}.get(last)
+    return found is not None and (
+        found.default is not dataclasses.MISSING or found.default_factory is not dataclasses.MISSING
+    )
 
 
 def _put(data: dict[str, Any], path: str, value: Any) -> None:
@@ -511,7 +532,7 @@ def prefill_from(data_dir: Path, slug: str, year: int, fmt: str) -> dict[str, An
     latest = load_report(files[-1])
     values: dict[str, Any] = {"sample": latest.sample}
     for path, _, _ in ORGAN_FIELDS:
-        if path != "sample":
+        if path not in ("sample", "publication.date"):  # this year's report is not published yet
             head, _, key = path.partition(".")
             values[path] = getattr(getattr(latest, head), key)
     for path, _, _ in formats.get(fmt).extra_fields:

@@ -21,6 +21,7 @@ SLUG_RULE = "由小写字母、数字、- 或 _ 组成"
 
 Markdown = NewType("Markdown", str)
 Slug = NewType("Slug", str)  # a town's or district's code: SLUG
+IsoDate = NewType("IsoDate", str)  # a day, as YYYY-MM-DD
 Url = NewType("Url", str)
 Signed = NewType("Signed", int)
 
@@ -42,13 +43,39 @@ class Source:
         return None
 
 
+OrganKind = NewType("OrganKind", str)  # one of ORGAN_KINDS
+ORGAN_KINDS = ("镇", "乡", "街道", "部门", "办公室", "其他")
+TOWN_KINDS = frozenset(["镇", "乡", "街道"])  # organs that do not make 规章
+
+
 @dataclass(frozen=True)
 class Organ:
+    """The reporting organ: its code, short name, kind and official name, and the parents it has.
+
+    ``town`` is the organ's short name in any kind (a 镇, a 街道, a department …); ``name`` is its full official
+    name as the title gives it (``徐望镇人民政府``); ``title`` overrides the whole title where the organ's own
+    published title differs. A city or prefecture, a district or county: each may be absent.
+    """
+
     slug: Slug
     town: str
-    district: str
-    district_slug: Slug
-    city: str
+    district: str = ""
+    district_slug: Slug | None = None
+    city: str = ""
+    kind: OrganKind | None = None
+    name: str = ""
+    title: str = ""
+
+    @property
+    def kind_or_guess(self) -> str | None:
+        """The kind as written, else as the short name says it (…镇, …乡, …街道), else unknown."""
+        if self.kind:
+            return self.kind
+        return next((k for k in ("街道", "镇", "乡") if self.town.endswith(k)), None)
+
+    @property
+    def full_name(self) -> str:
+        return self.name or self.town
 
 
 @dataclass(frozen=True)
@@ -57,14 +84,19 @@ class Publication:
     url: Url
     column: str
     filed_with: str
+    date: IsoDate | None = None  # the day of publication, for the 落款
 
 
 @dataclass(frozen=True)
 class Contact:
+    """Whom to ask: the office, and any of address, postcode, phone and e-mail."""
+
     office: str
-    phone: str
-    email_name: str
-    email: str
+    phone: str = ""
+    email_name: str = ""
+    email: str = ""
+    address: str = ""
+    postcode: str = ""
 
 
 @dataclass(frozen=True)
@@ -532,8 +564,20 @@ Active2021.BLOCKS = ACTIVE_BLOCKS_2021
 
 PROSE_PARTS = {
     "overview": "一、总体情况",
+    "active": "一（一）主动公开",
+    "requests": "一（二）依申请公开",
+    "management": "一（三）政府信息管理",
+    "platforms": "一（四）平台建设",
+    "oversight": "一（五）监督保障",
     "problems": "五、存在的主要问题及改进情况",
     "other": "六、其他需要报告的事项",
+}
+OVERVIEW_PARTS = {  # the sub-headings of 一、总体情况 that real reports share
+    "active": "（一）主动公开",
+    "requests": "（二）依申请公开",
+    "management": "（三）政府信息管理",
+    "platforms": "（四）平台建设",
+    "oversight": "（五）监督保障",
 }
 LEGACY_PROSE_PARTS = {
     "overview": "概述",
@@ -553,9 +597,16 @@ LEGACY_PROSE_PARTS = {
 
 @dataclass(frozen=True)
 class NationalProse:
+    """The prose of a national-format report; 一、总体情况 may be one text, or the five usual sub-parts, or both."""
+
     overview: Markdown
     problems: Markdown
     other: Markdown = Markdown("")
+    active: Markdown = Markdown("")
+    requests: Markdown = Markdown("")
+    management: Markdown = Markdown("")
+    platforms: Markdown = Markdown("")
+    oversight: Markdown = Markdown("")
 
 
 @dataclass(frozen=True)

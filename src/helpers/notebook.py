@@ -20,7 +20,7 @@ from .errors import BuildError, DataFileError
 from .layout import table_html
 from .load import load_history
 from .markup import prose_to_html
-from .model import Report
+from .model import OVERVIEW_PARTS, Report
 
 VALUES_MIME = "application/vnd.xxgk.values+json"
 PROSE_META = "xxgk_prose"
@@ -54,14 +54,34 @@ def record(values: dict) -> None:
     display({VALUES_MIME: values, "text/plain": ""}, raw=True)
 
 
-def show_prose(report: Report, field: str) -> None:
-    """Show one prose field of the data file; its placeholders are filled by the narrative stage."""
+def show_prose(report: Report, field: str, *, otherwise: str = "") -> None:
+    """Show one prose field of the data file (``otherwise`` when it is empty, so that no part is left bare);
+    its placeholders are filled by the narrative stage."""
     text = getattr(report.prose, field)
     path = f"prose.{field}"
     if not text.strip():
+        if otherwise:
+            display({"text/html": f"<p>{escape(otherwise)}</p>", "text/plain": otherwise}, raw=True)
         return
     meta = {"file": report.source.file, "field": path, "line": report.source.line(path), "markdown": text}
     display({"text/html": prose_to_html(text), "text/plain": text}, raw=True, metadata={PROSE_META: meta})
+
+
+def show_overview(report: Report) -> None:
+    """一、总体情况: its free text, then each of the five usual sub-parts the file gives, under its heading."""
+    show_prose(report, "overview")
+    for field, heading in OVERVIEW_PARTS.items():
+        if getattr(report.prose, field, "").strip():
+            display({"text/html": f"<h3>{escape(heading)}</h3>", "text/plain": heading}, raw=True)
+            show_prose(report, field)
+
+
+def show_signature(report: Report) -> None:
+    """The 落款 at the end of the report: the organ's official name and the day of publication."""
+    name, day = tables.signature(report)
+    lines = "".join(f"<span>{escape(line)}</span>" for line in (name, day) if line)
+    display({"text/html": f'<p class="signature">{lines}</p>', "text/plain": "\n".join(filter(None, (name, day)))},
+            raw=True)
 
 
 def show_table(*frames: pd.DataFrame) -> None:
@@ -124,15 +144,16 @@ def show_comparison(district: districts.District) -> None:
     for column in frame.columns[:2]:
         values = [int(v) for v in frame[column]]
         desc = "；".join(f"{town}{v}" for town, v in zip(frame.index, values, strict=True))
-        show_chart(bar_chart(list(frame.index), values, title=f"各镇（街道）{column}", desc=desc))
+        show_chart(bar_chart(list(frame.index), values, title=f"各{district.label()}{column}", desc=desc))
 
 
 def show_totals(district: districts.District, table: str) -> None:
     """A table of the towns' format summed over the district's counted towns."""
     frames = districts.summed(district, table)
     if not frames:
-        mixed = district.format() is None
-        text = "各镇（街道）本年度使用的报告格式不一致，此表不作合计。" if mixed else "本年度报告格式不含此表。"
+        text = "本年度报告格式不含此表。"
+        if district.format() is None:
+            text = f"各{district.label()}本年度使用的报告格式不一致，此表不作合计。"
         display({"text/html": f"<p>{text}</p>", "text/plain": text}, raw=True)
         return
     show_table(*frames)

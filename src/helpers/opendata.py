@@ -70,7 +70,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "year": report.year,
         "sample": report.sample,
         "title": values["title"],
-        "organ": values["organ"],
+        "organ": {**values["organ"], "kind": report.organ.kind_or_guess, "name": report.organ.full_name},
         "figures": _json_ready(fmt.figures(report)),
         "headline": fmt.headline(report),
         "tables": {name: [table_json(f) for f in frames] for name, frames in fmt.tables(report).items()},

@@ -25,6 +25,7 @@ from .model import (
     LEGAL_PERSON,
     RESULT_TOTAL,
     RESULTS,
+    Contact,
     Legacy2008Report,
     National2021Report,
     NationalReport,
@@ -40,8 +41,44 @@ def facts(report: Report) -> dict[str, Any]:
     """Every value a report's narrative may quote: the data file's fields, and its format's totals and phrases."""
     values = _plain(dataclasses.asdict(report))
     values.pop("source", None)
-    values["title"] = f"{report.organ.town}{report.year}年政府信息公开工作年度报告"
+    values["title"] = title(report)
+    values["phrases"] = {"contact": contact_phrase(report.contact)}
     return _merge(values, _plain(formats.of(report).facts(report)))
+
+
+def title(report: Report) -> str:
+    """The report's title: the organ's own where it gives one, else its parents, official name and the year."""
+    organ = report.organ
+    if organ.title:
+        return organ.title
+    name = organ.full_name
+    parents = "".join(parent for parent in (organ.city, organ.district) if parent and parent not in name)
+    return f"{parents}{name}{report.year}年政府信息公开工作年度报告"
+
+
+def contact_phrase(contact: Contact) -> str:
+    """如对本报告有疑问……: the office, then whichever of address, postcode, phone and e-mail are given."""
+    details = [
+        f"{label}：{value}"
+        for label, value in (
+            ("地址", contact.address),
+            ("邮编", contact.postcode),
+            ("联系电话", contact.phone),
+            (contact.email_name or "电子邮箱", contact.email),
+        )
+        if value
+    ]
+    return f"如对本报告有疑问，请与{contact.office}联系" + (f"（{'；'.join(details)}）" if details else "") + "。"
+
+
+def signature(report: Report) -> tuple[str, str]:
+    """The 落款: the organ's official name, and the day of publication in Chinese (empty when not given)."""
+    day = report.publication.date
+    when = ""
+    if day:
+        year, month, date = (int(part) for part in day.split("-"))
+        when = f"{year}年{month}月{date}日"
+    return report.organ.full_name, when
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ is first normalised the way Excel and WPS store what a clerk typed.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
@@ -16,9 +17,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import XxgkError
-from .model import SLUG, SLUG_RULE, Markdown, Signed, Slug, Url
+from .model import ORGAN_KINDS, SLUG, SLUG_RULE, IsoDate, Markdown, OrganKind, Signed, Slug, Url
 
 KINDS: dict[Any, str] = {
+    IsoDate: "date",
+    OrganKind: "organ_kind",
     Slug: "slug",
     int: "count",
     Signed: "signed",
@@ -29,6 +32,8 @@ KINDS: dict[Any, str] = {
     bool: "flag",
 }
 EXPECTED = {
+    "date": "日期（如 2026-01-20）",
+    "organ_kind": f"机关类别之一（{'、'.join(ORGAN_KINDS)}）",
     "slug": f"{SLUG_RULE}的代码",
     "count": "非负整数",
     "signed": "整数（可为负数）",
@@ -64,6 +69,15 @@ def kind_of(tp: Any) -> str | None:
 def check_value(value: Any, kind: str) -> Any:
     """``value`` as its kind (amounts become Decimal, text is stripped); raise ValueProblem otherwise."""
     expected = EXPECTED[kind]
+    if kind == "date":
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        try:
+            return datetime.date.fromisoformat(str(value).strip()).isoformat()
+        except ValueError:
+            raise ValueProblem(expected, describe(value)) from None
     if kind == "flag":
         if not isinstance(value, bool):
             raise ValueProblem(expected, describe(value))
@@ -106,6 +120,10 @@ def check_value(value: Any, kind: str) -> Any:
         if not SLUG.match(value.strip()):
             raise ValueProblem(expected, describe(value))
         return value.strip()
+    if kind == "organ_kind":
+        if value.strip() not in ORGAN_KINDS:
+            raise ValueProblem(expected, describe(value))
+        return value.strip()
     if kind == "text":
         if "\n" in value.strip():
             raise ValueProblem(expected, "多行文本")
@@ -121,12 +139,14 @@ def read_cell(value: Any, kind: str) -> Any:
     """A spreadsheet cell as its kind: numbers stored as text, full-width digits, blanks (0 or empty)."""
     if isinstance(value, str):
         # Full-width digits and signs become ASCII for numbers only: prose keeps its Chinese punctuation.
-        if kind in ("text", "markdown", "url", "slug"):
+        if kind in ("text", "markdown", "url", "slug", "organ_kind", "date"):
             value = value.strip()
         else:
             value = unicodedata.normalize("NFKC", value).translate(_FULL_MINUS).strip()
         if value == "":
             value = None
+    if kind in ("organ_kind", "date"):
+        return None if value is None else check_value(value, kind)
     if kind in ("text", "markdown", "url", "slug"):
         if value is None:
             return ""

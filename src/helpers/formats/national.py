@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from typing import Any, ClassVar, TypeVar
 
@@ -20,6 +21,7 @@ from ..model import (
     CARRIED_OVER,
     PROSE_PARTS,
     RESULT_TOTAL,
+    TOWN_KINDS,
     National2019Report,
     National2021Report,
     NationalReport,
@@ -43,9 +45,9 @@ class NationalFormat(ReportFormat[N]):
     summed_tables = ("active", "applications", "appeals")
 
     def checks(self, report: N, previous: Report | None) -> list[Problem]:
-        problems = applications_balance(report) + appeals_totals(report)
+        problems = applications_balance(report) + appeals_totals(report) + rules_of_a_town(report)
         if isinstance(previous, NationalReport):
-            problems += carry_over(report, previous)
+            problems += carry_over(report, previous) + decisions_jump(report, previous)
         return problems
 
     def facts(self, report: N) -> dict[str, Any]:
@@ -103,7 +105,7 @@ class National2019(NationalFormat[National2019Report]):
         previous_total = state.get("normative_public", rng.randint(5, 30))
         state["normative_public"] = previous_total + made
         items = {
-            key: {"previous": p, "change": rng.randint(-2, 3), "decisions": rng.randint(0, d) * scale}
+            key: {"previous": p, "change": rng.randint(-2, 3), "decisions": _steady(rng, state, key, d // 6, d) * scale}
             for key, p, d in (
                 ("licensing", rng.randint(5, 40), 120),
                 ("other_services", rng.randint(5, 60), 200),
@@ -135,7 +137,7 @@ class National2021(NationalFormat[National2021Report]):
     other_rows = tuple(OtherHandling.LABELS)
 
     def checks(self, report: National2021Report, previous: Report | None) -> list[Problem]:
-        problems = super().checks(report, previous)
+        problems = super().checks(report, previous) + fees_without_notice(report)
         if isinstance(previous, National2021Report):
             problems += in_force(report, previous)
         return problems
@@ -154,8 +156,8 @@ class National2021(NationalFormat[National2021Report]):
         return {
             "rules": {"issued": 0, "repealed": 0, "in_force": 0},
             "normative": {"issued": issued, "repealed": repealed, "in_force": state["in_force"]},
-            "licensing": {"decisions": rng.randint(0, 150) * scale},
-            "punishment": {"decisions": rng.randint(0, 80) * scale},
+            "licensing": {"decisions": _steady(rng, state, "licensing", 20, 150) * scale},
+            "punishment": {"decisions": _steady(rng, state, "punishment", 10, 80) * scale},
             "enforcement": {"decisions": rng.randint(0, 6)},
             "fees": {"amount": round(rng.uniform(0, 30) * scale, 2)},
         }
@@ -280,7 +282,20 @@ def in_force(report: National2021Report, previous: National2021Report) -> list[P
     for key, label in (("rules", "规章"), ("normative", "行政规范性文件")):
         now, before = getattr(report.active, key), getattr(previous.active, key)
         expected = before.in_force + now.issued - now.repealed
-        if now.in_force != expected:
+        if expected < 0:
+            problems.append(
+                problem_at(
+                    report,
+                    f"active.{key}.repealed",
+                    table=TABLE_ACTIVE,
+                    row=label,
+                    column="本年废止件数",
+                    expected=f"不多于上年现行有效 {before.in_force} 件与本年制发 {now.issued} 件之和",
+                    found=f"本年废止 {now.repealed} 件（现行有效件数推算为 {expected}）",
+                    severity="warning",
+                )
+            )
+        elif now.in_force != expected:
             problems.append(
                 problem_at(
                     report,
@@ -298,6 +313,71 @@ def in_force(report: National2021Report, previous: National2021Report) -> list[P
     return problems
 
 
+MAGNITUDE = 10  # a figure ten times (or a tenth of) last year's is worth a second look …
+MAGNITUDE_FLOOR = 20  # … once the larger of the two is at least this many decisions
+
+
+def decisions_jump(report: NationalReport, previous: NationalReport) -> list[Problem]:
+    """行政许可 and 行政处罚 decisions an order of magnitude away from last year's (warning)."""
+    problems = []
+    for key, label in (("licensing", "行政许可"), ("punishment", "行政处罚")):
+        now, before = getattr(report.active, key).decisions, getattr(previous.active, key).decisions
+        big, small = max(now, before), min(now, before)
+        if big >= MAGNITUDE_FLOOR and (small == 0 or big / small >= MAGNITUDE):
+            problems.append(
+                problem_at(
+                    report,
+                    f"active.{key}.decisions",
+                    table=TABLE_ACTIVE,
+                    row=label,
+                    column="处理决定数量",
+                    expected=f"与{previous.year}年的 {before} 件相差不到 {MAGNITUDE} 倍（或有说明）",
+                    found=str(now),
+                    hint="请核对是否多填或漏填了数位。",
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+def rules_of_a_town(report: NationalReport) -> list[Problem]:
+    """A 镇, 乡 or 街道 cannot make 规章: any 规章 figure of such an organ is worth a second look (warning)."""
+    kind = report.organ.kind_or_guess
+    if kind not in TOWN_KINDS:
+        return []
+    rules = getattr(report.active, "rules")  # noqa: B009  # both formats' table 二 has 规章; Active leaves it open
+    figures = {f.name: getattr(rules, f.name) for f in dataclasses.fields(rules)}
+    return [
+        problem_at(
+            report,
+            f"active.rules.{name}",
+            table=TABLE_ACTIVE,
+            row="规章",
+            expected=f"0（{kind}不制定规章）",
+            found=str(value),
+            severity="warning",
+        )
+        for name, value in figures.items()
+        if value
+    ]
+
+
+def fees_without_notice(report: National2021Report) -> list[Problem]:
+    """2021: an information-processing fee billed or collected with no 收费通知 sent (warning)."""
+    fees = report.processing_fees
+    if fees.notices or not (fees.billed or fees.collected):
+        return []
+    return [
+        problem_at(
+            report,
+            "processing_fees.notices",
+            expected=f"收取信息处理费（收费 {fees.billed} 元，实收 {fees.collected} 元）时至少发出 1 件收费通知",
+            found="0 件",
+            severity="warning",
+        )
+    ]
+
+
 # --- invented data ------------------------------------------------------------------------------
 
 
@@ -306,6 +386,12 @@ def _applicant_row(values: list[int], stated: bool) -> dict[str, int]:
     if stated:
         row["total"] = sum(values)
     return row
+
+
+def _steady(rng: random.Random, state: dict[str, Any], key: str, low: int, high: int) -> int:
+    """A town's yearly figure: around its own level, which it keeps from year to year (within ±40 %)."""
+    level = state.setdefault(f"level/{key}", rng.randint(low, high))
+    return max(0, round(level * rng.uniform(0.6, 1.4)))
 
 
 def demo_applications(
