@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -113,3 +114,22 @@ def test_district_totals_of_known_files(tmp_path):
         (tmp_path / town / "2025.yaml").write_bytes((ROOT / "data" / town / "2025.yaml").read_bytes())
     (total,) = district.summed(district.load_district(tmp_path, "yangli", 2025), "applications")
     assert list(total.loc[("一、本年新收政府信息公开申请数量", "", "")]) == [123, 22, 0, 2, 6, 12, 165]
+
+
+def test_procurement_in_yuan_and_in_wan_yuan_is_converted_before_it_is_summed(tmp_path):
+    """2019 采购总金额 as published: 南湖 251000 元, 东城 240 万元 → 265.1 万元 for the district."""
+    import re
+
+    for town, amount, unit in (("nanhu", "251000", "元"), ("dongcheng", "240", "万元")):
+        text = (ROOT / "data" / town / "2020.yaml").read_text(encoding="utf-8")
+        text = re.sub(r"procurement: \{projects: (\d+), amount: [0-9.]+\}",
+                      rf"procurement: {{projects: \1, amount: {amount}, unit: {unit}}}", text)
+        (tmp_path / town).mkdir()
+        (tmp_path / town / "2020.yaml").write_text(text, encoding="utf-8")
+    found = district.load_district(tmp_path, "yangli", 2020)
+    procurement = district.summed(found, "active")[-1]
+    assert list(procurement.columns) == ["采购项目数量", "采购总金额（单位：万元）"]
+    assert procurement.iloc[0, 1] == Decimal("265.1")
+    blocks = tables.active_tables(load_report(tmp_path / "nanhu" / "2020.yaml"))
+    (own,) = [f for f in blocks if "政府集中采购" in f.index]
+    assert list(own.columns) == ["采购项目数量", "采购总金额（单位：元）"] and own.iloc[0, 1] == Decimal("251000")

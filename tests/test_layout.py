@@ -8,6 +8,7 @@ import pandas as pd
 
 from helpers import tables
 from helpers.layout import format_value, table_html
+from helpers.model import Change
 from tests.test_tables import _generated
 
 
@@ -35,8 +36,11 @@ def test_table4_has_three_groups_of_five():
 
 def test_numbers_zero_and_amounts():
     assert format_value(0) == ("0", "num")
-    assert format_value(Decimal("12.5")) == ("12.50", "num")
+    assert format_value(Decimal("12.5")) == ("12.5", "num")  # amounts keep the digits they were entered with
+    assert format_value(Decimal("12.50")) == ("12.50", "num")
+    assert format_value(Decimal("0")) == ("0", "num")
     assert format_value(-2) == ("-2", "num")
+    assert format_value(Change(19, plus=True)) == ("+19", "num") and format_value(Change(19)) == ("19", "num")
 
 
 def test_labels_are_escaped():

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpers import tables
 from helpers.load import load_report
@@ -138,7 +141,7 @@ TABLE2_2019 = [
     ("第二十条第（五）项", ["行政许可", "其他对外管理服务事项"], ["上一年项目数量", "本年增/减", "处理决定数量"]),
     ("第二十条第（六）项", ["行政处罚", "行政强制"], ["上一年项目数量", "本年增/减", "处理决定数量"]),
     ("第二十条第（八）项", ["行政事业性收费"], ["上一年项目数量", "本年增/减"]),
-    ("第二十条第（九）项", ["政府集中采购"], ["采购项目数量", "采购总金额"]),
+    ("第二十条第（九）项", ["政府集中采购"], ["采购项目数量", "采购总金额（单位：万元）"]),  # the unit as published
 ]
 
 
@@ -273,3 +276,40 @@ def test_the_signature_names_the_organ_and_the_day():
     dated = dataclasses.replace(report, publication=dataclasses.replace(report.publication, date="2026-01-20"))
     assert tables.signature(dated) == ("南湖街道", "2026年1月20日")
     assert tables.signature(report) == ("南湖街道", "")
+
+
+# --- amounts and signs as entered -------------------------------------------------------------------------
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    amount=st.decimals(min_value=0, max_value=10**7, places=2)
+    | st.decimals(min_value=0, max_value=10**5, places=0)
+    | st.decimals(min_value=0, max_value=1000, places=4)
+    | st.decimals(min_value=0, max_value=1000, places=1)
+)
+def test_an_amount_renders_with_the_digits_it_was_entered_with(tmp_path_factory, amount):
+    from helpers.layout import format_value
+
+    entered = format(amount, "f")
+    text = (ROOT / "data/nanhu/2025.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"fees: \{amount: [0-9.]+\}", f"fees: {{amount: {entered}}}", text)
+    path = tmp_path_factory.mktemp("amount") / "nanhu" / "2025.yaml"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    (fees,) = [f for f in tables.active_tables(load_report(path)) if "本年收费金额（单位：万元）" in f.columns]
+    assert format_value(fees.iloc[0, 0])[0] == entered
+
+
+@pytest.mark.parametrize(("written", "shown"), [("+19", "+19"), ("19", "19"), ("-2", "-2"), ("0", "0")])
+def test_a_signed_change_keeps_its_plus(tmp_path, written, shown):
+    from helpers.layout import format_value
+
+    text = (ROOT / "data/nanhu/2020.yaml").read_text(encoding="utf-8")
+    pattern = r"licensing: \{previous: (\d+), change: -?\d+,"
+    text = re.sub(pattern, rf"licensing: {{previous: \1, change: {written},", text)
+    path = tmp_path / "nanhu" / "2020.yaml"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    (block,) = [f for f in tables.active_tables(load_report(path)) if "行政许可" in f.index]
+    assert format_value(block.loc["行政许可", "本年增/减"])[0] == shown

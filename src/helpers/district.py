@@ -161,7 +161,7 @@ def summed(district: District, table: str) -> list[pd.DataFrame]:
     fmt = district.format()
     if fmt is None or table not in fmt.summed_tables:
         return []
-    per_town = [fmt.tables(r)[table] for r in district.reports]
+    per_town = [fmt.tables(r, summable=True)[table] for r in district.reports]
     return [_sum(list(blocks)) for blocks in zip(*per_town, strict=True)]
 
 

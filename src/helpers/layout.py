@@ -21,13 +21,14 @@ def _levels(index: pd.Index) -> list[tuple[str, ...]]:
 
 
 def format_value(value: object) -> tuple[str, str]:
-    """(text, css class) of one cell: counts as integers, amounts with two decimals."""
+    """(text, css class) of one cell: counts as integers, amounts with the digits they were entered with, a change
+    with the "+" it was written with."""
     if isinstance(value, Decimal):
-        return f"{value:.2f}", "num"
+        return format(value, "f"), "num"
     if isinstance(value, float):
         return f"{value:.2f}", "num"
     if isinstance(value, int) or hasattr(value, "dtype"):
-        return str(value), "num"
+        return str(value), "num"  # Change prints its own "+"
     if value is None:
         return "—", "text"
     return str(value), "text"

@@ -19,7 +19,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import formats
 from .errors import DataFileError, FormatError, Problem, os_reason
-from .model import Report, Source
+from .model import Change, Report, Signed, Source
 from .project import YearFile, year_file
 from .values import ValueProblem, check_value, describe, kind_of
 
@@ -136,7 +136,7 @@ def _parse_yaml(text: str, shown: str) -> CommentedMap:
 def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
     """Parse the text of a data file named ``shown``; ``path`` enables the year/town path checks."""
     doc = _parse_yaml(text, shown)
-    reader = _Reader(shown)
+    reader = _Reader(shown, text)
     fmt = formats.lookup(doc.get("format"))
     if fmt is None:
         known = "、".join(formats.names())
@@ -180,13 +180,19 @@ def _check_path(report: Report, doc: CommentedMap, path: Path, reader: _Reader) 
 class _Reader:
     """Walks a YAML tree against a dataclass, collecting problems and line numbers."""
 
-    def __init__(self, shown: str):
+    def __init__(self, shown: str, text: str = ""):
         self.shown = shown
+        self.text_lines = text.splitlines()
         self.problems: list[Problem] = []
         self.lines: dict[str, int] = {}
 
     def problem(self, line: int | None, path: str, expected: str, found: str, hint: str = "") -> None:
         self.problems.append(Problem(self.shown, line, path, expected, found, hint))
+
+    def _written_with_plus(self, node: CommentedMap, key: str) -> bool:
+        """Whether the value of ``key`` was written with a leading "+" (``change: +19``)."""
+        line, column = node.lc.value(key)
+        return 0 <= line < len(self.text_lines) and self.text_lines[line][column : column + 1] == "+"
 
     @staticmethod
     def value_line(node: CommentedMap, key: str) -> int:
@@ -203,6 +209,10 @@ class _Reader:
         for key in node:
             line = node.lc.key(key)[0] + 1
             sub = f"{path}.{key}" if path else str(key)
+            if hints.get(key) is Signed and isinstance(node[key], int) and self._written_with_plus(node, key):
+                self.lines[sub] = line
+                values[key] = Change(self.value(node[key], Signed, sub, self.value_line(node, key)), plus=True)
+                continue
             if key not in fields:
                 close = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.5)
                 hint = f"是否应为“{close[0]}”？" if close else ""

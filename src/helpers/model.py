@@ -22,6 +22,25 @@ SLUG_RULE = "由小写字母、数字、- 或 _ 组成"
 Markdown = NewType("Markdown", str)
 Slug = NewType("Slug", str)  # a town's or district's code: SLUG
 IsoDate = NewType("IsoDate", str)  # a day, as YYYY-MM-DD
+AmountUnit = NewType("AmountUnit", str)  # 万元 or 元
+AMOUNT_UNITS = {"万元": 1, "元": 10_000}  # how many of the unit make one 万元
+
+
+class Change(int):
+    """A signed change (本年增/减) as entered: ``plus`` when the file wrote its "+" (``+19``)."""
+
+    plus: bool
+
+    def __new__(cls, value: int, plus: bool = False) -> Change:
+        made = super().__new__(cls, value)
+        made.plus = plus and value > 0
+        return made
+
+    def __str__(self) -> str:
+        return f"+{int(self)}" if self.plus else str(int(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Change, (int(self), self.plus))
 Url = NewType("Url", str)
 Signed = NewType("Signed", int)
 
@@ -486,8 +505,11 @@ class FeeItems2019:
 
 @dataclass(frozen=True)
 class Procurement2019:
+    """政府集中采购; the 2019 format leaves the amount's unit open: 万元 (the usual) or 元, as published."""
+
     projects: int
     amount: Decimal
+    unit: AmountUnit = AmountUnit("万元")
 
 
 @dataclass(frozen=True)

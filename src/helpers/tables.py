@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import formats
 from .model import (
+    AMOUNT_UNITS,
     APPEAL_GROUPS,
     APPEAL_RESULTS,
     APPEAL_TOTAL,
@@ -96,7 +97,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return format(value, "f")
     return value
 
 
@@ -123,7 +124,7 @@ def fee_phrase(report: National2021Report) -> str:
         return f"{who}未发出政府信息公开信息处理费收费通知，未收取信息处理费。"
     return (
         f"{who}依据《政府信息公开信息处理费管理办法》发出收费通知{fees.notices}件，"
-        f"收费金额合计{fees.billed:.2f}元，实际收取{fees.collected:.2f}元。"
+        f"收费金额合计{format(fees.billed, 'f')}元，实际收取{format(fees.collected, 'f')}元。"
     )
 
 
@@ -255,23 +256,35 @@ INFO = "信息内容"
 
 
 def _block(caption: str, columns: list[str], rows: list[tuple[str, list[Any]]]) -> pd.DataFrame:
-    frame = pd.DataFrame([values for _, values in rows], index=[label for label, _ in rows], columns=columns)
-    frame = frame.astype(object)
+    frame = pd.DataFrame(
+        [values for _, values in rows], index=[label for label, _ in rows], columns=columns, dtype=object
+    )
     frame.attrs.update(caption=caption, corner=INFO)
     return frame
 
 
-def active_tables(report: NationalReport) -> list[pd.DataFrame]:
-    """Table 二, 主动公开政府信息情况: one block per article item, in the format's layout."""
+def active_tables(report: NationalReport, *, in_wan: bool = False) -> list[pd.DataFrame]:
+    """Table 二, 主动公开政府信息情况: one block per article item, in the format's layout.
+
+    An amount whose unit the format leaves open (2019 采购总金额) carries it in its column header, as published;
+    ``in_wan`` converts it to 万元 first (for sums over several organs).
+    """
     a = report.active
-    return [
-        _block(
-            caption,
-            list(columns),
-            [(label, [getattr(getattr(a, field), k) for k in keys]) for label, field, keys in rows],
-        )
-        for caption, columns, rows in a.BLOCKS
-    ]
+    blocks = []
+    for caption, columns, rows in a.BLOCKS:
+        headers, cells = list(columns), []
+        for label, field, keys in rows:
+            item = getattr(a, field)
+            unit = getattr(item, "unit", None)
+            values = [getattr(item, k) for k in keys]
+            if unit is not None:
+                at = keys.index("amount")
+                if in_wan and unit != "万元":
+                    values[at], unit = values[at] / AMOUNT_UNITS[unit], "万元"
+                headers[at] = f"{columns[at]}（单位：{unit}）"
+            cells.append((label, values))
+        blocks.append(_block(caption, headers, cells))
+    return blocks
 
 
 def applicant_columns() -> pd.MultiIndex:

@@ -17,9 +17,22 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import XxgkError
-from .model import ORGAN_KINDS, SLUG, SLUG_RULE, IsoDate, Markdown, OrganKind, Signed, Slug, Url
+from .model import (
+    AMOUNT_UNITS,
+    ORGAN_KINDS,
+    SLUG,
+    SLUG_RULE,
+    AmountUnit,
+    IsoDate,
+    Markdown,
+    OrganKind,
+    Signed,
+    Slug,
+    Url,
+)
 
 KINDS: dict[Any, str] = {
+    AmountUnit: "unit",
     IsoDate: "date",
     OrganKind: "organ_kind",
     Slug: "slug",
@@ -32,6 +45,7 @@ KINDS: dict[Any, str] = {
     bool: "flag",
 }
 EXPECTED = {
+    "unit": f"金额单位（{'或'.join(AMOUNT_UNITS)}）",
     "date": "日期（如 2026-01-20）",
     "organ_kind": f"机关类别之一（{'、'.join(ORGAN_KINDS)}）",
     "slug": f"{SLUG_RULE}的代码",
@@ -94,7 +108,7 @@ def check_value(value: Any, kind: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
             raise ValueProblem(expected, describe(value))
         try:
-            amount = Decimal(str(value))
+            amount = _as_entered(value)
         except InvalidOperation:
             amount = Decimal("NaN")
         if not amount.is_finite():
@@ -120,6 +134,10 @@ def check_value(value: Any, kind: str) -> Any:
         if not SLUG.match(value.strip()):
             raise ValueProblem(expected, describe(value))
         return value.strip()
+    if kind == "unit":
+        if value.strip() not in AMOUNT_UNITS:
+            raise ValueProblem(expected, describe(value))
+        return value.strip()
     if kind == "organ_kind":
         if value.strip() not in ORGAN_KINDS:
             raise ValueProblem(expected, describe(value))
@@ -135,17 +153,33 @@ def check_value(value: Any, kind: str) -> Any:
     return str(value)
 
 
+def _as_entered(value: Any) -> Decimal:
+    """An amount with the digits it was written with: ``0`` stays 0, ``1646.50`` keeps its two decimals.
+
+    A YAML float remembers how it was written (ruamel's width and the position of its point); any other number
+    keeps the digits of its shortest form.
+    """
+    amount = Decimal(str(value))
+    width, point = getattr(value, "_width", None), getattr(value, "_prec", None)
+    exponent = getattr(value, "_exp", None)
+    if isinstance(width, int) and isinstance(point, int) and exponent is None and amount.is_finite():
+        decimals = width - point - 1
+        if 0 <= decimals <= 10:
+            amount = amount.quantize(Decimal(1).scaleb(-decimals))
+    return amount
+
+
 def read_cell(value: Any, kind: str) -> Any:
     """A spreadsheet cell as its kind: numbers stored as text, full-width digits, blanks (0 or empty)."""
     if isinstance(value, str):
         # Full-width digits and signs become ASCII for numbers only: prose keeps its Chinese punctuation.
-        if kind in ("text", "markdown", "url", "slug", "organ_kind", "date"):
+        if kind in ("text", "markdown", "url", "slug", "organ_kind", "date", "unit"):
             value = value.strip()
         else:
             value = unicodedata.normalize("NFKC", value).translate(_FULL_MINUS).strip()
         if value == "":
             value = None
-    if kind in ("organ_kind", "date"):
+    if kind in ("organ_kind", "date", "unit"):
         return None if value is None else check_value(value, kind)
     if kind in ("text", "markdown", "url", "slug"):
         if value is None:

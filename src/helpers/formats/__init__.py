@@ -55,8 +55,9 @@ class ReportFormat(Generic[R]):
         """Values beyond the data file's fields that the narrative may quote (totals, stock phrases)."""
         return {}
 
-    def tables(self, report: R) -> dict[str, list[pd.DataFrame]]:
-        """The report's tables by open-data key, in the report's order."""
+    def tables(self, report: R, *, summable: bool = False) -> dict[str, list[pd.DataFrame]]:
+        """The report's tables by open-data key, in the report's order; ``summable``: amounts in the units a
+        district summary adds them up in."""
         return {}
 
     def figures(self, report: R) -> dict[str, Any]:

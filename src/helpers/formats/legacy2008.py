@@ -37,7 +37,7 @@ class Legacy2008(ReportFormat[Legacy2008Report]):
         figures["published"]["total"] = tables.published_total(report)
         return figures
 
-    def tables(self, report: Legacy2008Report) -> dict[str, list[pd.DataFrame]]:
+    def tables(self, report: Legacy2008Report, *, summable: bool = False) -> dict[str, list[pd.DataFrame]]:
         return {name: [build(report)] for name, (_, build) in tables.LEGACY_TABLES.items()}
 
     def headline(self, report: Legacy2008Report) -> dict[str, int]:

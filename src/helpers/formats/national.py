@@ -53,9 +53,9 @@ class NationalFormat(ReportFormat[N]):
     def facts(self, report: N) -> dict[str, Any]:
         return {"totals": tables.national_totals(report), "phrases": {"fees": ""}}
 
-    def tables(self, report: N) -> dict[str, list[pd.DataFrame]]:
+    def tables(self, report: N, *, summable: bool = False) -> dict[str, list[pd.DataFrame]]:
         return {
-            "active": tables.active_tables(report),
+            "active": tables.active_tables(report, in_wan=summable),
             "applications": [tables.applications_table(report)],
             "appeals": [tables.appeals_table(report)],
         }
@@ -145,8 +145,8 @@ class National2021(NationalFormat[National2021Report]):
     def facts(self, report: National2021Report) -> dict[str, Any]:
         return {**super().facts(report), "phrases": {"fees": tables.fee_phrase(report)}}
 
-    def tables(self, report: National2021Report) -> dict[str, list[pd.DataFrame]]:
-        return {**super().tables(report), "processing_fees": [tables.fee_table(report)]}
+    def tables(self, report: National2021Report, *, summable: bool = False) -> dict[str, list[pd.DataFrame]]:
+        return {**super().tables(report, summable=summable), "processing_fees": [tables.fee_table(report)]}
 
     def demo_active(self, rng: random.Random, urban: bool, state: dict[str, Any]) -> dict[str, Any]:
         scale = 4 if urban else 1
