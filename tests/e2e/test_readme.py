@@ -36,8 +36,8 @@ def commands(text: str) -> list[list[str]]:
 
 
 def run(argv: list[str], cwd: Path, tmp: Path) -> subprocess.CompletedProcess:
+    argv = [f"{tmp}/{a.removeprefix('/tmp/')}" if a.startswith("/tmp/") else a for a in argv]  # the README's /tmp
     argv = [str(BIN / a.removeprefix(".venv/bin/")) if a.startswith(".venv/bin/") else a for a in argv]
-    argv = [a.replace("/tmp/", f"{tmp}/") for a in argv]
     return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=900)
 
 
