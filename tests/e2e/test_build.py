@@ -73,7 +73,7 @@ def test_every_figure_is_in_a_table(seed_html):
 
 def test_page_is_chinese_titled_and_self_contained(seed_html):
     assert '<html lang="zh-CN">' in seed_html
-    assert "<title>大信镇2018年政府信息公开工作年度报告</title>" in seed_html
+    assert "<title>青岛市即墨区大信镇2018年政府信息公开工作年度报告</title>" in seed_html
     assert "<script" not in seed_html
     assert len(seed_html.encode("utf-8")) < 150_000
     external = re.findall(r"""(?:src|href)\s*=\s*["']?(https?://[^"'\s>]+)""", seed_html)
