@@ -42,8 +42,8 @@ def test_seed_file_types_no_total():
 
 def test_line_numbers_are_kept_for_fields(write_data, minimal_text):
     report = load_report(write_data(minimal_text))
-    assert report.source.line("figures.published.weibo") == line_of(minimal_text, "weibo: 2")
-    assert report.source.line("prose.overview") == line_of(minimal_text, "overview:")
+    assert report.origin.line("figures.published.weibo") == line_of(minimal_text, "weibo: 2")
+    assert report.origin.line("prose.overview") == line_of(minimal_text, "overview:")
 
 
 def test_yaml_syntax_error_names_line(write_data, minimal_text):

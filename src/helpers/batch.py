@@ -399,7 +399,7 @@ def _build(job: Job) -> Result:
                 name, notes = report.organ.town, [str(p) for p in warnings(found)]
                 if errors(found):
                     raise DataFileError(errors(found))
-                parameters, data = {"data_file": str(job.data_file)}, dumps(report_json(report))
+                parameters, data = {"data_file": str(job.data_file)}, dumps(report_json(report, notes))
             if job.template is None or not job.template.is_file():
                 raise BuildError(f"{job.data_file}：找不到模板笔记本 {job.template}")
             executed = execute(job.template, parameters, scratch, timeout=job.timeout, cwd=job.root)

@@ -44,7 +44,7 @@ _OPTIONS = {
 }
 
 
-def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, desc: str) -> str:
+def bar_chart(labels: Sequence[str], values: Sequence[float | None], *, title: str, desc: str) -> str:
     """A horizontal bar per label, in the order given."""
     chart = pygal.HorizontalBar(title=title, width=720, height=60 + 34 * max(len(labels), 2), **_OPTIONS)
     chart.x_labels = list(reversed(labels))
@@ -52,7 +52,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, des
     return _finish(chart, title, desc)
 
 
-def line_chart(years: Sequence[str], series: Mapping[str, Sequence[float]], *, title: str, desc: str) -> str:
+def line_chart(years: Sequence[str], series: Mapping[str, Sequence[float | None]], *, title: str, desc: str) -> str:
     """One line per series over the years, with a legend; the second series on its own axis."""
     options = {**_OPTIONS, "show_legend": True, "legend_at_bottom": True, "include_x_axis": True, "margin": 24}
     chart = pygal.Line(title=title, width=720, height=320, **options)

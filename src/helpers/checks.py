@@ -7,8 +7,10 @@ Errors stop a report; warnings are built and listed in the build summary.
 from __future__ import annotations
 
 import difflib
-from dataclasses import fields
+from collections.abc import Iterator
+from dataclasses import MISSING, fields, is_dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from . import formats, placeholders
 from .errors import DataFileError, Problem
@@ -40,7 +42,7 @@ def check_file(path: str | Path) -> tuple[Report, list[Problem]]:
         except DataFileError:
             problems.append(
                 Problem(
-                    report.source.file,
+                    report.origin.file,
                     None,
                     "",
                     f"可读取的上年数据文件 {last_year.name}",
@@ -63,9 +65,45 @@ def check(report: Report, previous: Report | None = None) -> list[Problem]:
                 "format",
                 expected=f"{report.year} 年适用的报告格式（{fmt.name} 用于 {fmt.years_text()}的报告）",
                 found=fmt.name,
+                severity="warning" if report.published else "error",
             )
         )
-    return problems + fmt.checks(report, previous)
+    return problems + fmt.checks(report, previous) + _blanks(report)
+
+
+TABLE_OF = {"active": TABLE_ACTIVE, "applications": TABLE_APPLICATIONS, "appeals": TABLE_APPEALS}
+
+
+def _blanks(report: Report) -> list[Problem]:
+    """Each table of a published report with blank cells, as one warning: kept blank, counted as unknown."""
+    problems = []
+    for f in fields(report):
+        value = getattr(report, f.name)
+        if not is_dataclass(value) or f.name in ("organ", "publication", "contact", "prose"):
+            continue
+        blank = sorted(_blank_paths(value, f.name))
+        if blank:
+            shown = "、".join(blank[:5]) + ("等" if len(blank) > 5 else "")
+            problems.append(
+                problem_at(
+                    report,
+                    blank[0],
+                    table=TABLE_OF.get(f.name, ""),
+                    expected="填写了数字的单元格",
+                    found=f"{len(blank)} 个空白单元格（{shown}），按已发布的报告原样保留为空白，视为未知",
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+def _blank_paths(value: object, path: str) -> Iterator[str]:
+    for f in fields(cast(Any, value)):
+        inner = getattr(value, f.name)
+        if is_dataclass(inner):
+            yield from _blank_paths(inner, f"{path}.{f.name}")
+        elif inner is None and f.default is MISSING:
+            yield f"{path}.{f.name}"
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
@@ -78,7 +116,7 @@ def warnings(problems: list[Problem]) -> list[Problem]:
 
 def problem_at(report: Report, path: str, **kw: str) -> Problem:
     """A problem at field ``path`` of the report's data file, with that field's line."""
-    return Problem(report.source.file, report.source.line(path), path, **kw)
+    return Problem(report.origin.file, report.origin.line(path), path, **kw)
 
 
 def _same_name(report: Report, path: Path) -> list[Problem]:
@@ -101,7 +139,7 @@ def _same_name(report: Report, path: Path) -> list[Problem]:
                     report,
                     "organ.town",
                     expected=f"在{report.organ.district}内唯一的镇街名称",
-                    found=f"“{report.organ.town}”，与 {them.source.file} 相同",
+                    found=f"“{report.organ.town}”，与 {them.origin.file} 相同",
                     hint="同一区内两个镇街同名时，区汇总无法区分它们。",
                 )
             )
@@ -117,10 +155,10 @@ def _placeholders(report: Report) -> list[Problem]:
         for placeholder in placeholders.find(text):
             why = placeholders.refusal(placeholder)
             if why:
-                line = report.source.line(path)
+                line = report.origin.line(path)
                 at = None if line is None else line + (placeholder.line if "\n" in text else 0)
                 problems.append(
-                    Problem(report.source.file, at, path, "只读取数值的占位符", f"{placeholder.shown}：{why}")
+                    Problem(report.origin.file, at, path, "只读取数值的占位符", f"{placeholder.shown}：{why}")
                 )
     return problems
 

@@ -134,11 +134,11 @@ def load_district(data_dir: str | Path, slug: str, year: int) -> District:
             district.excluded.append(NotCounted(town.name, exc.problems[0].file, _first(exc.problems)))
             continue
         if errors(problems):
-            district.excluded.append(NotCounted(report.organ.town, report.source.file, _first(errors(problems))))
+            district.excluded.append(NotCounted(report.organ.town, report.origin.file, _first(errors(problems))))
             continue
         if report.organ.district_slug != slug:
             reason = f"本年数据文件填写的区代码为 {report.organ.district_slug}"
-            district.excluded.append(NotCounted(report.organ.town, report.source.file, reason))
+            district.excluded.append(NotCounted(report.organ.town, report.origin.file, reason))
             continue
         district.reports.append(report)
         district.name, district.city = report.organ.district, report.organ.city
@@ -151,9 +151,28 @@ def _first(problems: list[Problem]) -> str:
 
 
 def _sum(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    total = functools.reduce(operator.add, frames)
+    """Cell by cell; a cell that is blank (unknown) in any organ's table is blank in the sum."""
+    if not any(frame.isna().to_numpy().any() for frame in frames):
+        total = functools.reduce(operator.add, frames)
+    else:
+        cells = [frame.to_numpy(dtype=object) for frame in frames]
+        rows, columns = cells[0].shape
+        summed = [
+            [None if any(_blank(c[i][j]) for c in cells) else sum(c[i][j] for c in cells) for j in range(columns)]
+            for i in range(rows)
+        ]
+        total = pd.DataFrame(summed, index=frames[0].index, columns=frames[0].columns, dtype=object)
     total.attrs.update(frames[0].attrs)
     return total
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def unknown_in(district: District) -> list[str]:
+    """The organs whose published reports leave cells blank: the district's sums over those cells are unknown."""
+    return [r.organ.town for r in district.by_town() if r.published and None in formats.of(r).headline(r).values()]
 
 
 def summed(district: District, table: str) -> list[pd.DataFrame]:
@@ -168,7 +187,8 @@ def summed(district: District, table: str) -> list[pd.DataFrame]:
 def comparison(district: District) -> pd.DataFrame:
     """One row per organ, one column per main figure (the columns of the district CSV)."""
     rows = {r.organ.town: formats.of(r).headline(r) for r in district.by_town()}
-    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame = pd.DataFrame.from_dict(rows, orient="index").astype(object)
+    frame = frame.where(frame.notna(), None)
     label = district.label()
     frame.attrs.update(caption=f"{district.year}年各{label}主要数据对比", corner=label)
     return frame

@@ -26,11 +26,11 @@ def format_value(value: object) -> tuple[str, str]:
     if isinstance(value, Decimal):
         return format(value, "f"), "num"
     if isinstance(value, float):
-        return f"{value:.2f}", "num"
+        return ("", "num") if value != value else (f"{value:.2f}", "num")  # NaN: blank
     if isinstance(value, int) or hasattr(value, "dtype"):
         return str(value), "num"  # Change prints its own "+"
     if value is None:
-        return "—", "text"
+        return "", "num"  # blank, as published: unknown, never 0
     return str(value), "text"
 
 

@@ -21,7 +21,7 @@ from . import formats
 from .errors import DataFileError, FormatError, Problem, os_reason
 from .model import Change, Report, Signed, Source
 from .project import YearFile, year_file
-from .values import ValueProblem, check_value, describe, kind_of
+from .values import EXPECTED, ValueProblem, check_value, describe, kind_of
 
 T = TypeVar("T")
 _cache: dict[Path, tuple[tuple[int, int], Report | DataFileError]] = {}
@@ -136,7 +136,7 @@ def _parse_yaml(text: str, shown: str) -> CommentedMap:
 def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
     """Parse the text of a data file named ``shown``; ``path`` enables the year/town path checks."""
     doc = _parse_yaml(text, shown)
-    reader = _Reader(shown, text)
+    reader = _Reader(shown, text, published=doc.get("source") == "published")
     fmt = formats.lookup(doc.get("format"))
     if fmt is None:
         known = "、".join(formats.names())
@@ -149,7 +149,7 @@ def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
         _check_path(report, doc, path, reader)
     if reader.problems:
         raise DataFileError(reader.problems, _organ_of(doc))
-    return dataclasses.replace(report, source=Source(shown, reader.lines, str(path.resolve()) if path else ""))
+    return dataclasses.replace(report, origin=Source(shown, reader.lines, str(path.resolve()) if path else ""))
 
 
 def _organ_of(doc: CommentedMap) -> dict[str, str]:
@@ -180,8 +180,9 @@ def _check_path(report: Report, doc: CommentedMap, path: Path, reader: _Reader) 
 class _Reader:
     """Walks a YAML tree against a dataclass, collecting problems and line numbers."""
 
-    def __init__(self, shown: str, text: str = ""):
+    def __init__(self, shown: str, text: str = "", published: bool = False):
         self.shown = shown
+        self.published = published
         self.text_lines = text.splitlines()
         self.problems: list[Problem] = []
         self.lines: dict[str, int] = {}
@@ -209,7 +210,9 @@ class _Reader:
         for key in node:
             line = node.lc.key(key)[0] + 1
             sub = f"{path}.{key}" if path else str(key)
-            if hints.get(key) is Signed and isinstance(node[key], int) and self._written_with_plus(node, key):
+            hint = hints.get(key)
+            signed = hint is Signed or _optional_of(hint) is Signed
+            if signed and isinstance(node[key], int) and self._written_with_plus(node, key):
                 self.lines[sub] = line
                 values[key] = Change(self.value(node[key], Signed, sub, self.value_line(node, key)), plus=True)
                 continue
@@ -220,12 +223,25 @@ class _Reader:
                 self.problem(line, sub, f"已知字段之一（{known}）", f"未知字段“{key}”", hint)
                 continue
             self.lines[sub] = line
+            blankable = _blankable(fields[key], hints[key])
+            if node[key] is None and blankable and not self.published:
+                kind = kind_of(_optional_of(hints[key])) or ""
+                self.problem(
+                    self.value_line(node, key), sub, EXPECTED.get(kind, "数值"), "空白",
+                    "只有按已发布报告原样记录的文件（source: published）可以留空。",
+                )
+                continue
             values[key] = self.value(node[key], hints[key], sub, self.value_line(node, key))
         for name, f in fields.items():
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if name not in node and required:
                 sub = f"{path}.{name}" if path else name
-                self.problem(self.lines.get(path, 1), sub, f"必填字段 {name}", "缺少该字段")
+                if self.published and _blankable(f, hints[name]):
+                    values[name] = None  # left out of a published table: blank, unknown
+                elif self.published and isinstance(hints[name], type) and dataclasses.is_dataclass(hints[name]):
+                    values[name] = unknown(hints[name])  # a whole part the published report does not give
+                else:
+                    self.problem(self.lines.get(path, 1), sub, f"必填字段 {name}", "缺少该字段")
         if self.problems:
             return _Partial(values)
         return cls(**values)
@@ -253,6 +269,29 @@ class _Reader:
         except ValueProblem as exc:
             self.problem(line, path, exc.expected, exc.found)
             return node
+
+
+def _blankable(f: dataclasses.Field[Any], tp: Any) -> bool:
+    """A required number typed ``X | None``: blank is allowed in a published report only."""
+    required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    return required and kind_of(_optional_of(tp)) in ("count", "signed", "amount")
+
+
+def unknown(cls: type) -> Any:
+    """A part a published report does not give: every number blank (unknown), every nested part likewise."""
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
+            continue
+        tp = hints[f.name]
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            values[f.name] = unknown(tp)
+        elif _blankable(f, tp):
+            values[f.name] = None
+        else:
+            raise FormatError(f"{cls.__name__}.{f.name} 不能留空")
+    return cls(**values)
 
 
 class _Partial(dict):

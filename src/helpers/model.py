@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, ClassVar, NewType, TypeVar, cast
@@ -23,6 +23,7 @@ Markdown = NewType("Markdown", str)
 Slug = NewType("Slug", str)  # a town's or district's code: SLUG
 IsoDate = NewType("IsoDate", str)  # a day, as YYYY-MM-DD
 AmountUnit = NewType("AmountUnit", str)  # 万元 or 元
+Record = NewType("Record", str)  # what a data file records: "published"
 AMOUNT_UNITS = {"万元": 1, "元": 10_000}  # how many of the unit make one 万元
 
 
@@ -132,7 +133,14 @@ class Report:
     contact: Contact
     prose: Any  # the format's prose parts: a dataclass of Markdown fields
     sample: bool = field(default=False, kw_only=True)
-    source: Source = field(default=Source(""), compare=False, repr=False, kw_only=True, metadata={"yaml": False})
+    # "published": the file records a report as it was published (blank cells and imbalances are kept, as warnings)
+    source: Record | None = field(default=None, kw_only=True)
+    origin: Source = field(default=Source(""), compare=False, repr=False, kw_only=True, metadata={"yaml": False})
+
+    @property
+    def published(self) -> bool:
+        """Whether the file records a report as it was published (history), rather than one to publish."""
+        return self.source == "published"
 
 
 @dataclass(frozen=True)
@@ -228,20 +236,35 @@ BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和�
 class ApplicantCounts:
     """One row of table 三: a count per kind of applicant; ``total`` only when a file states it."""
 
-    natural: int
-    commercial: int
-    research: int
-    social: int
-    legal: int
-    other: int
+    natural: int | None
+    commercial: int | None
+    research: int | None
+    social: int | None
+    legal: int | None
+    other: int | None
     total: int | None = None
 
-    def counts(self) -> tuple[int, ...]:
-        """The six typed counts, in the official column order."""
+    def counts(self) -> tuple[int | None, ...]:
+        """The six typed counts, in the official column order (None: blank in a published report)."""
         return tuple(getattr(self, key) for key, _ in APPLICANT_COLUMNS)
 
-    def computed_total(self) -> int:
-        return sum(self.counts())
+    def computed_total(self) -> int | None:
+        """The sum of the six, or None when one is blank."""
+        return known_sum(self.counts())
+
+    def shown_total(self) -> int | None:
+        """The row's 总计 as a page shows it: the stated one where the file gives it, else the sum."""
+        return self.total if self.total is not None else self.computed_total()
+
+
+def known_sum(values: Iterable[int | None]) -> int | None:
+    """The sum, or None (unknown) when any value is blank."""
+    total = 0
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 def _rows(obj: Any, labels: dict[str, str], path: str) -> Iterator[tuple[str, str, ApplicantCounts]]:
@@ -361,10 +384,20 @@ class Results:
                 for sub, sub_label, counts in _rows(value, type(value).LABELS, f"{path}.{key}"):
                     yield sub, (label, sub_label), counts
 
-    def computed_total(self) -> tuple[int, ...]:
-        """（七）总计, column by column."""
+    def computed_total(self) -> tuple[int | None, ...]:
+        """（七）总计, column by column (None where a cell of the column is blank)."""
         rows = [counts.counts() for _, _, counts in self.outcomes("")]
-        return tuple(sum(column) for column in zip(*rows, strict=True))
+        return tuple(known_sum(column) for column in zip(*rows, strict=True))
+
+    def shown_total(self) -> tuple[int | None, ...]:
+        """（七）总计 as a page shows it, the six columns and 总计: stated cells where the file gives them."""
+        computed = self.computed_total()
+        stated = self.total
+        columns = [
+            s if s is not None else c for s, c in zip(stated.counts() if stated else computed, computed, strict=True)
+        ]
+        overall = stated.total if stated is not None and stated.total is not None else known_sum(columns)
+        return (*columns, overall)
 
 
 @dataclass(frozen=True)
@@ -418,17 +451,20 @@ APPEAL_GROUPS = (
 class AppealResults:
     """One group of table 四: four results and their 总计 (typed only when transcribed)."""
 
-    upheld: int
-    corrected: int
-    other: int
-    pending: int
+    upheld: int | None
+    corrected: int | None
+    other: int | None
+    pending: int | None
     total: int | None = None
 
-    def counts(self) -> tuple[int, ...]:
+    def counts(self) -> tuple[int | None, ...]:
         return tuple(getattr(self, key) for key, _ in APPEAL_RESULTS)
 
-    def computed_total(self) -> int:
-        return sum(self.counts())
+    def computed_total(self) -> int | None:
+        return known_sum(self.counts())
+
+    def shown_total(self) -> int | None:
+        return self.total if self.total is not None else self.computed_total()
 
 
 @dataclass(frozen=True)
@@ -442,19 +478,19 @@ class Appeals:
 
 @dataclass(frozen=True)
 class Documents2021:
-    issued: int
-    repealed: int
-    in_force: int
+    issued: int | None
+    repealed: int | None
+    in_force: int | None
 
 
 @dataclass(frozen=True)
 class Decisions:
-    decisions: int
+    decisions: int | None
 
 
 @dataclass(frozen=True)
 class FeeAmount:
-    amount: Decimal
+    amount: Decimal | None
 
 
 ActiveBlocks = tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...]], ...]
@@ -466,9 +502,9 @@ class Active:
 
     BLOCKS: ClassVar[ActiveBlocks] = ()
 
-    def decisions(self) -> int:
+    def decisions(self) -> int | None:
         """Decisions published under article 20 items (五) and (六): licensing, punishment, enforcement."""
-        return sum(int(getattr(self, key).decisions) for key in ("licensing", "punishment", "enforcement"))
+        return known_sum(getattr(self, key).decisions for key in ("licensing", "punishment", "enforcement"))
 
 
 @dataclass(frozen=True)
@@ -485,30 +521,30 @@ class Active2021(Active):
 
 @dataclass(frozen=True)
 class Documents2019:
-    made: int
-    published: int
-    total_public: int
+    made: int | None
+    published: int | None
+    total_public: int | None
 
 
 @dataclass(frozen=True)
 class Items2019:
-    previous: int
-    change: Signed
-    decisions: int
+    previous: int | None
+    change: Signed | None
+    decisions: int | None
 
 
 @dataclass(frozen=True)
 class FeeItems2019:
-    previous: int
-    change: Signed
+    previous: int | None
+    change: Signed | None
 
 
 @dataclass(frozen=True)
 class Procurement2019:
     """政府集中采购; the 2019 format leaves the amount's unit open: 万元 (the usual) or 元, as published."""
 
-    projects: int
-    amount: Decimal
+    projects: int | None
+    amount: Decimal | None
     unit: AmountUnit = AmountUnit("万元")
 
 
@@ -575,9 +611,9 @@ ACTIVE_BLOCKS_2019: ActiveBlocks = (
 class ProcessingFees:
     """2021 part 六: information-processing fees (《政府信息公开信息处理费管理办法》), amounts in 元."""
 
-    notices: int
-    billed: Decimal
-    collected: Decimal
+    notices: int | None
+    billed: Decimal | None
+    collected: Decimal | None
 
 
 Active2019.BLOCKS = ACTIVE_BLOCKS_2019

@@ -20,6 +20,7 @@ from .notebook import PROSE_META, VALUES_MIME
 
 PART_HEADING = re.compile(r"^##(?!#)\s*(.+?)\s*$", re.MULTILINE)
 PART_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
+UNKNOWN = "（未公布）"  # a value a published report left blank
 _MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
 
 
@@ -28,7 +29,8 @@ def fill(text: str, values: dict[str, Any], where: str) -> str:
     parts, last = [], 0
     for placeholder in placeholders.find(text):
         parts.append(text[last : placeholder.start])
-        parts.append(md_escape(_value(placeholder, values, where)))
+        value = _value(placeholder, values, where)
+        parts.append(md_escape(UNKNOWN if value is None else value))
         last = placeholder.end
     parts.append(text[last:])
     filled = "".join(parts)

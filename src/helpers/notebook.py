@@ -63,7 +63,7 @@ def show_prose(report: Report, field: str, *, otherwise: str = "") -> None:
         if otherwise:
             display({"text/html": f"<p>{escape(otherwise)}</p>", "text/plain": otherwise}, raw=True)
         return
-    meta = {"file": report.source.file, "field": path, "line": report.source.line(path), "markdown": text}
+    meta = {"file": report.origin.file, "field": path, "line": report.origin.line(path), "markdown": text}
     display({"text/html": prose_to_html(text), "text/plain": text}, raw=True, metadata={PROSE_META: meta})
 
 
@@ -99,7 +99,7 @@ def show_tables(report: Report, name: str) -> None:
 
 def show_history(report: Report) -> None:
     """Year over year: last year's main figures beside this year's, and a trend over all earlier years."""
-    history = load_history(report.source.path, report.year)
+    history = load_history(report.origin.path, report.year)
     previous = next((r for r in history if r.year == report.year - 1), None)
     if not history:
         return
@@ -116,7 +116,7 @@ def trend_chart(reports: list[Report]) -> str:
         f"{year}：{tables.PUBLISHED}{row[tables.PUBLISHED]}，{tables.APPLICATIONS}{row[tables.APPLICATIONS]}"
         for year, row in frame.iterrows()
     )
-    series = {name: list(frame[name]) for name in frame.columns}
+    series = {name: [None if v != v else v for v in frame[name]] for name in frame.columns}  # NaN: unknown
     return line_chart(list(frame.index), series, title=frame.attrs["caption"], desc=desc)
 
 
@@ -142,14 +142,18 @@ def show_comparison(district: districts.District) -> None:
     frame = districts.comparison(district)
     show_table(frame)
     for column in frame.columns[:2]:
-        values = [int(v) for v in frame[column]]
-        desc = "；".join(f"{town}{v}" for town, v in zip(frame.index, values, strict=True))
+        values = [None if v is None else int(v) for v in frame[column]]  # None: blank in a published report
+        desc = "；".join(f"{town}{'未公布' if v is None else v}" for town, v in zip(frame.index, values, strict=True))
         show_chart(bar_chart(list(frame.index), values, title=f"各{district.label()}{column}", desc=desc))
 
 
 def show_totals(district: districts.District, table: str) -> None:
-    """A table of the towns' format summed over the district's counted towns."""
+    """A table of the towns' format summed over the district's counted towns; sums over blanks are said so."""
     frames = districts.summed(district, table)
+    unknown = districts.unknown_in(district)
+    if frames and unknown:
+        note = f"注：{'、'.join(unknown)}按原样记录的已发布报告中有空白单元格，含这些单元格的合计为未知，显示为空白。"
+        display({"text/html": f'<p class="note">{escape(note)}</p>', "text/plain": note}, raw=True)
     if not frames:
         text = "本年度报告格式不含此表。"
         if district.format() is None:

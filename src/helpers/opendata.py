@@ -60,8 +60,9 @@ def table_from_json(data: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(data["cells"], index=index, columns=columns)
 
 
-def report_json(report: Report) -> dict[str, Any]:
-    """Everything a reader may want from one town's report, under stable keys."""
+def report_json(report: Report, discrepancies: list[str] | None = None) -> dict[str, Any]:
+    """Everything a reader may want from one town's report, under stable keys; for a report recorded as it was
+    published, the discrepancies found in it (blank cells, broken balances) as the build listed them."""
     fmt = formats.of(report)
     values = tables.facts(report)
     out: dict[str, Any] = {
@@ -77,6 +78,9 @@ def report_json(report: Report) -> dict[str, Any]:
     }
     if "totals" in values:
         out["totals"] = values["totals"]
+    if report.published:
+        out["source"] = "published"
+        out["discrepancies"] = list(discrepancies or [])
     return out
 
 

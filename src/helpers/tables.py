@@ -31,6 +31,7 @@ from .model import (
     National2021Report,
     NationalReport,
     Report,
+    known_sum,
 )
 
 TOTAL = "合计"
@@ -41,7 +42,7 @@ UNIT = "单位"
 def facts(report: Report) -> dict[str, Any]:
     """Every value a report's narrative may quote: the data file's fields, and its format's totals and phrases."""
     values = _plain(dataclasses.asdict(report))
-    values.pop("source", None)
+    values.pop("origin", None)
     values["title"] = title(report)
     values["phrases"] = {"contact": contact_phrase(report.contact)}
     return _merge(values, _plain(formats.of(report).facts(report)))
@@ -101,18 +102,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def national_totals(report: NationalReport) -> dict[str, int]:
-    """The headline figures of a national-format report, all computed."""
+def national_totals(report: NationalReport) -> dict[str, int | None]:
+    """The headline figures of a national-format report: computed, or as published where a published report
+    states a total; None where they are unknown (blank cells)."""
     apps = report.applications
     appeals = report.appeals
     return {
-        "received": apps.received.computed_total(),
-        "carried_in": apps.carried_in.computed_total(),
-        "handled": sum(apps.results.computed_total()),
-        "granted": apps.results.granted.computed_total(),
-        "carried_over": apps.carried_over.computed_total(),
-        "reconsiderations": appeals.reconsideration.computed_total(),
-        "lawsuits": appeals.lawsuit_direct.computed_total() + appeals.lawsuit_after.computed_total(),
+        "received": apps.received.shown_total(),
+        "carried_in": apps.carried_in.shown_total(),
+        "handled": apps.results.shown_total()[-1],
+        "granted": apps.results.granted.shown_total(),
+        "carried_over": apps.carried_over.shown_total(),
+        "reconsiderations": appeals.reconsideration.shown_total(),
+        "lawsuits": known_sum([appeals.lawsuit_direct.shown_total(), appeals.lawsuit_after.shown_total()]),
     }
 
 
@@ -299,15 +301,16 @@ def applications_table(report: NationalReport) -> pd.DataFrame:
     """Table 三, 收到和处理政府信息公开申请情况, with the 总计 column and （七）总计 row computed."""
     apps = report.applications
     labels: list[tuple[str, str, str]] = []
-    values: list[list[int]] = []
+    values: list[list[int | None]] = []
     for _, row_labels, counts in apps.rows():
         if row_labels[0] == CARRIED_OVER:
-            total = apps.results.computed_total()
             labels.append((RESULTS, RESULT_TOTAL, ""))
-            values.append([*total, sum(total)])
+            values.append(list(apps.results.shown_total()))
         labels.append(row_labels)
-        values.append([*counts.counts(), counts.computed_total()])
-    frame = pd.DataFrame(values, index=pd.MultiIndex.from_tuples(labels), columns=applicant_columns())
+        values.append([*counts.counts(), counts.shown_total()])
+    frame = pd.DataFrame(
+        values, index=pd.MultiIndex.from_tuples(labels), columns=applicant_columns(), dtype=_dtype(values)
+    )
     frame.attrs.update(caption="三、收到和处理政府信息公开申请情况", corner_note=BALANCE_NOTE)
     return frame
 
@@ -349,7 +352,12 @@ PUBLISHED = "主动公开"
 APPLICATIONS = "收到申请"
 
 
-def legacy_headline(report: Legacy2008Report) -> dict[str, int]:
+def _dtype(values: list[list[int | None]]) -> Any:
+    """Counts as integers, unless a cell is blank (a published report): then Python objects, None kept."""
+    return object if any(v is None for row in values for v in row) else None
+
+
+def legacy_headline(report: Legacy2008Report) -> dict[str, int | None]:
     """The main figures of a 2008-format report, by Chinese label."""
     f = report.figures
     return {
@@ -361,7 +369,7 @@ def legacy_headline(report: Legacy2008Report) -> dict[str, int]:
     }
 
 
-def national_headline(report: NationalReport) -> dict[str, int]:
+def national_headline(report: NationalReport) -> dict[str, int | None]:
     """The main figures of a national-format report, by Chinese label."""
     totals = national_totals(report)
     return {
@@ -382,6 +390,9 @@ def year_over_year(report: Report, previous: Report) -> pd.DataFrame:
         if label not in before:
             continue
         last = before[label]
+        if value is None or last is None:  # a blank of a published report: unknown
+            rows.append((label, [value, last, "—", "—"]))
+            continue
         change = value - last
         percent = f"{change / last * 100:+.1f}%" if last else "—"
         rows.append((label, [value, last, f"{change:+d}", percent]))

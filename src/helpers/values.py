@@ -26,12 +26,14 @@ from .model import (
     IsoDate,
     Markdown,
     OrganKind,
+    Record,
     Signed,
     Slug,
     Url,
 )
 
 KINDS: dict[Any, str] = {
+    Record: "record",
     AmountUnit: "unit",
     IsoDate: "date",
     OrganKind: "organ_kind",
@@ -45,6 +47,7 @@ KINDS: dict[Any, str] = {
     bool: "flag",
 }
 EXPECTED = {
+    "record": "published（按已发布的报告原样记录）",
     "unit": f"金额单位（{'或'.join(AMOUNT_UNITS)}）",
     "date": "日期（如 2026-01-20）",
     "organ_kind": f"机关类别之一（{'、'.join(ORGAN_KINDS)}）",
@@ -132,6 +135,10 @@ def check_value(value: Any, kind: str) -> Any:
         raise ValueProblem("不含控制字符、双向控制符的文本", f"{place}为 U+{ord(bad.group()):04X}")
     if kind == "slug":
         if not SLUG.match(value.strip()):
+            raise ValueProblem(expected, describe(value))
+        return value.strip()
+    if kind == "record":
+        if value.strip() != "published":
             raise ValueProblem(expected, describe(value))
         return value.strip()
     if kind == "unit":

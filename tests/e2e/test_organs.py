@@ -37,6 +37,11 @@ def built(tmp_path_factory):
             "  slug: fagai\n  town: 发展和改革局\n  kind: 部门\n  name: 样例区发展和改革局\n  district: 样例区\n"
             "  district_slug: yangli\n  city: 示例市\n",
         ),
+        "xuwang/2025.yaml": _organ(
+            nanhu,
+            "  slug: xuwang\n  town: 徐望镇\n  name: 徐望镇人民政府\n  district: 样例区\n"
+            "  district_slug: yangli\n  city: 示例市\n",
+        ),
         "fengdong/2025.yaml": _organ(
             nanhu, "  slug: fengdong\n  town: 沣东新城管委会\n  kind: 其他\n  city: 西咸新区\n"
         ),
@@ -59,6 +64,7 @@ def page(base, name: str) -> str:  # noqa: ANN001
         ("2025/nanhu.html", "示例市样例区南湖街道2025年政府信息公开工作年度报告"),
         ("2025/lujiao.html", "示例市样例区鹿角乡2025年政府信息公开工作年度报告"),
         ("2025/fagai.html", "示例市样例区发展和改革局2025年政府信息公开工作年度报告"),
+        ("2025/xuwang.html", "示例市样例区徐望镇人民政府2025年政府信息公开工作年度报告"),
         ("2025/fengdong.html", "西咸新区沣东新城管委会2025年政府信息公开工作年度报告"),
     ],
 )
@@ -71,9 +77,9 @@ def test_each_kind_of_organ_has_its_title(built, name, title):
 def test_the_summary_captions_its_organs_by_kind_and_leaves_out_an_organ_of_no_district(built):
     base, run = built
     summary = page(base, "2025/yangli-summary.html")
-    assert "根据样例区3个镇（乡、街道）和部门报送的" in summary
+    assert "根据样例区4个镇（乡、街道）和部门报送的" in summary
     assert "2025年各镇（乡、街道）和部门主要数据对比" in summary
-    assert summary.index("鹿角乡") < summary.index("南湖街道") < summary.index("发展和改革局")
+    assert summary.index("鹿角乡") < summary.index("南湖街道") < summary.index("徐望镇") < summary.index("发展和改革局")
     assert "沣东新城管委会" not in summary
     assert not list((base / "outputs" / "2025").glob("*fengdong*summary*"))
 

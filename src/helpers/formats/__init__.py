@@ -64,11 +64,11 @@ class ReportFormat(Generic[R]):
         """The figures of the data file, as plain values, for open data."""
         return {name: dataclasses.asdict(getattr(report, name)) for name in self.figure_fields}
 
-    def headline(self, report: R) -> dict[str, int]:
+    def headline(self, report: R) -> dict[str, int | None]:
         """The main figures by Chinese label: year-over-year rows and the district comparison's columns."""
         return {}
 
-    def trend(self, report: R) -> dict[str, int]:
+    def trend(self, report: R) -> dict[str, int | None]:
         """The figures of the trend chart, by Chinese label."""
         return {}
 

@@ -40,10 +40,10 @@ class Legacy2008(ReportFormat[Legacy2008Report]):
     def tables(self, report: Legacy2008Report, *, summable: bool = False) -> dict[str, list[pd.DataFrame]]:
         return {name: [build(report)] for name, (_, build) in tables.LEGACY_TABLES.items()}
 
-    def headline(self, report: Legacy2008Report) -> dict[str, int]:
+    def headline(self, report: Legacy2008Report) -> dict[str, int | None]:
         return tables.legacy_headline(report)
 
-    def trend(self, report: Legacy2008Report) -> dict[str, int]:
+    def trend(self, report: Legacy2008Report) -> dict[str, int | None]:
         return {
             tables.PUBLISHED: tables.published_total(report),
             tables.APPLICATIONS: report.figures.applications.received,

@@ -30,6 +30,7 @@ from ..model import (
     Refused,
     Report,
     Unable,
+    known_sum,
 )
 from . import ReportFormat
 
@@ -60,10 +61,10 @@ class NationalFormat(ReportFormat[N]):
             "appeals": [tables.appeals_table(report)],
         }
 
-    def headline(self, report: N) -> dict[str, int]:
+    def headline(self, report: N) -> dict[str, int | None]:
         return tables.national_headline(report)
 
-    def trend(self, report: N) -> dict[str, int]:
+    def trend(self, report: N) -> dict[str, int | None]:
         return {
             tables.PUBLISHED: report.active.decisions(),
             tables.APPLICATIONS: tables.national_totals(report)["received"],
@@ -186,7 +187,7 @@ def applications_balance(report: NationalReport) -> list[Problem]:
     apps = report.applications
     problems = []
     for path, labels, counts in apps.rows():
-        if counts.total is not None and counts.total != counts.computed_total():
+        if None not in (counts.total, counts.computed_total()) and counts.total != counts.computed_total():
             parts = " + ".join(str(n) for n in counts.counts())
             problems.append(
                 problem_at(
@@ -197,12 +198,18 @@ def applications_balance(report: NationalReport) -> list[Problem]:
                     column=APPLICANT_TOTAL,
                     expected=f"六类申请人之和 {parts} = {counts.computed_total()}",
                     found=f"填写的 {counts.total}",
+                    severity=_severity(report),
                 )
             )
     computed = apps.results.computed_total()
+    # A report to publish is held to the totals it computes; a published one to the totals it published.
+    shown = apps.results.shown_total() if report.published else (*computed, known_sum(computed))
     stated = apps.results.total
+    columns = [*APPLICANT_COLUMNS, ("total", APPLICANT_TOTAL)]
     for index, (key, label) in enumerate(APPLICANT_COLUMNS):
-        if stated is not None and stated.counts()[index] != computed[index]:
+        if stated is not None and None not in (stated.counts()[index], computed[index]) and (
+            stated.counts()[index] != computed[index]
+        ):
             problems.append(
                 problem_at(
                     report,
@@ -212,10 +219,20 @@ def applications_balance(report: NationalReport) -> list[Problem]:
                     column=label,
                     expected=f"（一）至（六）各项之和 {computed[index]}",
                     found=f"填写的 {stated.counts()[index]}",
+                    severity=_severity(report),
                 )
             )
-        new, carried_in = apps.received.counts()[index], apps.carried_in.counts()[index]
-        total, carried_over = computed[index], apps.carried_over.counts()[index]
+    for index, (key, label) in enumerate(columns):
+        if key == "total" and None not in computed:
+            break  # every column balances on its own, so the 总计 column does too
+        if key == "total":
+            new, carried_in = apps.received.shown_total(), apps.carried_in.shown_total()
+            total, carried_over = shown[-1], apps.carried_over.shown_total()
+        else:
+            new, carried_in = apps.received.counts()[index], apps.carried_in.counts()[index]
+            total, carried_over = shown[index], apps.carried_over.counts()[index]
+        if new is None or carried_in is None or total is None or carried_over is None:
+            continue  # a blank cell of a published report: unknown, listed as a blank
         if new + carried_in != total + carried_over:
             problems.append(
                 problem_at(
@@ -231,9 +248,15 @@ def applications_balance(report: NationalReport) -> list[Problem]:
                         f"{new} + {carried_in} = {new + carried_in}，"
                         f"而 {total} + {carried_over} = {total + carried_over}"
                     ),
+                    severity=_severity(report),
                 )
             )
     return problems
+
+
+def _severity(report: Report) -> str:
+    """A broken rule is an error in a report to publish, and a warning in one recorded as it was published."""
+    return "warning" if report.published else "error"
 
 
 def appeals_totals(report: NationalReport) -> list[Problem]:
@@ -241,7 +264,7 @@ def appeals_totals(report: NationalReport) -> list[Problem]:
     problems = []
     for key, labels in APPEAL_GROUPS:
         group = getattr(report.appeals, key)
-        if group.total is not None and group.total != group.computed_total():
+        if None not in (group.total, group.computed_total()) and group.total != group.computed_total():
             parts = " + ".join(str(n) for n in group.counts())
             problems.append(
                 problem_at(
@@ -251,6 +274,7 @@ def appeals_totals(report: NationalReport) -> list[Problem]:
                     column=f"{_row_label(labels)} {APPEAL_TOTAL}",
                     expected=f"结果维持、结果纠正、其他结果、尚未审结之和 {parts} = {group.computed_total()}",
                     found=f"填写的 {group.total}",
+                    severity=_severity(report),
                 )
             )
     return problems

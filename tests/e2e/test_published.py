@@ -1,0 +1,103 @@
+"""History as published: a report recorded as it was published builds with exactly the published cells (blank
+stays blank, totals as stated), and every discrepancy is listed in the build summary, the index and the JSON."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from io import StringIO
+
+import pandas as pd
+import pytest
+
+from tests.conftest import FIXTURES, make_project, visible_text
+from tests.e2e.test_build import xxgk
+
+CASES = FIXTURES / "published"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    base = make_project(tmp_path_factory.mktemp("published"))
+    for case in ("unbalanced", "blank", "totals_only", "yuan"):
+        shutil.copytree(CASES / case, base / "data", dirs_exist_ok=True)
+    run = xxgk("build", "-j", "2", cwd=base)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return base, run
+
+
+def _cells(base, page: str, label: str) -> list[str]:  # noqa: ANN001
+    """The cells of the table-三 row whose label is ``label``, as the page shows them."""
+    html = (base / "outputs" / page).read_text(encoding="utf-8")
+    for table in pd.read_html(StringIO(html), keep_default_na=False, thousands=None):
+        for _, row in table.iterrows():
+            values = [str(v) for v in row]
+            if any(label in v for v in values[:-7]):
+                return values[-7:]
+    raise AssertionError(label)
+
+
+def test_an_unbalanced_published_table_builds_as_published_and_says_so(built):
+    base, run = built
+    assert _cells(base, "2023/xicheng.html", "一、本年新收") == ["1", "0", "0", "0", "0", "0", "1"]
+    assert _cells(base, "2023/xicheng.html", "（七）总计") == ["0", "0", "0", "0", "0", "0", "0"]
+    warning = "表三“自然人”列：应为一、本年新收（1）+ 二、上年结转（0）= （七）总计（0）+ 四、结转下年度继续办理（0）"
+    assert warning in run.stdout
+    data = json.loads((base / "outputs/2023/xicheng.json").read_text(encoding="utf-8"))
+    assert data["source"] == "published" and any(warning in d for d in data["discrepancies"])
+    index = (base / "outputs/index.html").read_text(encoding="utf-8")
+    row = next(r for r in index.split("<tr")[1:] if "2023/xicheng.html" in r)
+    assert "有警告" in visible_text(row) and warning.replace(" ", "") in visible_text(row)
+    summary = visible_text((base / "outputs/2023/yangli-summary.html").read_text(encoding="utf-8"))
+    assert "根据样例区2个镇（街道）" in summary  # counted, as published
+
+
+def test_a_totals_only_table_renders_its_published_totals_and_blanks(built):
+    base, _ = built
+    assert _cells(base, "2023/beiguan.html", "一、本年新收") == ["", "", "", "", "", "", "16"]
+    assert _cells(base, "2023/beiguan.html", "二、上年结转") == ["", "", "", "", "", "", "1"]
+    assert _cells(base, "2023/beiguan.html", "（七）总计") == ["", "", "", "", "", "", "16"]
+    assert _cells(base, "2023/beiguan.html", "四、结转下年度") == ["", "", "", "", "", "", "1"]
+    text = visible_text((base / "outputs/2023/beiguan.html").read_text(encoding="utf-8"))
+    assert "新收政府信息公开申请16件，上年结转1件，办结16件，结转下年度继续办理1件" in text
+
+
+def test_blank_cells_stay_blank_and_a_sum_over_them_says_so(built):
+    base, run = built
+    html = (base / "outputs/2020/baihe.html").read_text(encoding="utf-8")
+    table = next(t for t in pd.read_html(StringIO(html), keep_default_na=False) if "政府集中采购" in str(t.values))
+    assert [str(v) for v in table.iloc[0, 1:]] == ["", ""]
+    assert "22 个空白单元格" in run.stdout and "视为未知" in run.stdout
+    summary = (base / "outputs/2020/yangli-summary.html").read_text(encoding="utf-8")
+    note = "注：白河镇按原样记录的已发布报告中有空白单元格，含这些单元格的合计为未知，显示为空白。"
+    assert note in visible_text(summary)
+    data = json.loads((base / "outputs/2020/baihe.json").read_text(encoding="utf-8"))
+    assert data["totals"]["received"] is not None
+    assert data["headline"]["主动公开处理决定（许可、处罚、强制，件）"] is None
+
+
+def test_procurement_shows_its_published_unit(built):
+    base, _ = built
+    html = (base / "outputs/2020/qingshan.html").read_text(encoding="utf-8")
+    table = next(t for t in pd.read_html(StringIO(html), keep_default_na=False) if "政府集中采购" in str(t.values))
+    assert "采购总金额（单位：元）" in str(table.columns) and "251000" in [str(v) for v in table.iloc[0]]
+    baihe = json.loads((base / "outputs/2020/baihe.json").read_text(encoding="utf-8"))
+    assert any("22 个空白单元格" in d for d in baihe["discrepancies"])
+
+
+def test_the_same_files_without_source_published_fail_check(tmp_path):
+    for case in ("unbalanced", "blank", "totals_only"):
+        target = tmp_path / case
+        shutil.copytree(CASES / case, target)
+        for path in target.rglob("*.yaml"):
+            path.write_text(path.read_text(encoding="utf-8").replace("source: published", "sample: true"),
+                            encoding="utf-8")
+        run = xxgk("check", str(target))
+        assert run.returncode == 1, (case, run.stdout)
+        assert "1 个未通过" in run.stdout
+        expected = {
+            "unbalanced": "表三“自然人”列：应为一、本年新收（1）",
+            "blank": "必填字段",
+            "totals_only": "必填字段",
+        }
+        assert expected[case] in run.stdout, run.stdout
