@@ -154,3 +154,17 @@ def test_the_entry_point_example_names_the_registrys_group():
     from helpers.formats import ENTRY_POINTS
 
     assert f'[project.entry-points."{ENTRY_POINTS}"]' in block_after("## 报告格式", "toml")
+
+
+def test_the_published_history_example_is_the_fixture_that_builds():
+    """The README's fragment of a published report: the same source and totals-only table 三 as the fixture that
+    tests/e2e/test_published.py builds and reads back."""
+    from ruamel.yaml import YAML
+
+    snippet = YAML(typ="safe").load(block_after("### 已发布的历史报告", "yaml"))
+    fixture = YAML(typ="safe").load(
+        (FIXTURES / "published/totals_only/beiguan/2023.yaml").read_text(encoding="utf-8")
+    )
+    assert snippet["source"] == fixture["source"] == "published"
+    assert snippet["applications"] == fixture["applications"]
+    assert {k: snippet["organ"][k] for k in ("slug", "town")} == {k: fixture["organ"][k] for k in ("slug", "town")}
