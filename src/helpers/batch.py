@@ -423,7 +423,7 @@ def _build(job: Job) -> Result:
 
 def _district_inputs(job: Job) -> tuple[str, dict[str, Any], str, list[str]]:
     """A district summary's name, notebook parameters, CSV, and a warning per town left out of it."""
-    from .district import load_district
+    from .district import load_district, unknown_in
     from .opendata import district_csv
 
     district = load_district(job.data_file, job.district, job.year)
@@ -432,6 +432,9 @@ def _district_inputs(job: Job) -> tuple[str, dict[str, Any], str, list[str]]:
         raise BuildError(f"{job.data_file}：{job.year} 年 {job.district} 区没有可计入汇总的数据文件（{reasons}）")
     parameters = {"data_dir": str(job.data_file), "district": job.district, "year": job.year}
     notes = [f"警告：{t}" for t in district.excluded]
+    unknown = unknown_in(district)
+    if unknown:
+        notes.append(f"警告：{'、'.join(unknown)}的已发布报告有空白单元格，汇总中含这些单元格的合计为未知")
     return f"{district.name}汇总", parameters, district_csv(district), notes
 
 

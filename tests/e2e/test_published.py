@@ -71,6 +71,7 @@ def test_blank_cells_stay_blank_and_a_sum_over_them_says_so(built):
     summary = (base / "outputs/2020/yangli-summary.html").read_text(encoding="utf-8")
     note = "注：白河镇按原样记录的已发布报告中有空白单元格，含这些单元格的合计为未知，显示为空白。"
     assert note in visible_text(summary)
+    assert "警告：白河镇的已发布报告有空白单元格，汇总中含这些单元格的合计为未知" in run.stdout
     data = json.loads((base / "outputs/2020/baihe.json").read_text(encoding="utf-8"))
     assert data["totals"]["received"] is not None
     assert data["headline"]["主动公开处理决定（许可、处罚、强制，件）"] is None
