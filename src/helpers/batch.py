@@ -26,9 +26,9 @@ from .atomic import write_atomic
 from .checks import check_file, errors, warnings
 from .district import towns as district_towns
 from .errors import BuildError, DataFileError, Problem, XxgkError, os_reason
-from .load import load_report, load_typed, year_files_of_town
+from .load import load_report, load_typed
 from .model import SLUG, SLUG_RULE
-from .project import DISTRICT_TEMPLATE, Outputs, Project, summary_stem
+from .project import DISTRICT_TEMPLATE, Outputs, Project, summary_stem, year_files_of_town
 
 MANIFEST = "manifest.json"
 LIBRARIES = (

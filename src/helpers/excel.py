@@ -524,7 +524,8 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
 
 def prefill_from(data_dir: Path, slug: str, year: int, fmt: str) -> dict[str, Any]:
     """The town's details from its latest earlier data file, and last year's 结转 as this year's 上年结转."""
-    from .load import load_report, year_files_of_town
+    from .load import load_report
+    from .project import year_files_of_town
 
     files = [f.path for f in year_files_of_town(data_dir / slug) if f.year < year]
     if not files:

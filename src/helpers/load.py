@@ -20,7 +20,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from . import formats
 from .errors import DataFileError, FormatError, Problem, os_reason
 from .model import Change, Report, Signed, Source
-from .project import YearFile, year_file
+from .project import year_file, year_files_of_town
 from .values import EXPECTED, ValueProblem, check_value, describe, kind_of
 
 T = TypeVar("T")
@@ -75,12 +75,6 @@ def load_history(path: str | Path, year: int) -> list[Report]:
             except DataFileError:
                 continue
     return history
-
-
-def year_files_of_town(town_dir: Path) -> list[YearFile]:
-    """Every data file of one town's folder, oldest first."""
-    found = [year_file(p) for p in sorted(town_dir.glob("*.yaml")) if p.is_file()]
-    return [f for f in found if f is not None]
 
 
 def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:

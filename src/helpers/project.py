@@ -9,6 +9,7 @@ where a command was started.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,10 +38,20 @@ def year_file(path: Path) -> YearFile | None:
     return YearFile(path, path.parent.name, int(path.stem))
 
 
+def _listed(paths: Iterable[Path]) -> list[YearFile]:
+    """The data files among ``paths``: regular files that follow the layout, by town then year."""
+    found = [year_file(p) for p in paths if p.is_file()]
+    return sorted((f for f in found if f is not None), key=lambda f: (f.town, f.year))
+
+
 def year_files(data_dir: Path) -> list[YearFile]:
     """Every data file of a data folder, by town then year."""
-    found = [year_file(p) for p in sorted(data_dir.glob("*/*.yaml")) if p.is_file()]
-    return sorted((f for f in found if f is not None), key=lambda f: (f.town, f.year))
+    return _listed(data_dir.glob("*/*.yaml"))
+
+
+def year_files_of_town(town_dir: Path) -> list[YearFile]:
+    """Every data file of one town's folder, oldest first."""
+    return _listed(town_dir.glob("*.yaml"))
 
 
 def strays(data_dir: Path) -> list[str]:
