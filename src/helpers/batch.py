@@ -461,9 +461,16 @@ def _explain(job: Job, exc: BaseException, executed: Path) -> str:
         if cell.error:
             return f"{job.data_file}：执行代码单元格“{cell.first_line}”时出错：{cell.error}"
         return f"{job.data_file}：执行代码单元格“{cell.first_line}”时内核意外退出"
+    return f"{job.data_file}：{_reason(exc, '生成失败')}"
+
+
+def _reason(exc: BaseException, otherwise: str) -> str:
+    """Why something failed that is not one of ours: a file that could not be read or written, or ``otherwise``."""
+    if isinstance(exc, XxgkError):
+        return str(exc)
     if isinstance(exc, OSError):
-        return f"{job.data_file}：读写 {exc.filename or '文件'} 时出错（{os_reason(exc)}）"
-    return f"{job.data_file}：生成失败（{type(exc).__name__}：{exc}）"
+        return f"读写 {exc.filename or '文件'} 时出错（{os_reason(exc)}）"
+    return f"{otherwise}（{type(exc).__name__}：{exc}）"
 
 
 def run(
@@ -493,12 +500,7 @@ def run(
             try:
                 result = future.result()
             except Exception as exc:  # a worker that died takes only its own report down
-                if isinstance(exc, XxgkError):
-                    why = str(exc)
-                elif isinstance(exc, OSError):
-                    why = f"读写 {exc.filename or '文件'} 时出错（{os_reason(exc)}）"
-                else:
-                    why = f"构建进程异常退出（{type(exc).__name__}）"
+                why = _reason(exc, "构建进程异常退出")
                 result = Result(job.key, "failed", 0.0, job.town, f"{job.data_file}：{why}")
             manifest.record(job, result, digests[job.key])
             results.append(result)

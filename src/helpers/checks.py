@@ -7,16 +7,14 @@ Errors stop a report; warnings are built and listed in the build summary.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
-from dataclasses import MISSING, fields, is_dataclass
+from dataclasses import fields
 from pathlib import Path
-from typing import Any, cast
 
 from . import formats, placeholders
 from .errors import DataFileError, Problem
 from .load import load_report
 from .model import Report
-from .project import year_file
+from .project import year_file, year_files
 
 TABLE_ACTIVE = "表二"
 TABLE_APPLICATIONS = "表三"
@@ -77,33 +75,19 @@ TABLE_OF = {"active": TABLE_ACTIVE, "applications": TABLE_APPLICATIONS, "appeals
 def _blanks(report: Report) -> list[Problem]:
     """Each table of a published report with blank cells, as one warning: kept blank, counted as unknown."""
     problems = []
-    for f in fields(report):
-        value = getattr(report, f.name)
-        if not is_dataclass(value) or f.name in ("organ", "publication", "contact", "prose"):
-            continue
-        blank = sorted(_blank_paths(value, f.name))
-        if blank:
-            shown = "、".join(blank[:5]) + ("等" if len(blank) > 5 else "")
-            problems.append(
-                problem_at(
-                    report,
-                    blank[0],
-                    table=TABLE_OF.get(f.name, ""),
-                    expected="填写了数字的单元格",
-                    found=f"{len(blank)} 个空白单元格（{shown}），按已发布的报告原样保留为空白，视为未知",
-                    severity="warning",
-                )
+    for part, blank in report.blanks().items():
+        shown = "、".join(blank[:5]) + ("等" if len(blank) > 5 else "")
+        problems.append(
+            problem_at(
+                report,
+                blank[0],
+                table=TABLE_OF.get(part, ""),
+                expected="填写了数字的单元格",
+                found=f"{len(blank)} 个空白单元格（{shown}），按已发布的报告原样保留为空白，视为未知",
+                severity="warning",
             )
+        )
     return problems
-
-
-def _blank_paths(value: object, path: str) -> Iterator[str]:
-    for f in fields(cast(Any, value)):
-        inner = getattr(value, f.name)
-        if is_dataclass(inner):
-            yield from _blank_paths(inner, f"{path}.{f.name}")
-        elif inner is None and f.default is MISSING:
-            yield f"{path}.{f.name}"
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
@@ -125,12 +109,11 @@ def _same_name(report: Report, path: Path) -> list[Problem]:
     if here is None:
         return []
     problems = []
-    for other_dir in sorted(p for p in path.parent.parent.iterdir() if p.is_dir() and p != path.parent):
-        other = other_dir / path.name
-        if not other.is_file():
+    for other in year_files(path.parent.parent):
+        if other.year != here.year or other.town == here.town:
             continue
         try:
-            them = load_report(other)
+            them = load_report(other.path)
         except DataFileError:
             continue
         if them.organ.district_slug == report.organ.district_slug and them.organ.town == report.organ.town:

@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 from concurrent.futures import Executor
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -45,9 +46,7 @@ def _build(args: argparse.Namespace) -> int:
         years, towns = years or batch.years, towns or batch.towns
         template = project.root / batch.template if batch.template else None
         if batch.output and not args.outputs:
-            project = Project.at(
-                project.root, data=project.data, notebooks=project.notebooks, outputs=project.root / batch.output
-            )
+            project = replace(project, outputs=(project.root / batch.output).resolve())
     bad = [t for t in towns if not SLUG.match(t)]
     if bad:
         print(f"镇街代码无效：{'、'.join(bad)}（只能{SLUG_RULE}）")

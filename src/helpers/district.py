@@ -172,7 +172,7 @@ def _blank(value: object) -> bool:
 
 def unknown_in(district: District) -> list[str]:
     """The organs whose published reports leave cells blank: the district's sums over those cells are unknown."""
-    return [r.organ.town for r in district.by_town() if r.published and None in formats.of(r).headline(r).values()]
+    return [r.organ.town for r in district.by_town() if r.blanks()]
 
 
 def summed(district: District, table: str) -> list[pd.DataFrame]:

@@ -12,7 +12,7 @@ import re
 import types
 import typing
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, NewType, TypeVar, cast
 
@@ -141,6 +141,26 @@ class Report:
     def published(self) -> bool:
         """Whether the file records a report as it was published (history), rather than one to publish."""
         return self.source == "published"
+
+    def blanks(self) -> dict[str, list[str]]:
+        """The blank cells of a published report (required numbers left None), by part: ``active`` → paths."""
+        found: dict[str, list[str]] = {}
+        for f in fields(cast(Any, self)):
+            value = getattr(self, f.name)
+            if f.name not in ("organ", "publication", "contact", "prose") and is_dataclass(value):
+                paths = sorted(_blank_paths(value, f.name))
+                if paths:
+                    found[f.name] = paths
+        return found
+
+
+def _blank_paths(value: object, path: str) -> Iterator[str]:
+    for f in fields(cast(Any, value)):
+        inner = getattr(value, f.name)
+        if is_dataclass(inner):
+            yield from _blank_paths(inner, f"{path}.{f.name}")
+        elif inner is None and f.default is MISSING:
+            yield f"{path}.{f.name}"
 
 
 @dataclass(frozen=True)
