@@ -35,3 +35,11 @@ def test_markdown_formatting_and_safe_links_survive():
 def test_md_escape_makes_markdown_literal():
     escaped = md_escape("<b>*x*</b> [a](javascript:1)")
     assert prose_to_html(escaped) == "<p>&lt;b&gt;*x*&lt;/b&gt; [a](javascript:1)</p>\n"
+
+
+def test_a_single_line_break_pasted_from_word_stays_a_line_break():
+    html = prose_to_html("一是加强组织领导。\n二是完善制度建设。\n\n另起一段。")
+    paragraphs = html.count("<p>")
+    assert paragraphs == 2
+    first = html.split("</p>")[0]
+    assert "一是加强组织领导。<br" in first and "二是完善制度建设。" in first

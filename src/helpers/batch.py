@@ -211,6 +211,8 @@ def input_digest(job: Job, environment: str) -> str:
     """Everything a report depends on: its data file and the town's earlier years (carry-over checks,
     year-over-year figures, trend chart), its template, and the environment. A district summary
     depends on every file of every town of the district (a town missing this year is listed)."""
+    from .render import template_meaning
+
     if job.district:
         members = district_towns(job.data_file).get(job.district, [])
         inputs = sorted(path for town in members for path in town.files.values())
@@ -219,7 +221,7 @@ def input_digest(job: Job, environment: str) -> str:
     return _digest(
         environment.encode(),
         *(p.as_posix().encode() + b"\0" + p.read_bytes() for p in inputs),
-        job.template.read_bytes() if job.template and job.template.exists() else b"-",
+        template_meaning(job.template) if job.template else b"-",
     )
 
 

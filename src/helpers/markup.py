@@ -29,8 +29,9 @@ class _SafeRenderer(mistune.HTMLRenderer):
         return "［图片：" + text + "］"
 
 
+# hard_wrap: a single line break is kept as a line break, as a clerk pasting from Word or WPS expects.
 _markdown = mistune.create_markdown(
-    escape=True, renderer=_SafeRenderer(escape=True), plugins=["table", "strikethrough"]
+    escape=True, hard_wrap=True, renderer=_SafeRenderer(escape=True), plugins=["table", "strikethrough"]
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -94,6 +95,23 @@ def read_template(template: Path) -> Any:
         raise BuildError(f"无法读取模板笔记本 {template}（{os_reason(exc)}）") from None
     except (NotJSONError, ValueError, KeyError, AttributeError) as exc:
         raise BuildError(f"模板 {template} 不是有效的 Jupyter 笔记本（{type(exc).__name__}）") from None
+
+
+def template_meaning(template: Path) -> bytes:
+    """What a template means, for deciding a rebuild: each cell's type, source and tags, and the kernel.
+
+    Opening, running and saving a template in JupyterLab changes its outputs, execution counts, cell ids and
+    metadata, never what a build runs; none of those count. A file that is no notebook counts as its bytes.
+    """
+    try:
+        nb = nbformat.reads(template.read_text(encoding="utf-8"), as_version=4)
+    except OSError:
+        return b"-"
+    except Exception:  # noqa: BLE001 - any unreadable notebook: its bytes decide, and the build says why
+        return template.read_bytes()
+    cells = [[c.cell_type, c.source, sorted(c.get("metadata", {}).get("tags", []))] for c in nb.cells]
+    kernel = nb.metadata.get("kernelspec", {}).get("name", "")
+    return json.dumps({"kernel": kernel, "cells": cells}, ensure_ascii=False).encode()
 
 
 @dataclass(frozen=True)
