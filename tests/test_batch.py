@@ -163,6 +163,26 @@ def test_touching_a_template_rebuilds_every_report_that_uses_it(project, monkeyp
     ]
 
 
+def test_what_lab_changes_in_a_template_by_opening_running_and_saving_it_rebuilds_nothing(project, monkeypatch):
+    import nbformat
+
+    build(project, monkeypatch)
+    template = project / "notebooks" / "annual_report.ipynb"
+    nb = nbformat.read(template, as_version=4)
+    nb.metadata["language_info"] = {"name": "python", "version": "3.11.2"}
+    nb.metadata["widgets"] = {}
+    for number, cell in enumerate(nb.cells, 1):
+        cell.metadata["execution"] = {"iopub.status.busy": "2026-01-05T09:00:00"}
+        if cell.cell_type == "code":
+            cell.execution_count = number
+            cell.outputs = [nbformat.v4.new_output("stream", text="运行结果\n")]
+    nbformat.write(nb, template)
+    assert build(project, monkeypatch) == []
+    nb.cells[0].metadata["tags"] = ["moved"]
+    nbformat.write(nb, template)
+    assert build(project, monkeypatch) == ["2020/nanhu", "2023/nanhu", "2024/nanhu", "2025/nanhu"]
+
+
 def test_a_changed_environment_rebuilds_everything(project, monkeypatch):
     build(project, monkeypatch)
     monkeypatch.setattr(batch, "environment_fingerprint", lambda: "another library version")
