@@ -231,3 +231,27 @@ def test_a_town_folder_whose_name_breaks_the_slug_rule_fails(tmp_path, minimal_t
 def test_numbers_are_bounded(write_data, minimal_text, number):
     problem = only(write_data(minimal_text.replace("website: 10", f"website: {number}")))
     assert problem.path == "figures.published.website"
+
+
+MISTAKES = ROOT / "tests" / "fixtures" / "yaml_mistakes"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "line", "found", "hint"),
+    [
+        ("unindented_prose.yaml", 71, "缩进不足的一行正文", "不在上面“overview”的正文里"),
+        ("full_width_colon.yaml", 18, "字段名“phone”后面是全角冒号“：”", "半角冒号加一个空格：“phone: ”"),
+        ("tab_indent.yaml", 7, "用制表符（Tab）缩进的一行", "把这一行开头的 Tab 换成空格"),
+    ],
+)
+def test_a_clerks_yaml_mistake_is_named_at_its_own_line_with_a_chinese_hint(tmp_path, fixture, line, found, hint):
+    target = tmp_path / "data" / "nanhu" / "2025.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_bytes((MISTAKES / fixture).read_bytes())
+    with pytest.raises(DataFileError) as caught:
+        load_report(target)
+    (problem,) = caught.value.problems
+    assert problem.line == line
+    assert found in problem.found and hint in problem.hint
+    assert not any(ch.isascii() and ch.isalpha() for ch in problem.hint.replace("Tab", "").replace("YAML", "")
+                   .replace("overview", "").replace("phone", ""))

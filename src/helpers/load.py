@@ -22,6 +22,7 @@ from .errors import DataFileError, FormatError, Problem, os_reason
 from .model import Change, Report, Signed, Source
 from .project import year_file, year_files_of_town
 from .values import EXPECTED, ValueProblem, check_value, describe, kind_of
+from .yaml_mistakes import explain, find_mistake
 
 T = TypeVar("T")
 _cache: dict[Path, tuple[tuple[int, int], Report | DataFileError]] = {}
@@ -113,12 +114,14 @@ def _parse_yaml(text: str, shown: str) -> CommentedMap:
         found = f"不允许出现在数据文件中的控制字符 U+{code:04X}"
         raise DataFileError([Problem(shown, line, "", "可见的文字（控制字符不能出现在数据文件中）", found)]) from None
     except MarkedYAMLError as exc:
+        mistake = find_mistake(text)
+        if mistake is not None:
+            found = Problem(shown, mistake.line, "", "合法的 YAML 格式", mistake.found, mistake.hint)
+            raise DataFileError([found]) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = exc.problem or exc.context or "无法解析"
-        raise DataFileError(
-            [Problem(shown, line, "", "合法的 YAML 格式", f"语法错误（解析器提示：{reason}）")]
-        ) from None
+        raise DataFileError([Problem(shown, line, "", "合法的 YAML 格式", explain(reason))]) from None
     except YAMLError:
         raise DataFileError([Problem(shown, None, "", "合法的 YAML 格式", "无法解析的内容")]) from None
     if not isinstance(doc, CommentedMap):
