@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from helpers.cli import main
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, make_project
 
 CASES = FIXTURES / "checks"
 
@@ -69,4 +71,40 @@ def test_bad_files_fail_alone_and_the_others_are_checked(tmp_path, capsys):
     assert f"跳过 {data / 'qingshan' / '2025.yaml'}：失效的链接，不是数据文件" in out
     assert "meixi/2025.yaml：1 个错误" in out and "U+0007" in out and "\a" not in out
     assert "nanhu/2024.yaml：通过" in out and "nanhu/2025.yaml：通过" in out
-    assert "共检查 3 个文件，1 个未通过。" in out
+    assert "共检查 3 个文件和 1 个模板，1 个未通过。" in out
+
+
+def test_check_names_every_misspelt_placeholder_at_its_line_with_the_closest_name(tmp_path, capsys):
+    data = tmp_path / "data"
+    (data / "nanhu").mkdir(parents=True)
+    (data / "nanhu" / "2025.yaml").write_bytes((ROOT / "tests/fixtures/typos/nanhu-2025.yaml").read_bytes())
+    assert main(["check", str(data)]) == 1
+    out = capsys.readouterr().out
+    lines = [line.strip() for line in out.splitlines() if "报告中有的名称" in line]
+    assert len(lines) == 3, out
+    for line, (at, field, shown, close) in zip(lines, [
+        (67, "prose.overview", "{{ organ.twn }}", "organ.town"),
+        (71, "prose.overview", "{{ totals.recieved }}", "totals.received"),
+        (79, "prose.problems", "{{ yaer }}", "year"),
+    ], strict=True):
+        assert line.startswith(f"{data / 'nanhu' / '2025.yaml'} 第 {at} 行，字段 {field}"), line
+        assert shown in line and f"应为 {close}？" in line
+
+
+def test_check_names_a_misspelt_placeholder_in_a_template(tmp_path, capsys):
+    project = tmp_path / "project"
+    make_project(project)
+    shutil.copytree(ROOT / "data" / "nanhu", project / "data" / "nanhu")
+    template = project / "notebooks" / "annual_report.ipynb"
+    template.write_text(template.read_text(encoding="utf-8").replace("{{ totals.lawsuits }}", "{{ totals.lawsiuts }}"),
+                        encoding="utf-8")
+    assert main(["--project", str(project), "check"]) == 1
+    out = capsys.readouterr().out
+    assert "annual_report.ipynb 第 11 个单元格 第 3 行" in out and "应为 totals.lawsuits？" in out
+
+
+def test_check_names_lists_what_a_placeholder_may_use_with_this_towns_values(capsys):
+    assert main(["check", "--names", str(ROOT / "data/nanhu/2025.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "organ.town = 南湖街道" in out and "year = 2025" in out and "part_count = 6" in out
+    assert "totals.received = " in out

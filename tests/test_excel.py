@@ -312,3 +312,21 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
     layout.workbook.save(tmp_path / "t.xlsx")
     cell = load_workbook(tmp_path / "t.xlsx")["机关信息"]["B4"]
     assert cell.value == data["organ"]["town"] and cell.data_type == "s"
+
+
+def test_misspelt_placeholders_in_prose_cells_are_all_named_with_their_cell_and_the_right_name(tmp_path):
+    overview = cell_of("national-2021", 2025, "prose.overview")
+    problems = cell_of("national-2021", 2025, "prose.problems")
+    book = filled(
+        generated(2025),
+        tmp_path / "t.xlsx",
+        **{overview: "{{ organ.twn }}全年收到申请{{ totals.recieved }}件。", problems: "{{ yaer }}年起逐项整改。"},
+    )
+    result = excel.import_workbook(book, tmp_path / "data")
+    assert not result.ok
+    found = [line for line in result.lines if "报告中有的名称" in line]
+    assert len(found) == 3, result.lines
+    assert f"t.xlsx {overview}" in found[0] and "{{ organ.twn }}" in found[0] and "应为 organ.town？" in found[0]
+    assert f"t.xlsx {overview}" in found[1] and "应为 totals.received？" in found[1]
+    assert f"t.xlsx {problems}" in found[2] and "应为 year？" in found[2]
+    assert overview.startswith("正文!B")

@@ -18,12 +18,14 @@ def test_fill_reads_nested_values():
     )
 
 
-@pytest.mark.parametrize(("text", "name"), [("{{ yaer }}", "yaer"), ("{{ organ.twn }}", "twn")])
-def test_unknown_name_is_named_with_its_cell(text, name):
+@pytest.mark.parametrize(
+    ("text", "name", "close"), [("{{ yaer }}", "yaer", "year"), ("{{ organ.twn }}", "organ.twn", "organ.town")]
+)
+def test_unknown_name_is_named_with_its_cell_and_the_closest_name(text, name, close):
     with pytest.raises(PlaceholderError) as caught:
         fill(f"前文{text}后文", VALUES, "模板第 3 个单元格")
     message = str(caught.value)
-    assert message.startswith("模板第 3 个单元格") and f"“{name}”" in message
+    assert message.startswith("模板第 3 个单元格") and f"“{name}”" in message and f"应为 {close}？" in message
 
 
 @pytest.mark.parametrize(
@@ -89,7 +91,7 @@ def test_preprocessor_names_the_data_field_of_a_bad_prose_placeholder():
     with pytest.raises(PlaceholderError) as caught:
         NarrativePreprocessor().preprocess(_executed("{{ organ.mayor }}", "正文"), {})
     assert str(caught.value).startswith("data/daxin/2018.yaml 第 40 行，字段 prose.overview")
-    assert "“mayor”" in str(caught.value)
+    assert "“organ.mayor”" in str(caught.value)
 
 
 def test_preprocessor_names_the_template_cell_of_a_bad_placeholder():

@@ -385,8 +385,9 @@ def build_one(job: Job) -> Result:
 def _build(job: Job) -> Result:
     import nbformat
 
+    from .narrative import misspelt, misspelt_in_template
     from .opendata import dumps, report_json
-    from .render import execute, export_html, print_pdf
+    from .render import execute, export_html, print_pdf, read_template
 
     start = time.perf_counter()
     notes: list[str] = []
@@ -398,6 +399,9 @@ def _build(job: Job) -> Result:
                 name, parameters, data, notes = _district_inputs(job)
             else:
                 report, found = check_file(job.data_file)
+                if job.template is not None and job.template.is_file():
+                    template = read_template(job.template)
+                    found += misspelt(report, template) + misspelt_in_template(report, template, str(job.template))
                 name, notes = report.organ.town, [str(p) for p in warnings(found)]
                 if errors(found):
                     raise DataFileError(errors(found))

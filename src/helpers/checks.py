@@ -138,8 +138,7 @@ def _placeholders(report: Report) -> list[Problem]:
         for placeholder in placeholders.find(text):
             why = placeholders.refusal(placeholder)
             if why:
-                line = report.origin.line(path)
-                at = None if line is None else line + (placeholder.line if "\n" in text else 0)
+                at = report.origin.text_line(path, placeholder.line)
                 problems.append(
                     Problem(report.origin.file, at, path, "只读取数值的占位符", f"{placeholder.shown}：{why}")
                 )

@@ -15,8 +15,9 @@ from . import formats
 from .batch import BuildLock, Job, Manifest, Result, default_workers, find_jobs, load_batch, local_executor, run
 from .checks import check_file, errors, warnings
 from .demo import SAMPLE_TOWNS, demo_towns, district_data, write_district
-from .errors import DataFileError, XxgkError, os_reason
+from .errors import DataFileError, Problem, ProjectError, XxgkError, os_reason
 from .index import write_index
+from .load import load_report
 from .model import SLUG, SLUG_RULE
 from .project import MARKER, Project, data_files_under, strays
 
@@ -162,6 +163,10 @@ def _executor(args: argparse.Namespace) -> Executor:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .narrative import misspelt, misspelt_in_template
+    from .render import read_template
+
+    project = _project_or_none(args)
     paths = args.paths or [_project(args).data]
     files = [file for path in paths for file in data_files_under(path)]
     for path in paths:
@@ -170,25 +175,79 @@ def _check(args: argparse.Namespace) -> int:
     if not files:
         print("没有找到要检查的数据文件。")
         return 1
-    failed = 0
+    if args.names:
+        return _names(files, project)
+    failed, templates = 0, {}
     for path in files:
         try:
-            _, found = check_file(path)
+            report, found = check_file(path)
+            template_file = project.template(formats.of(report).template) if project else None
+            template = read_template(template_file) if template_file and template_file.is_file() else None
+            found = found + misspelt(report, template)
+            if template_file and template is not None and template_file not in templates:
+                templates[template_file] = misspelt_in_template(report, template, _shown(template_file))
         except DataFileError as exc:
             found = exc.problems
-        bad, warned = errors(found), warnings(found)
-        if bad:
-            status = f"{len(bad)} 个错误" + (f"，{len(warned)} 条警告" if warned else "")
-        elif warned:
-            status = f"{len(warned)} 条警告"
-        else:
-            status = "通过"
-        print(f"{path}：{status}")
-        for problem in found:
-            print(f"    {problem}")
-        failed += bool(bad) or (args.strict and bool(warned))
-    print(f"共检查 {len(files)} 个文件，{failed} 个未通过。")
+        failed += _print_checked(str(path), found, args.strict)
+    for template_file, found in templates.items():
+        failed += _print_checked(_shown(template_file), found, args.strict)
+    checked = f"共检查 {len(files)} 个文件" + (f"和 {len(templates)} 个模板" if templates else "")
+    print(f"{checked}，{failed} 个未通过。")
     return 1 if failed else 0
+
+
+def _print_checked(name: str, found: list[Problem], strict: bool) -> bool:
+    """Print one checked file's status and problems; whether it fails."""
+    bad, warned = errors(found), warnings(found)
+    if bad:
+        status = f"{len(bad)} 个错误" + (f"，{len(warned)} 条警告" if warned else "")
+    elif warned:
+        status = f"{len(warned)} 条警告"
+    else:
+        status = "通过"
+    print(f"{name}：{status}")
+    for problem in found:
+        print(f"    {problem}")
+    return bool(bad) or (strict and bool(warned))
+
+
+def _names(files: list[Path], project: Project | None) -> int:
+    """``check --names``: every name a placeholder may use, with this report's value."""
+    from .narrative import namespace
+    from .placeholders import listing
+    from .render import read_template
+
+    for path in files:
+        try:
+            report = load_report(path)
+        except DataFileError as exc:
+            print(f"{path}：无法读取，不能列出名称")
+            for problem in exc.problems:
+                print(f"    {problem}")
+            return 1
+        template_file = project.template(formats.of(report).template) if project else None
+        template = read_template(template_file) if template_file and template_file.is_file() else None
+        print(f"{path}：占位符可用的名称（写作 {{{{ 名称 }}}}）及本报告的值")
+        for name, value in listing(namespace(report, template)).items():
+            shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+            shown = "（空白）" if value is None else shown
+            first = shown.strip().partition("\n")[0]
+            print(f"    {name} = {first[:40]}" + ("……" if len(first) > 40 or first != shown.strip() else ""))
+    return 0
+
+
+def _project_or_none(args: argparse.Namespace) -> Project | None:
+    try:
+        return _project(args)
+    except ProjectError:
+        return None
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _years(text: str) -> list[int]:
@@ -272,6 +331,7 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="只检查数据文件，不生成报告", description="检查数据文件的格式与勾稽关系")
     check.add_argument("paths", nargs="*", type=Path, metavar="路径", help="文件或目录（默认：项目的 data）")
     check.add_argument("--strict", action="store_true", help="有警告也视为未通过")
+    check.add_argument("--names", action="store_true", help="列出占位符可用的全部名称及本报告的值，不做检查")
     check.set_defaults(run=_check)
 
     demo = sub.add_parser("demo-data", help="生成符合全部规则的虚构数据", description="生成虚构的演示数据")

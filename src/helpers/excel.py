@@ -565,6 +565,7 @@ def import_workbook(path: Path, data_dir: Path, *, overwrite: bool = False, keep
     from .checks import check, errors
     from .errors import DataFileError
     from .load import dump_yaml, load_report, parse_report
+    from .narrative import misspelt
 
     name = path.name
     try:
@@ -585,7 +586,7 @@ def import_workbook(path: Path, data_dir: Path, *, overwrite: bool = False, keep
         report = parse_report(text, str(target), target)
         previous_file = target.with_name(f"{imported.year - 1}.yaml")
         previous = load_report(previous_file) if previous_file.exists() else None
-        problems = check(report, previous)
+        problems = check(report, previous) + misspelt(report)
     except DataFileError as exc:
         problems = exc.problems
     for problem in problems:

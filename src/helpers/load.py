@@ -116,8 +116,8 @@ def _parse_yaml(text: str, shown: str) -> CommentedMap:
     except MarkedYAMLError as exc:
         mistake = find_mistake(text)
         if mistake is not None:
-            found = Problem(shown, mistake.line, "", "合法的 YAML 格式", mistake.found, mistake.hint)
-            raise DataFileError([found]) from None
+            at = Problem(shown, mistake.line, "", "合法的 YAML 格式", mistake.found, mistake.hint)
+            raise DataFileError([at]) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = exc.problem or exc.context or "无法解析"
@@ -146,7 +146,9 @@ def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
         _check_path(report, doc, path, reader)
     if reader.problems:
         raise DataFileError(reader.problems, _organ_of(doc))
-    return dataclasses.replace(report, origin=Source(shown, reader.lines, str(path.resolve()) if path else ""))
+    return dataclasses.replace(
+        report, origin=Source(shown, reader.lines, str(path.resolve()) if path else "", reader.texts)
+    )
 
 
 def _organ_of(doc: CommentedMap) -> dict[str, str]:
@@ -183,6 +185,7 @@ class _Reader:
         self.text_lines = text.splitlines()
         self.problems: list[Problem] = []
         self.lines: dict[str, int] = {}
+        self.texts: dict[str, int] = {}
 
     def problem(self, line: int | None, path: str, expected: str, found: str, hint: str = "") -> None:
         self.problems.append(Problem(self.shown, line, path, expected, found, hint))
@@ -220,6 +223,8 @@ class _Reader:
                 self.problem(line, sub, f"已知字段之一（{known}）", f"未知字段“{key}”", hint)
                 continue
             self.lines[sub] = line
+            if isinstance(node[key], LiteralScalarString):
+                self.texts[sub] = self.value_line(node, key) + 1
             blankable = _blankable(fields[key], hints[key])
             if node[key] is None and blankable and not self.published:
                 kind = kind_of(_optional_of(hints[key])) or ""

@@ -53,6 +53,7 @@ class Source:
     file: str
     lines: dict[str, int] = field(default_factory=dict)
     path: str = ""
+    texts: dict[str, int] = field(default_factory=dict)  # a ``|`` block's field path → line of its first text line
 
     def line(self, path: str) -> int | None:
         """Line of ``path`` in the file, or of its nearest parent that has one."""
@@ -61,6 +62,13 @@ class Source:
                 return self.lines[path]
             path = path.rpartition(".")[0]
         return None
+
+    def text_line(self, path: str, line: int) -> int | None:
+        """The file's line of line ``line`` (1-based) of text field ``path``: exact in a ``|`` block, else the
+        field's own line."""
+        if path in self.texts:
+            return self.texts[path] + line - 1
+        return self.line(path)
 
 
 OrganKind = NewType("OrganKind", str)  # one of ORGAN_KINDS

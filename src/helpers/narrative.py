@@ -8,14 +8,16 @@ Markdown-escaped so that it reads as text.
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from typing import Any
 
 from jinja2 import TemplateError, UndefinedError
 from nbconvert.preprocessors import Preprocessor
 
-from . import placeholders
-from .errors import PlaceholderError
+from . import placeholders, tables
+from .errors import PlaceholderError, Problem
 from .markup import md_escape, prose_to_html
+from .model import Report
 from .notebook import PROSE_META, VALUES_MIME
 
 PART_HEADING = re.compile(r"^##(?!#)\s*(.+?)\s*$", re.MULTILINE)
@@ -45,10 +47,10 @@ def _value(placeholder: placeholders.Placeholder, values: dict[str, Any], where:
     if why:
         raise PlaceholderError(f"{where}：占位符 {shown} 不能使用（{why}）。")
     try:
-        unknown = placeholders.names(placeholder) - values.keys()
+        unknown = placeholders.unknown(placeholder, values)
         if unknown:
-            names = "、".join(sorted(unknown))
-            raise PlaceholderError(f"{where}：占位符 {shown} 中的名称“{names}”不是报告记录的数值。")
+            raise PlaceholderError(f"{where}：" + "；".join(_unknown_text(placeholder, name, close)
+                                                          for name, close in unknown) + "。")
         return placeholders.evaluate(placeholder, values)
     except UndefinedError as exc:
         missing = _MISSING_ATTRIBUTE.search(exc.message or "")
@@ -58,6 +60,62 @@ def _value(placeholder: placeholders.Placeholder, values: dict[str, Any], where:
         raise PlaceholderError(f"{where}：占位符 {shown} 无法求值（{exc.message}）。") from None
     except (ArithmeticError, TypeError, ValueError) as exc:
         raise PlaceholderError(f"{where}：占位符 {shown} 无法求值（{exc}）。") from None
+
+
+def _unknown_text(placeholder: placeholders.Placeholder, name: str, close: str | None) -> str:
+    return f"占位符 {placeholder.shown} 中的名称“{name}”不是报告中的数值" + (f"（应为 {close}？）" if close else "")
+
+
+def namespace(report: Report, template: Any | None = None) -> dict[str, Any]:
+    """Every name a placeholder of this report may use, with its value: the report's facts, and the parts
+    of its template (``part_titles``, ``part_count``) when the template (a notebook node) is given."""
+    values = tables.facts(report)
+    if template is not None:
+        titles = part_titles([c.source for c in template.cells if c.cell_type == "markdown"])
+        values.update(part_titles=titles, part_count=len(titles))
+    return values
+
+
+def misspelt(report: Report, template: Any | None = None) -> list[Problem]:
+    """Every placeholder in the data file's prose that names something the report does not have: all of them
+    at once, each at its own line, with the closest name it does have."""
+    values = _checked_against(report, template)
+    found = []
+    for f in fields(report.prose):
+        path = f"prose.{f.name}"
+        for placeholder in placeholders.find(getattr(report.prose, f.name)):
+            for name, close in placeholders.unknown(placeholder, values):
+                line = report.origin.text_line(path, placeholder.line)
+                found.append(_misspelt(report.origin.file, line, path, placeholder, name, close))
+    return found
+
+
+def misspelt_in_template(report: Report, template: Any, shown: str) -> list[Problem]:
+    """The same for a template's Markdown cells (read as notebook node; ``shown`` is its path), against the
+    names of a report that uses it."""
+    values = _checked_against(report, template)
+    found = []
+    for index, cell in enumerate(template.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for placeholder in placeholders.find(cell.source):
+            for name, close in placeholders.unknown(placeholder, values):
+                where = f"{shown} 第 {index + 1} 个单元格"
+                found.append(_misspelt(where, placeholder.line, "", placeholder, name, close))
+    return found
+
+
+def _checked_against(report: Report, template: Any | None) -> dict[str, Any]:
+    values = namespace(report, template)
+    values.setdefault("part_titles", [])
+    values.setdefault("part_count", 0)
+    return values
+
+
+def _misspelt(file: str, line: int | None, path: str, placeholder: placeholders.Placeholder, name: str,
+              close: str | None) -> Problem:
+    hint = f"应为 {close}？" if close else "可用的名称见 xxgk check --names。"
+    return Problem(file, line, path, "报告中有的名称", f"占位符 {placeholder.shown} 中的“{name}”", hint)
 
 
 def part_titles(sources: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ build (``xxgk check``) and enforced while filling, so a data file cannot make a 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -109,3 +110,59 @@ def evaluate(placeholder: Placeholder, values: dict[str, Any]) -> Any:
     if isinstance(value, str | list | tuple | dict) and len(str(value)) > MAX_VALUE:
         raise TemplateError(f"占位符的值过长（最多 {MAX_VALUE} 个字符）")
     return value
+
+
+def _path(node: nodes.Node) -> list[str | int] | None:
+    """``organ.town`` → ["organ", "town"]; ``part_titles[0]`` → ["part_titles", 0]; None for anything else."""
+    if isinstance(node, nodes.Name):
+        return [node.name]
+    if isinstance(node, nodes.Getattr):
+        head = _path(node.node)
+        return None if head is None else [*head, node.attr]
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str | int):
+        head = _path(node.node)
+        return None if head is None else [*head, node.arg.value]
+    return None
+
+
+def _shown(path: list[str | int]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
+
+
+def listing(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Every name a placeholder may use, dotted (``organ.town``), with its value; mappings are opened up."""
+    found: dict[str, Any] = {}
+    for key, value in values.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and value:
+            found.update(listing(value, name))
+        else:
+            found[name] = value
+    return found
+
+
+def unknown(placeholder: Placeholder, values: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """The names a placeholder reads that ``values`` does not have, each with the closest name it does have."""
+    try:
+        tree = ENV.parse("{{ " + placeholder.expression + " }}")
+    except TemplateError:
+        return []
+    known = list(listing(values)) + [k for k, v in values.items() if isinstance(v, dict)]
+    missing: dict[str, str | None] = {}
+    for node in tree.find_all((nodes.Name, nodes.Getattr, nodes.Getitem)):
+        path = _path(node)
+        if path is None:
+            continue
+        here: Any = values
+        for depth, part in enumerate(path):
+            if isinstance(here, dict) and part in here:
+                here = here[part]
+            elif isinstance(here, list | tuple) and isinstance(part, int):
+                break  # an index into a list: its length is the data's, not a name
+            else:
+                name = _shown(path[: depth + 1])
+                close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                missing.setdefault(name, close[0] if close else None)
+                break
+    return [(name, close) for name, close in missing.items() if not any(
+        name.startswith(other + ".") or name.startswith(other + "[") for other in missing if other != name)]
