@@ -22,6 +22,22 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def write_new(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` only if no file is there, whole or not at all; False if one was there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.link(tmp, path)  # fails if the path exists, even when another writer got there a moment before
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 def replace_atomic(source: Path, path: Path) -> None:
     """Move a finished file (possibly on another file system) into place without a half-written moment."""
     path.parent.mkdir(parents=True, exist_ok=True)

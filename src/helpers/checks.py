@@ -7,6 +7,7 @@ Errors stop a report; warnings are built and listed in the build summary.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import fields
 from pathlib import Path
 
@@ -21,6 +22,8 @@ TABLE_APPLICATIONS = "表三"
 TABLE_APPEALS = "表四"
 SIMILAR = 0.9  # 内容雷同: the 2021 notice warns against copying last year's text
 SIMILAR_MIN_CHARS = 60  # a one-line part such as "无其他需要报告的事项" may stay the same each year
+DRAFT_MARK = "【草稿：沿用{year}年度报告原文，请按本年度实际修改，并删除本行】"  # written by xxgk new-year
+_DRAFT = re.compile(r"【草稿：沿用(\d{4})年度报告原文[^】\n]*】")
 
 
 def check_file(path: str | Path) -> tuple[Report, list[Problem]]:
@@ -55,7 +58,8 @@ def check_file(path: str | Path) -> tuple[Report, list[Problem]]:
 def check(report: Report, previous: Report | None = None) -> list[Problem]:
     """Every rule that applies to ``report``; ``previous`` is last year's report of the same town, if any."""
     fmt = formats.of(report)
-    problems = _placeholders(report) + (_similar_prose(report, previous) if previous is not None else [])
+    problems = _placeholders(report) + _drafts(report)
+    problems += _similar_prose(report, previous) if previous is not None else []
     if not fmt.in_force(report.year):
         problems.append(
             problem_at(
@@ -142,6 +146,25 @@ def _placeholders(report: Report) -> list[Problem]:
                 problems.append(
                     Problem(report.origin.file, at, path, "只读取数值的占位符", f"{placeholder.shown}：{why}")
                 )
+    return problems
+
+
+def _drafts(report: Report) -> list[Problem]:
+    """A part still marked as last year's draft (xxgk new-year) must not be published as it is."""
+    problems = []
+    for f in fields(report.prose):
+        path = f"prose.{f.name}"
+        text = getattr(report.prose, f.name)
+        mark = _DRAFT.search(text)
+        if mark:
+            line = report.origin.text_line(path, text.count("\n", 0, mark.start()) + 1)
+            problems.append(
+                Problem(
+                    report.origin.file, line, path, "本年度的正文",
+                    f"仍带草稿标记的{mark.group(1)}年度原文",
+                    "请按本年度实际修改这一部分，然后删除草稿标记这一行。",
+                )
+            )
     return problems
 
 

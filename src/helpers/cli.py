@@ -17,9 +17,9 @@ from .checks import check_file, errors, warnings
 from .demo import SAMPLE_TOWNS, demo_towns, district_data, write_district
 from .errors import DataFileError, Problem, ProjectError, XxgkError, os_reason
 from .index import write_index
-from .load import load_report
+from .load import load_report, town_slug
 from .model import SLUG, SLUG_RULE
-from .project import MARKER, Project, data_files_under, strays
+from .project import MARKER, Project, data_files_under, strays, year_files
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -250,6 +250,44 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _new_year(args: argparse.Namespace) -> int:
+    from .atomic import write_new
+    from .newyear import latest_before, new_year_text
+
+    data = _data_dir(args)
+    if args.town:
+        slugs = [_town(data, town) for town in args.town]
+    else:  # every town that reported last year; a town that stopped earlier is named, not started again
+        slugs = sorted({f.town for f in year_files(data) if f.year == args.year - 1})
+        for town in sorted({f.town for f in year_files(data)} - set(slugs)):
+            print(f"{town}：没有 {args.year - 1} 年度的数据文件，未生成（确需生成请加 --town {town}）")
+    if not slugs:
+        print(f"{data} 中没有 {args.year - 1} 年度的数据文件，无法从上一年度生成。")
+        return 1
+    failed = 0
+    for slug in slugs:
+        target = data / slug / f"{args.year}.yaml"
+        previous = latest_before(data / slug, args.year)
+        if target.exists():
+            print(f"{target}：已存在，未改动")
+        elif previous is None:
+            print(f"{slug}：{args.year} 年之前没有可读取的数据文件，未生成")
+            failed += 1
+        elif write_new(target, new_year_text(previous, args.year)):
+            print(f"{target}：已从 {previous.year} 年度生成（各项数字待填写，正文为草稿）")
+        else:
+            print(f"{target}：已存在，未改动")
+    return 1 if failed else 0
+
+
+def _town(data: Path, town: str) -> str:
+    """A town's folder from its code or its name, or a Chinese error."""
+    slug = town_slug(data, town)
+    if slug is None:
+        raise ProjectError(f"{data} 中没有代码或名称为“{town}”的镇街")
+    return slug
+
+
 def _years(text: str) -> list[int]:
     years: list[int] = []
     for part in text.replace(",", " ").split():
@@ -351,6 +389,14 @@ def parser() -> argparse.ArgumentParser:
     template.add_argument("--out", type=Path, help="输出文件（默认：<镇街代码>-<年度>.xlsx）")
     template.set_defaults(run=_excel_template)
 
+    new_year = sub.add_parser(
+        "new-year", help="从上一年度的数据文件生成新年度的数据文件", description="从上一年度生成新年度的数据文件"
+    )
+    new_year.add_argument("year", type=int, metavar="年度", help="新的年度，如 2026")
+    new_year.add_argument("--town", action="append", default=[], help="镇街代码或名称（可重复；默认：全部镇街）")
+    new_year.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
+    new_year.set_defaults(run=_new_year)
+
     intake = sub.add_parser("import", help="把填好的 Excel 填报表导入为数据文件", description="导入 Excel 填报表")
     intake.add_argument("files", nargs="+", type=Path, metavar="填报表.xlsx")
     intake.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
@@ -368,6 +414,9 @@ def main(argv: list[str] | None = None) -> int:
     except XxgkError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (``xxgk check | head``): nothing more to say
+        sys.stderr.close()
+        return 0
     except OSError as exc:
         print(f"错误：读写 {exc.filename or '文件'} 时出错（{os_reason(exc)}）", file=sys.stderr)
         return 2

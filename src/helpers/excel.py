@@ -523,31 +523,15 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 def prefill_from(data_dir: Path, slug: str, year: int, fmt: str) -> dict[str, Any]:
-    """The town's details from its latest earlier data file, and last year's 结转 as this year's 上年结转."""
-    from .load import load_report
-    from .project import year_files_of_town
+    """What a new year's workbook starts from: what ``xxgk new-year`` would write for the town (its details,
+    last year's 结转 as this year's 上年结转, last year's prose as a draft), cell path by cell path."""
+    from .newyear import latest_before, next_year
+    from .values import dotted
 
-    files = [f.path for f in year_files_of_town(data_dir / slug) if f.year < year]
-    if not files:
+    previous = latest_before(data_dir / slug, year)
+    if previous is None:
         return {"organ.slug": slug}
-    latest = load_report(files[-1])
-    values: dict[str, Any] = {"sample": latest.sample}
-    for path, _, _ in ORGAN_FIELDS:
-        if path not in ("sample", "publication.date"):  # this year's report is not published yet
-            head, _, key = path.partition(".")
-            values[path] = getattr(getattr(latest, head), key)
-    for path, _, _ in formats.get(fmt).extra_fields:
-        head, _, key = path.partition(".")
-        found = getattr(latest, head, None)
-        if found is not None and key:
-            found = getattr(found, key, None)
-        if isinstance(found, str | int):
-            values[path] = found
-    carried_over = getattr(getattr(latest, "applications", None), "carried_over", None)
-    if latest.year == year - 1 and carried_over is not None:
-        for key, _ in APPLICANT_COLUMNS:
-            values[f"applications.carried_in.{key}"] = getattr(carried_over, key)
-    return values
+    return {path: value for path, value in dotted(next_year(previous, year, fmt)).items() if value is not None}
 
 
 @dataclass

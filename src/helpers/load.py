@@ -78,6 +78,23 @@ def load_history(path: str | Path, year: int) -> list[Report]:
     return history
 
 
+def town_slug(data_dir: Path, town: str) -> str | None:
+    """The folder of a town given by its code (``nanhu``) or by its name (``南湖街道``, or its official name),
+    as its latest readable data file gives it; None if no town of the data folder has that code or name."""
+    if (data_dir / town).is_dir() and year_files_of_town(data_dir / town):
+        return town
+    for folder in sorted(p for p in data_dir.iterdir() if p.is_dir()) if data_dir.is_dir() else []:
+        for found in reversed(year_files_of_town(folder)):
+            try:
+                organ = load_report(found.path).organ
+            except DataFileError:
+                continue
+            if town in (organ.town, organ.full_name):
+                return folder.name
+            break
+    return None
+
+
 def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:
     """Read any YAML file whose shape is the dataclass ``cls`` (e.g. a batch definition)."""
     path = Path(path)
@@ -229,8 +246,8 @@ class _Reader:
             if node[key] is None and blankable and not self.published:
                 kind = kind_of(_optional_of(hints[key])) or ""
                 self.problem(
-                    self.value_line(node, key), sub, EXPECTED.get(kind, "数值"), "空白",
-                    "只有按已发布报告原样记录的文件（source: published）可以留空。",
+                    self.value_line(node, key), sub, EXPECTED.get(kind, "数值"), "空白（尚未填写）",
+                    "请按本年度实际填写，确为零时填 0；只有按已发布报告原样记录的文件（source: published）可以留空。",
                 )
                 continue
             values[key] = self.value(node[key], hints[key], sub, self.value_line(node, key))
@@ -332,7 +349,7 @@ def dump_yaml(data: dict[str, Any]) -> str:
 def _styled(value: Any) -> Any:
     if isinstance(value, dict):
         node = CommentedMap((k, _styled(v)) for k, v in value.items())
-        if value and all(isinstance(v, int | float | Decimal) for v in value.values()):
+        if value and all(isinstance(v, int | float | Decimal | None) for v in value.values()):
             node.fa.set_flow_style()
         return node
     if isinstance(value, str) and "\n" in value:

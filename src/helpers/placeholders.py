@@ -20,6 +20,8 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from .values import dotted
+
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 MAX_EXPRESSION = 200  # characters inside one {{ … }}
 MAX_VALUE = 100_000  # characters of one placeholder's value
@@ -129,16 +131,9 @@ def _shown(path: list[str | int]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
 
 
-def listing(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Every name a placeholder may use, dotted (``organ.town``), with its value; mappings are opened up."""
-    found: dict[str, Any] = {}
-    for key, value in values.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
-            found.update(listing(value, name))
-        else:
-            found[name] = value
-    return found
+def listing(values: dict[str, Any]) -> dict[str, Any]:
+    """Every name a placeholder may use, dotted (``organ.town``), with its value."""
+    return dotted(values)
 
 
 def unknown(placeholder: Placeholder, values: dict[str, Any]) -> list[tuple[str, str | None]]:

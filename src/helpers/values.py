@@ -245,3 +245,15 @@ def describe(value: Any) -> str:
 def _visible(text: str) -> str:
     """Text safe to print on a terminal or a page: control and bidi characters shown as their code."""
     return _FORBIDDEN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def dotted(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested mapping as one level of dotted paths (``organ.town``) to values; mappings are opened up."""
+    found: dict[str, Any] = {}
+    for key, value in values.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and value:
+            found.update(dotted(value, name))
+        else:
+            found[name] = value
+    return found
