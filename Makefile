@@ -18,8 +18,7 @@ test-fast: $(STAMP)
 	python -m pytest -m "not slow"
 
 lab: $(STAMP)
-	jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) --allow-root \
-		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+	xxgk lab --no-browser
 
 lint: $(STAMP)
 	ruff check src tests benchmarks

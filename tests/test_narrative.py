@@ -6,8 +6,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers.errors import PlaceholderError
-from helpers.narrative import NarrativePreprocessor, fill, part_titles
+from helpers.narrative import NarrativePreprocessor, part_titles
 from helpers.notebook import PROSE_META, VALUES_MIME
+from helpers.placeholders import fill
 
 VALUES = {"year": 2018, "organ": {"town": "大信镇"}, "figures": {"published": {"total": 318}}}
 

@@ -9,8 +9,7 @@ import pytest
 
 from helpers import checks
 from helpers.errors import PlaceholderError
-from helpers.narrative import fill
-from helpers.placeholders import MAX_TEXT, MAX_VALUE
+from helpers.placeholders import MAX_TEXT, MAX_VALUE, fill
 from tests.conftest import ROOT
 
 VALUES = {"year": 2025, "organ": {"town": "南湖街道"}, "part_titles": ["总体情况", "存在的主要问题"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from concurrent.futures import Executor
@@ -288,6 +289,32 @@ def _town(data: Path, town: str) -> str:
     return slug
 
 
+def _lab(args: argparse.Namespace) -> int:
+    return _start_lab(_project(args), "", args)
+
+
+def _edit(args: argparse.Namespace) -> int:
+    project = _project(args)
+    slug = _town(project.data, args.town)
+    data_file = project.data / slug / f"{args.year}.yaml"
+    if not data_file.is_file():
+        print(f"没有 {data_file}：新年度的数据文件可用 xxgk new-year {args.year} --town {slug} 从上一年度生成。")
+        return 1
+    view = data_file.with_suffix(".ipynb").relative_to(project.root).as_posix()
+    print(f"在 JupyterLab 中打开 {view}：正文单元格修改后保存（Ctrl+S）即写回 {data_file.relative_to(project.root)}。")
+    return _start_lab(project, view, args)
+
+
+def _start_lab(project: Project, view: str, args: argparse.Namespace) -> int:
+    """Replace this process with JupyterLab (its own signal handling, its own exit code)."""
+    from .edit import lab_command, lab_environment
+
+    command = lab_command(project, open_path=view, port=args.port, browser=not args.no_browser)
+    sys.stdout.flush()
+    os.execve(command[0], command, lab_environment())
+    return 0  # not reached
+
+
 def _years(text: str) -> list[int]:
     years: list[int] = []
     for part in text.replace(",", " ").split():
@@ -396,6 +423,18 @@ def parser() -> argparse.ArgumentParser:
     new_year.add_argument("--town", action="append", default=[], help="镇街代码或名称（可重复；默认：全部镇街）")
     new_year.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
     new_year.set_defaults(run=_new_year)
+
+    lab = sub.add_parser("lab", help="用 JupyterLab 打开本项目（中文界面）", description="用 JupyterLab 打开本项目")
+    edit = sub.add_parser(
+        "edit", help="在 JupyterLab 中编辑某镇街某年度的报告正文", description="在 JupyterLab 中编辑报告正文"
+    )
+    edit.add_argument("town", metavar="镇街", help="镇街代码或名称，如 nanhu 或 南湖街道")
+    edit.add_argument("year", type=int, metavar="年度", help="年度，如 2025")
+    for command in (lab, edit):
+        command.add_argument("--port", type=int, default=0, help="端口（默认：自动选择空闲端口）")
+        command.add_argument("--no-browser", action="store_true", help="不自动打开浏览器（终端里会显示地址）")
+    lab.set_defaults(run=_lab)
+    edit.set_defaults(run=_edit)
 
     intake = sub.add_parser("import", help="把填好的 Excel 填报表导入为数据文件", description="导入 Excel 填报表")
     intake.add_argument("files", nargs="+", type=Path, metavar="填报表.xlsx")

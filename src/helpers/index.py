@@ -10,6 +10,7 @@ from .atomic import write_atomic
 from .project import Outputs
 
 TEMPLATES = Path(__file__).parent / "templates"
+PAGE_CSS = ("report.css", "parts.css")  # the page's own styles, then those of a report's parts
 STATUS = {"built": "已生成", "warnings": "有警告", "failed": "失败"}
 
 
@@ -44,7 +45,7 @@ def write_index(reports: dict[str, dict], out_dir: Path) -> Path:
     rows = entries(reports, out_dir)
     years = sorted({r["year"] for r in rows}, reverse=True)
     counts = {status: sum(r["status"] == status for r in rows) for status in STATUS}
-    css = (TEMPLATES / "xxgk" / "static" / "report.css").read_text(encoding="utf-8")
+    css = "\n".join((TEMPLATES / "xxgk" / "static" / name).read_text(encoding="utf-8") for name in PAGE_CSS)
     html = env.get_template("index.html.j2").render(rows=rows, years=years, counts=counts, status=STATUS, css=css)
     path = out_dir / "index.html"
     write_atomic(path, html)

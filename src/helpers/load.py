@@ -99,7 +99,7 @@ def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:
     """Read any YAML file whose shape is the dataclass ``cls`` (e.g. a batch definition)."""
     path = Path(path)
     shown = _display_path(path)
-    doc = _parse_yaml(_read_text(path, shown), shown)
+    doc = parse_yaml(_read_text(path, shown), shown)
     reader = _Reader(shown)
     value = reader.read(doc, cls, "")
     if reader.problems:
@@ -122,7 +122,7 @@ def _read_text(path: Path, shown: str) -> str:
         ) from None
 
 
-def _parse_yaml(text: str, shown: str) -> CommentedMap:
+def parse_yaml(text: str, shown: str) -> CommentedMap:
     try:
         doc = YAML(typ="rt").load(text)
     except ReaderError as exc:
@@ -149,7 +149,7 @@ def _parse_yaml(text: str, shown: str) -> CommentedMap:
 
 def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
     """Parse the text of a data file named ``shown``; ``path`` enables the year/town path checks."""
-    doc = _parse_yaml(text, shown)
+    doc = parse_yaml(text, shown)
     reader = _Reader(shown, text, published=doc.get("source") == "published")
     fmt = formats.lookup(doc.get("format"))
     if fmt is None:

@@ -11,59 +11,17 @@ import re
 from dataclasses import fields
 from typing import Any
 
-from jinja2 import TemplateError, UndefinedError
 from nbconvert.preprocessors import Preprocessor
 
 from . import placeholders, tables
-from .errors import PlaceholderError, Problem
-from .markup import md_escape, prose_to_html
+from .errors import Problem
+from .markup import prose_to_html
 from .model import Report
 from .notebook import PROSE_META, VALUES_MIME
+from .placeholders import fill
 
 PART_HEADING = re.compile(r"^##(?!#)\s*(.+?)\s*$", re.MULTILINE)
 PART_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
-UNKNOWN = "（未公布）"  # a value a published report left blank
-_MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
-
-
-def fill(text: str, values: dict[str, Any], where: str) -> str:
-    """Replace every placeholder in ``text``; ``where`` names the cell or data field for errors."""
-    parts, last = [], 0
-    for placeholder in placeholders.find(text):
-        parts.append(text[last : placeholder.start])
-        value = _value(placeholder, values, where)
-        parts.append(md_escape(UNKNOWN if value is None else value))
-        last = placeholder.end
-    parts.append(text[last:])
-    filled = "".join(parts)
-    if len(filled) > placeholders.MAX_TEXT:
-        raise PlaceholderError(f"{where}：填充占位符后正文过长（最多 {placeholders.MAX_TEXT} 个字符）。")
-    return filled
-
-
-def _value(placeholder: placeholders.Placeholder, values: dict[str, Any], where: str) -> Any:
-    shown = placeholder.shown
-    why = placeholders.refusal(placeholder)
-    if why:
-        raise PlaceholderError(f"{where}：占位符 {shown} 不能使用（{why}）。")
-    try:
-        unknown = placeholders.unknown(placeholder, values)
-        if unknown:
-            raise PlaceholderError(f"{where}：" + "；".join(_unknown_text(placeholder, name, close)
-                                                          for name, close in unknown) + "。")
-        return placeholders.evaluate(placeholder, values)
-    except UndefinedError as exc:
-        missing = _MISSING_ATTRIBUTE.search(exc.message or "")
-        name = missing.group(1) if missing else placeholder.expression
-        raise PlaceholderError(f"{where}：占位符 {shown} 中的名称“{name}”不是报告记录的数值。") from None
-    except TemplateError as exc:
-        raise PlaceholderError(f"{where}：占位符 {shown} 无法求值（{exc.message}）。") from None
-    except (ArithmeticError, TypeError, ValueError) as exc:
-        raise PlaceholderError(f"{where}：占位符 {shown} 无法求值（{exc}）。") from None
-
-
-def _unknown_text(placeholder: placeholders.Placeholder, name: str, close: str | None) -> str:
-    return f"占位符 {placeholder.shown} 中的名称“{name}”不是报告中的数值" + (f"（应为 {close}？）" if close else "")
 
 
 def namespace(report: Report, template: Any | None = None) -> dict[str, Any]:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from IPython.display import display
 
 from . import district as districts
-from . import formats, tables
+from . import formats, placeholders, tables
 from .charts import bar_chart, line_chart
 from .checks import check_file, errors
-from .errors import BuildError, DataFileError
+from .errors import BuildError, DataFileError, PlaceholderError
 from .layout import table_html
 from .load import load_history
 from .markup import prose_to_html
@@ -25,6 +26,35 @@ from .model import OVERVIEW_PARTS, Report
 VALUES_MIME = "application/vnd.xxgk.values+json"
 PROSE_META = "xxgk_prose"
 SAMPLE_NOTICE = "示例数据：本报告使用虚构的演示数据生成，仅供演示，不是真实的政府信息公开工作年度报告。"
+PARTS_CSS = Path(__file__).parent / "templates" / "xxgk" / "static" / "parts.css"
+_live: dict[str, Any] = {}  # in the editing view: the template's part titles, and placeholders filled as shown
+
+
+def start_editing_view(part_titles: list[str]) -> None:
+    """In a report's editing view in JupyterLab (``xxgk edit``): show tables and charts with the page's own
+    styles, and from now on show every placeholder filled with this report's value, as the page will."""
+    _live.update(part_titles=part_titles, part_count=len(part_titles))
+    css = PARTS_CSS.read_text(encoding="utf-8")
+    display({"text/html": f"<style>{css}</style>", "text/plain": ""}, raw=True)
+
+
+def _shown_filled(report: Report, text: str, where: str) -> str | None:
+    """``text`` with its placeholders filled in the editing view (None elsewhere, where the narrative stage
+    fills them at export); a placeholder that cannot be filled is shown as the error it is."""
+    if not _live:
+        return None
+    try:
+        return placeholders.fill(text, {**tables.facts(report), **_live}, where)
+    except PlaceholderError as exc:
+        display({"text/html": f'<p class="sample-notice" role="alert">{escape(str(exc))}</p>', "text/plain": str(exc)},
+                raw=True)
+        return text
+
+
+def show_text(report: Report, markdown: str) -> None:
+    """A Markdown cell of the template, as the page will show it (the editing view shows these filled)."""
+    filled = _shown_filled(report, markdown, "模板中的文字")
+    display({"text/markdown": markdown if filled is None else filled, "text/plain": ""}, raw=True)
 
 
 def open_report(data_file: str | Path) -> Report:
@@ -64,7 +94,8 @@ def show_prose(report: Report, field: str, *, otherwise: str = "") -> None:
             display({"text/html": f"<p>{escape(otherwise)}</p>", "text/plain": otherwise}, raw=True)
         return
     meta = {"file": report.origin.file, "field": path, "line": report.origin.line(path), "markdown": text}
-    display({"text/html": prose_to_html(text), "text/plain": text}, raw=True, metadata={PROSE_META: meta})
+    shown = _shown_filled(report, text, f"字段 {path}") or text
+    display({"text/html": prose_to_html(shown), "text/plain": shown}, raw=True, metadata={PROSE_META: meta})
 
 
 def show_overview(report: Report) -> None:

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2 import StrictUndefined, TemplateError, UndefinedError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from .errors import PlaceholderError
+from .markup import md_escape
 from .values import dotted
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -31,6 +33,8 @@ SAFE_FILTERS = frozenset(
      "string", "trim", "sum", "max", "min", "list", "sort", "unique", "reverse"]
 )
 _NUMBERS = (int, float, Decimal)
+UNKNOWN = "（未公布）"  # a value a published report left blank
+_MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
 
 
 class _ValuesOnly(SandboxedEnvironment):
@@ -161,3 +165,43 @@ def unknown(placeholder: Placeholder, values: dict[str, Any]) -> list[tuple[str,
                 break
     return [(name, close) for name, close in missing.items() if not any(
         name.startswith(other + ".") or name.startswith(other + "[") for other in missing if other != name)]
+
+
+def fill(text: str, values: dict[str, Any], where: str) -> str:
+    """Replace every placeholder in ``text``; ``where`` names the cell or data field for errors."""
+    parts, last = [], 0
+    for placeholder in find(text):
+        parts.append(text[last : placeholder.start])
+        value = _value(placeholder, values, where)
+        parts.append(md_escape(UNKNOWN if value is None else value))
+        last = placeholder.end
+    parts.append(text[last:])
+    filled = "".join(parts)
+    if len(filled) > MAX_TEXT:
+        raise PlaceholderError(f"{where}：填充占位符后正文过长（最多 {MAX_TEXT} 个字符）。")
+    return filled
+
+
+def _value(placeholder: Placeholder, values: dict[str, Any], where: str) -> Any:
+    shown = placeholder.shown
+    why = refusal(placeholder)
+    if why:
+        raise PlaceholderError(f"{where}：占位符 {shown} 不能使用（{why}）。")
+    try:
+        missing = unknown(placeholder, values)
+        if missing:
+            raise PlaceholderError(f"{where}：" + "；".join(_unknown_text(placeholder, name, close)
+                                                          for name, close in missing) + "。")
+        return evaluate(placeholder, values)
+    except UndefinedError as exc:
+        attribute = _MISSING_ATTRIBUTE.search(exc.message or "")
+        name = attribute.group(1) if attribute else placeholder.expression
+        raise PlaceholderError(f"{where}：占位符 {shown} 中的名称“{name}”不是报告记录的数值。") from None
+    except TemplateError as exc:
+        raise PlaceholderError(f"{where}：占位符 {shown} 无法求值（{exc.message}）。") from None
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        raise PlaceholderError(f"{where}：占位符 {shown} 无法求值（{exc}）。") from None
+
+
+def _unknown_text(placeholder: Placeholder, name: str, close: str | None) -> str:
+    return f"占位符 {placeholder.shown} 中的名称“{name}”不是报告中的数值" + (f"（应为 {close}？）" if close else "")

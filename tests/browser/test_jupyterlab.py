@@ -1,7 +1,10 @@
-"""JupyterLab, the editors' tool: open the national template, run every cell through the UI, see the tables."""
+"""JupyterLab, the clerks' tool, driven in Chromium: ``xxgk edit`` opens a town's report as a notebook in a
+Chinese Lab; its narrative is edited in a Markdown cell, saved into the data file, shown filled after Run All,
+and published by ``xxgk build``; opening, running and saving the template rebuilds nothing."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import socket
@@ -11,9 +14,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.browser.conftest import ARTIFACTS
 from tests.conftest import ROOT, make_project
 
 BIN = Path(sys.executable).parent
+EDITED = "{{ organ.town }}在{{ year }}年修改了这一段：便民查阅点全年开放。"
+PUBLISHED = "南湖街道在2025年修改了这一段：便民查阅点全年开放。"
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in the tab that is shown
+TABLES = f"document.querySelectorAll('{PANEL} .jp-OutputArea-output table.xxgk-table').length >= 6"
 
 
 def _free_port() -> int:
@@ -47,69 +55,132 @@ def _dismiss_dialogs(page) -> None:  # noqa: ANN001
         page.wait_for_timeout(500)
 
 
-def test_lab_opens_the_template_and_runs_every_cell(browser, tmp_path):
-    # A copy of the project, so that Lab's autosave never writes outputs into the committed template.
-    project = tmp_path / "project"
-    make_project(project)
-    shutil.copytree(ROOT / "data" / "dongcheng", project / "data" / "dongcheng")
+def _run_all(page, done: str) -> None:  # noqa: ANN001
+    """运行 → 运行全部单元格, until ``done`` (a JavaScript condition) holds: the kernel reports idle a moment
+    before its websocket takes requests, so a first Run All may be lost."""
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    for _ in range(6):
+        _dismiss_dialogs(page)
+        page.click(".lm-MenuBar-item:has-text('运行')")
+        page.click(".lm-Menu-item[data-command='runmenu:run-all']")
+        try:
+            page.wait_for_function(done, timeout=30_000)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError; run again
+            continue
+    raise AssertionError("运行全部单元格之后，页面没有出现预期的结果")
+
+
+def _save(page) -> None:  # noqa: ANN001
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    _dismiss_dialogs(page)
+
+
+def _wait_for(page, condition, what: str, seconds: float = 30) -> None:  # noqa: ANN001
+    """Wait for a condition outside the browser, letting Playwright run meanwhile (its request routing runs in
+    this process: a plain sleep here would hold every request of the page)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{seconds} 秒内没有{what}")
+        page.wait_for_timeout(200)
+
+
+def _build(project: Path) -> str:
+    run = subprocess.run([str(BIN / "xxgk"), "build", "-j", "2"], cwd=project, capture_output=True, text=True,
+                         timeout=900)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout
+
+
+def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, tmp_path):
+    project = make_project(tmp_path / "project")
+    for town in ("nanhu", "dongcheng"):
+        shutil.copytree(ROOT / "data" / town, project / "data" / town)
+    data_file = project / "data" / "nanhu" / "2025.yaml"
     port, token = _free_port(), secrets.token_hex(16)
     log = tmp_path / "lab.log"
     env = {
-        **__import__("os").environ,
+        **os.environ,
+        "JUPYTER_TOKEN": token,
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
         "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
     }
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [
-                str(BIN / "jupyter"),
-                "lab",
-                "--no-browser",
-                "--ServerApp.ip=127.0.0.1",
-                f"--ServerApp.port={port}",
-                "--ServerApp.port_retries=0",
-                f"--IdentityProvider.token={token}",
-                f"--ServerApp.root_dir={project}",
-                "--LabApp.news_url=None",
-                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                "--allow-root",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=project,
+            [str(BIN / "xxgk"), "edit", "南湖街道", "2025", "--no-browser", "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=project,
         )
+    ARTIFACTS.mkdir(exist_ok=True)
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_ready(f"{base}/api/status?token={token}", proc, log)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
         page = context.new_page()
-        page.goto(f"{base}/lab/tree/notebooks/annual_report.ipynb?token={token}")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-        # The kernel shows "idle" a moment before its websocket is ready: run the parameters cell until it runs.
-        for _ in range(10):
-            _dismiss_dialogs(page)
-            page.click(".jp-Notebook .jp-CodeCell >> nth=0")
-            page.keyboard.press("Escape")
-            page.keyboard.press("Control+Enter")
-            try:
-                page.wait_for_selector(".jp-CodeCell >> nth=0 >> .jp-InputPrompt:has-text('[1]')", timeout=10_000)
-                break
-            except Exception:  # noqa: BLE001 - playwright's TimeoutError; try again
-                continue
-        _dismiss_dialogs(page)
-        page.click(".lm-MenuBar-item:has-text('Run')")
-        page.click(".lm-Menu-item[data-command='runmenu:run-all']")
-        page.wait_for_selector(".jp-OutputArea-output table.xxgk-table", timeout=120_000)
-        page.wait_for_function(
-            "document.querySelectorAll('.jp-OutputArea-output table.xxgk-table').length >= 6", timeout=120_000
+        page.goto(f"{base}/lab/tree/data/nanhu/2025.ipynb?token={token}")
+        page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=120_000)
+
+        # Lab speaks Chinese and asks nothing about news.
+        menus = page.inner_text(".lm-MenuBar-content")
+        assert "文件" in menus and "运行" in menus, menus
+        page.wait_for_timeout(2000)
+        assert "news" not in page.inner_text("body").lower() and "新闻" not in page.inner_text("body")
+        page.screenshot(path=str(ARTIFACTS / "lab-edit-before-run.png"))
+
+        # The 概述 is an ordinary Markdown cell: edit it, render it, save.
+        overview = page.locator(".jp-MarkdownCell", has_text="认真贯彻落实").first
+        overview.dblclick()
+        editor = overview.locator(".cm-content")
+        editor.click()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(EDITED)
+        page.keyboard.press("Shift+Enter")
+        page.screenshot(path=str(ARTIFACTS / "lab-edit-typed.png"))
+        _save(page)
+        _wait_for(page, lambda: EDITED in data_file.read_text(encoding="utf-8"), "把修改写回数据文件")
+        text = data_file.read_text(encoding="utf-8")
+        assert f"  overview: |\n    {EDITED}\n" in text and "认真贯彻落实" not in text.split("overview:")[1].split(
+            "problems:")[0]
+        assert text.replace(f"    {EDITED}\n", "") != text and "active:\n  rules: {issued: 0" in text
+
+        # Run All: every placeholder shows its value, the tables look as on the page.
+        _run_all(page, f"document.querySelector('{PANEL}').innerText.includes({PUBLISHED!r}) && {TABLES}")
+        page.locator(f"{PANEL} .jp-MarkdownCell", has_text="修改了这一段").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "lab-edit-after-run.png"))
+        outputs = page.locator(f"{PANEL} .jp-OutputArea-output").all_inner_texts()
+        shown = "\n".join(outputs)
+        assert PUBLISHED in shown and "统计期限自2025年1月1日起至2025年12月31日止" in shown
+        assert "{{" not in shown, [o for o in outputs if "{{" in o][:3]
+        border = page.evaluate(
+            "getComputedStyle(document.querySelector('.jp-OutputArea-output table.xxgk-table td')).borderTopColor"
         )
-        text = page.inner_text(".jp-NotebookPanel")
-        assert "三、收到和处理政府信息公开申请情况" in text and "一、本年新收政府信息公开申请数量" in text
+        assert border == "rgb(140, 140, 140)"
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+
+        # The published page has the clerk's sentence, filled.
+        out = _build(project)
+        html = (project / "outputs" / "2025" / "nanhu.html").read_text(encoding="utf-8")
+        assert PUBLISHED in html, out
+
+        # Opening, running and saving the template in Lab changes what it holds, not what it means.
+        template = project / "notebooks" / "annual_report.ipynb"
+        before = template.read_bytes()
+        page.goto(f"{base}/lab/tree/notebooks/annual_report.ipynb?reset&token={token}")
+        page.wait_for_selector(f"{PANEL} .jp-CodeCell", timeout=120_000)
+        page.wait_for_function(f"(p => p && p.innerText.includes('data_file') && !p.innerText.includes('编辑视图'))"
+                               f"(document.querySelector('{PANEL}'))", timeout=60_000)
+        _run_all(page, TABLES)
+        text = page.inner_text(PANEL)
+        assert "三、收到和处理政府信息公开申请情况" in text and "一、本年新收政府信息公开申请数量" in text
+        _save(page)
+        _wait_for(page, lambda: b"xxgk-table" in template.read_bytes(), "保存模板（连同 Lab 的输出）")
+        assert template.read_bytes() != before
         context.close()
+        again = _build(project)
+        assert "生成 0 份" in again, again
     finally:
         proc.terminate()
         try:
