@@ -156,11 +156,11 @@ def narrative(nb: Any) -> dict[str, str]:
 
 def write_narrative(data_file: Path, parts: dict[str, str]) -> bool:
     """Write the parts into the data file's ``prose:``, everything else kept as it is; False if nothing changed."""
+    if not parts:
+        return False
+    _read(data_file)  # a file with errors is refused with the loader's own Chinese explanation
     yaml = _yaml()
-    text = data_file.read_text(encoding="utf-8-sig")
-    doc = yaml.load(text)
-    if not isinstance(doc, CommentedMap):
-        raise DataFileError([])
+    doc = yaml.load(data_file.read_text(encoding="utf-8-sig"))
     prose = doc.get("prose")
     if not isinstance(prose, CommentedMap):
         prose = doc["prose"] = CommentedMap()
