@@ -305,6 +305,52 @@ def _edit(args: argparse.Namespace) -> int:
     return _start_lab(project, view, args)
 
 
+def _preview(args: argparse.Namespace) -> int:
+    import threading
+    import time
+    import webbrowser
+
+    from .preview import Preview, serve
+
+    project = _project(args)
+    slug = _town(project.data, args.town)
+    data_file = project.data / slug / f"{args.year}.yaml"
+    if not data_file.is_file():
+        print(f"没有 {data_file}：新年度的数据文件可用 xxgk new-year {args.year} --town {slug} 从上一年度生成。")
+        return 1
+    preview = Preview(project, slug, args.year, args.timeout)
+    server = serve(preview, args.port)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+
+    def said(result: Result) -> None:
+        when = time.strftime("%H:%M:%S")
+        if result.ok:
+            print(f"{when} 已生成（{preview.page.seconds:.1f} 秒）", flush=True)
+        else:
+            print(f"{when} 生成失败：{result.message}", flush=True)
+
+    def stop(signum: int, frame: object) -> None:
+        preview.stop.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        print(f"正在生成 {data_file.relative_to(project.root)} 的预览……", flush=True)
+        said(preview.build())
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        print(f"预览地址：{url}", flush=True)
+        print("保存数据文件或模板后自动重新生成，浏览器中的页面随之刷新；按 Ctrl+C 停止。", flush=True)
+        if not args.no_browser:
+            webbrowser.open(url)
+        preview.watch(said)
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()
+    print("预览已停止。")
+    return 0
+
+
 def _start_lab(project: Project, view: str, args: argparse.Namespace) -> int:
     """Replace this process with JupyterLab (its own signal handling, its own exit code)."""
     from .edit import lab_command, lab_environment
@@ -433,6 +479,15 @@ def parser() -> argparse.ArgumentParser:
     for command in (lab, edit):
         command.add_argument("--port", type=int, default=0, help="端口（默认：自动选择空闲端口）")
         command.add_argument("--no-browser", action="store_true", help="不自动打开浏览器（终端里会显示地址）")
+    preview = sub.add_parser(
+        "preview", help="预览某镇街某年度的报告，保存后自动刷新", description="在本机浏览器中预览报告，保存即刷新"
+    )
+    preview.add_argument("town", metavar="镇街", help="镇街代码或名称，如 nanhu 或 南湖街道")
+    preview.add_argument("year", type=int, metavar="年度", help="年度，如 2025")
+    preview.add_argument("--port", type=int, default=0, help="端口（默认：自动选择空闲端口）")
+    preview.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+    preview.add_argument("--timeout", type=int, default=120, help="每个单元格的最长执行秒数（默认 120）")
+    preview.set_defaults(run=_preview)
     lab.set_defaults(run=_lab)
     edit.set_defaults(run=_edit)
 
