@@ -108,3 +108,24 @@ def test_check_names_lists_what_a_placeholder_may_use_with_this_towns_values(cap
     out = capsys.readouterr().out
     assert "organ.town = 南湖街道" in out and "year = 2025" in out and "part_count = 6" in out
     assert "totals.received = " in out
+
+
+def test_editor_droppings_are_not_data_files(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "nanhu", data / "nanhu")
+    checkpoints = data / "nanhu" / ".ipynb_checkpoints"
+    checkpoints.mkdir()
+    for name in ("2025-checkpoint.yaml", "2025.yaml"):
+        (checkpoints / name).write_text("broken: [", encoding="utf-8")
+    (data / "nanhu" / "2025.yaml~").write_text("broken: [", encoding="utf-8")
+    (data / "nanhu" / ".~lock.2025.yaml#").write_text("broken: [", encoding="utf-8")
+    assert main(["check", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "共检查 4 个文件" in out and "checkpoint" not in out and "~" not in out
+
+    from helpers.batch import find_jobs
+    from helpers.project import Project
+
+    project = Project.at(make_project(tmp_path), data=data)
+    assert sorted(job.key for job in find_jobs(project, districts=False)) == [
+        "2020/nanhu", "2023/nanhu", "2024/nanhu", "2025/nanhu"]

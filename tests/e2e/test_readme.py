@@ -4,11 +4,17 @@ own folder). ``make reports`` and ``make test`` are what CI itself runs, so they
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shlex
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -52,7 +58,7 @@ def project(tmp_path_factory) -> Path:
 
 
 def test_every_shell_block_is_run_here_or_by_ci():
-    expected = {"生成报告", "标准工具依然可以单独使用", "检查数据", "Excel 填报表", "示例数据"}
+    expected = {"生成报告", "标准工具依然可以单独使用", "镇街的一年", "检查数据", "Excel 填报表", "示例数据"}
     runs = [line for lang, _, line in BLOCKS if lang == "sh"]
     assert len(runs) == len(expected) + 1, "a new sh block in the README needs a test here"
     assert commands(BLOCKS[0][1]) == [["make", "reports"], ["make", "test"]]
@@ -98,6 +104,64 @@ def test_standard_tools_commands(tmp_path):
         assert done.returncode == 0, (argv, done.stderr)
     page = (tmp_path / "x.html").read_text(encoding="utf-8")  # the last command's: our template, placeholders filled
     assert "318" in visible_text(page) and "大信镇" in visible_text(page) and "{{" not in page
+
+
+def _start(argv: list[str], cwd: Path, log: Path, **env: str) -> subprocess.Popen:
+    argv = [str(BIN / a.removeprefix(".venv/bin/")) if a.startswith(".venv/bin/") else a for a in argv]
+    with log.open("w") as out:
+        return subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env})
+
+
+def _get(url: str, proc: subprocess.Popen, log: Path) -> str:
+    """The body at ``url`` once the server answers (it is still starting at first)."""
+    deadline = time.monotonic() + 120
+    while True:
+        assert proc.poll() is None, log.read_text(encoding="utf-8")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.5)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_clerks_year_commands(tmp_path):
+    base = make_project(tmp_path / "project")
+    shutil.copytree(ROOT / "data" / "nanhu", base / "data" / "nanhu")
+    new_year, names, edit, preview = commands(block_after("## 镇街的一年", "sh"))
+    done = run(new_year, base, tmp_path)
+    assert done.returncode == 0 and "data/nanhu/2026.yaml：已从 2025 年度生成" in done.stdout, done.stdout
+    check = run([".venv/bin/xxgk", "check", "data/nanhu/2026.yaml"], base, tmp_path)
+    assert check.returncode == 1 and "空白（尚未填写）" in check.stdout
+    done = run(names, base, tmp_path)
+    assert done.returncode == 0 and "organ.town = 南湖街道" in done.stdout, done.stdout
+
+    # The two servers, run headless on a free port: JupyterLab serves the town's notebook, the preview its page.
+    port, token = _free_port(), "readme-test-token"
+    lab = _start([*edit, "--no-browser", "--port", str(port)], base, tmp_path / "lab.log", JUPYTER_TOKEN=token,
+                 JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"))
+    try:
+        model = json.loads(_get(f"http://127.0.0.1:{port}/api/contents/data/nanhu/2025.ipynb?token={token}", lab,
+                                tmp_path / "lab.log"))
+        parts = [c["metadata"]["xxgk"]["part"] for c in model["content"]["cells"] if "xxgk" in c["metadata"]]
+        assert model["type"] == "notebook" and parts == ["overview", "problems", "other"]
+    finally:
+        lab.terminate()
+        lab.wait(timeout=30)
+    port = _free_port()
+    server = _start([*preview, "--no-browser", "--port", str(port)], base, tmp_path / "preview.log")
+    try:
+        assert "南湖街道" in _get(f"http://127.0.0.1:{port}/", server, tmp_path / "preview.log")
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=30) == 0
+    assert "预览已停止" in (tmp_path / "preview.log").read_text(encoding="utf-8")
 
 
 def test_check_commands_and_the_example_output(project, tmp_path):
