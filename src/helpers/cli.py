@@ -293,13 +293,19 @@ def _lab(args: argparse.Namespace) -> int:
     return _start_lab(_project(args), "", args)
 
 
-def _edit(args: argparse.Namespace) -> int:
+def _town_year(args: argparse.Namespace) -> tuple[Project, str, Path]:
+    """The project, the town's folder and its data file for the year, from ``town`` (code or name) and ``year``."""
     project = _project(args)
     slug = _town(project.data, args.town)
     data_file = project.data / slug / f"{args.year}.yaml"
     if not data_file.is_file():
-        print(f"没有 {data_file}：新年度的数据文件可用 xxgk new-year {args.year} --town {slug} 从上一年度生成。")
-        return 1
+        hint = f"新年度的数据文件可用 xxgk new-year {args.year} --town {slug} 从上一年度生成"
+        raise ProjectError(f"没有 {data_file}：{hint}。")
+    return project, slug, data_file
+
+
+def _edit(args: argparse.Namespace) -> int:
+    project, _, data_file = _town_year(args)
     view = data_file.with_suffix(".ipynb").relative_to(project.root).as_posix()
     print(f"在 JupyterLab 中打开 {view}：正文单元格修改后保存（Ctrl+S）即写回 {data_file.relative_to(project.root)}。")
     return _start_lab(project, view, args)
@@ -312,12 +318,7 @@ def _preview(args: argparse.Namespace) -> int:
 
     from .preview import Preview, serve
 
-    project = _project(args)
-    slug = _town(project.data, args.town)
-    data_file = project.data / slug / f"{args.year}.yaml"
-    if not data_file.is_file():
-        print(f"没有 {data_file}：新年度的数据文件可用 xxgk new-year {args.year} --town {slug} 从上一年度生成。")
-        return 1
+    project, slug, data_file = _town_year(args)
     preview = Preview(project, slug, args.year, args.timeout)
     server = serve(preview, args.port)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
