@@ -115,3 +115,19 @@ def test_quotes_and_comments_elsewhere_in_the_file_are_kept(project):
     write_narrative(data_file, {"other": "本年度无其他事项。"})
     after = data_file.read_text(encoding="utf-8")
     assert "  phone: '0000-3801846'  # 值班电话\n" in after and "  other: |\n    本年度无其他事项。\n" in after
+
+
+def test_a_paragraph_added_after_a_part_belongs_to_it_and_one_added_nowhere_is_refused(project):
+    nb = view(project, project.data / "nanhu" / "2025.yaml")
+    index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("xxgk", {}).get("part") == "other")
+    nb.cells.insert(index + 1, nbformat.v4.new_markdown_cell("新加的一段。"))  # Lab's "B": no metadata, a new id
+    assert narrative(nb)["other"].endswith("\n\n新加的一段。")
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("写在最前面的一段。"))
+    with pytest.raises(ValueError, match="不在任何一部分正文之后"):
+        narrative(nb)
+    manager = ReportContentsManager(root_dir=str(project.root))
+    before = (project.data / "nanhu" / "2025.yaml").read_bytes()
+    with pytest.raises(web.HTTPError) as refused:
+        manager.save({"type": "notebook", "content": nb}, "data/nanhu/2025.ipynb")
+    assert refused.value.status_code == 400 and "不在任何一部分正文之后" in refused.value.log_message
+    assert (project.data / "nanhu" / "2025.yaml").read_bytes() == before

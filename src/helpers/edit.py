@@ -73,12 +73,13 @@ def view(project: Project, data_file: Path) -> Any:
         "灰色的代码单元格和标题来自模板，不能在这里修改。“运行”菜单中的“运行全部单元格”显示发布时的样子："
         "占位符换成数值，表格与网页相同。"
     )
-    cells = [_locked(nbformat.v4.new_markdown_cell(guide))]
-    waiting: list[Any] = []  # template text shown filled needs the report: it waits for the cell that opens it
+    setup = f"from helpers.notebook import show_text, start_editing_view\n\nstart_editing_view({_literal(titles)})"
+    cells = [_locked(nbformat.v4.new_markdown_cell(guide)), _locked(nbformat.v4.new_code_cell(setup), hidden=True)]
+    waiting: list[Any] | None = []  # template text shown filled needs the report: it waits for the cell opening it
     for cell in template.cells:
         if cell.cell_type == "markdown" and any(True for _ in placeholders.find(cell.source)):
             shown = _locked(nbformat.v4.new_code_cell(f"show_text(report, {_literal(cell.source)})"), hidden=True)
-            (cells if not waiting and _opened(cells) else waiting).append(shown)
+            (cells if waiting is None else waiting).append(shown)
             continue
         if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
             for part in _parts_shown(cell.source, prose):
@@ -89,11 +90,9 @@ def view(project: Project, data_file: Path) -> Any:
         if copy.cell_type == "code":
             copy.outputs, copy.execution_count = [], None
         cells.append(_locked(copy, hidden=copy.cell_type == "code"))
-        if "open_report(" in cell.source:
-            setup = "from helpers.notebook import show_text, start_editing_view\n\n"
-            setup += f"start_editing_view({_literal(titles)})"
-            cells += [_locked(nbformat.v4.new_code_cell(setup), hidden=True), *waiting]
-            waiting = []
+        if "open_report(" in cell.source and waiting is not None:
+            cells += waiting
+            waiting = None
     nb = nbformat.v4.new_notebook(cells=cells, metadata=json.loads(json.dumps(template.metadata)))
     nb.metadata["xxgk"] = {"data_file": relative}
     nb.metadata["papermill"] = {}  # what papermill's parameterize expects to find, as its execute prepares it
@@ -113,11 +112,6 @@ def view(project: Project, data_file: Path) -> Any:
 def _literal(value: Any) -> str:
     """A Python literal of a string or list of strings (JSON is one)."""
     return json.dumps(value, ensure_ascii=False)
-
-
-def _opened(cells: list[Any]) -> bool:
-    """Whether the report is opened by one of ``cells`` (so that its values can be shown)."""
-    return any("start_editing_view(" in c.source for c in cells if c.cell_type == "code")
 
 
 def _parts_shown(source: str, prose: dict) -> list[str]:
@@ -144,13 +138,29 @@ def _notice(text: str) -> Any:
 
 
 def narrative(nb: Any) -> dict[str, str]:
-    """The narrative in a saved editing view: per part, its Markdown cells' text (split cells joined again)."""
+    """The narrative in a saved editing view: per part, the text of its Markdown cell and of any Markdown cells the
+    clerk added right after it (a cell split in two, a new paragraph), joined again.
+
+    Raises ValueError, in Chinese, for text the clerk added where it belongs to no part: it would be lost.
+    """
     parts: dict[str, list[str]] = {}
+    current: str | None = None
     for cell in nb.get("cells", []):
-        part = cell.get("metadata", {}).get("xxgk", {}).get("part")
+        meta = cell.get("metadata", {})
+        part = meta.get("xxgk", {}).get("part")
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else source
         if cell.get("cell_type") == "markdown" and isinstance(part, str):
-            source = cell.get("source", "")
-            parts.setdefault(part, []).append("".join(source) if isinstance(source, list) else source)
+            current = part
+        elif meta.get("editable") is False or str(cell.get("id", "")).startswith("xxgk-"):
+            current = None  # a cell of the template: what follows is no longer this part
+            continue
+        elif cell.get("cell_type") != "markdown" or not text.strip():
+            continue
+        elif current is None:
+            raise ValueError(f"新加的文字单元格（“{text.strip()[:20]}”）不在任何一部分正文之后，无法保存；"
+                             "请把这段文字写进某一部分的正文单元格")
+        parts.setdefault(current, []).append(text)
     return {part: "\n\n".join(t.strip("\n") for t in texts if t.strip()) for part, texts in parts.items()}
 
 

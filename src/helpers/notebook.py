@@ -17,7 +17,7 @@ from . import district as districts
 from . import formats, placeholders, tables
 from .charts import bar_chart, line_chart
 from .checks import check_file, errors
-from .errors import BuildError, DataFileError, PlaceholderError
+from .errors import BuildError, DataFileError, PlaceholderError, XxgkError
 from .layout import table_html
 from .load import load_history
 from .markup import prose_to_html
@@ -36,6 +36,19 @@ def start_editing_view(part_titles: list[str]) -> None:
     _live.update(part_titles=part_titles, part_count=len(part_titles))
     css = PARTS_CSS.read_text(encoding="utf-8")
     display({"text/html": f"<style>{css}</style>", "text/plain": ""}, raw=True)
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:  # our errors (a data file with problems …) as their Chinese message, not a traceback
+        shell.set_custom_exc((XxgkError,), _show_error)
+
+
+def _show_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:
+    message = str(value)
+    display({"text/html": f'<p class="sample-notice" role="alert" style="white-space: pre-wrap">{escape(message)}</p>',
+             "text/plain": message},
+            raw=True)
+    return []
 
 
 def _shown_filled(report: Report, text: str, where: str) -> str | None:
