@@ -45,12 +45,25 @@ def test_new_year_chains_carry_overs_and_in_force_and_leaves_every_count_unfille
         check_file(data / "nanhu" / "2026.yaml")
         raise AssertionError("an unfilled file passed check")
     except DataFileError as exc:
-        unfilled = {p.path for p in exc.problems if "空白（尚未填写）" in p.found}
-    assert {"active.licensing.decisions", "applications.received.natural", "appeals.reconsideration.upheld",
-            "processing_fees.notices", "active.normative.issued"} <= unfilled
+        problems = exc.problems
+    text = (data / "nanhu" / "2026.yaml").read_text(encoding="utf-8").splitlines()
+    unfilled = set()
+    for p in problems:
+        assert p.found.startswith("空白（尚未填写）") and p.line is not None
+        names = p.found.partition("：")[2].split("、") if "：" in p.found else [p.path.rpartition(".")[2]]
+        parent = p.path if "：" in p.found else p.path.rpartition(".")[0]
+        for name in names:
+            assert f"{name}: ," in text[p.line - 1] or f"{name}: }}" in text[p.line - 1], (p, text[p.line - 1])
+            unfilled.add(f"{parent}.{name}")
+    assert {"active.licensing.decisions", "applications.received.natural", "applications.received.other",
+            "appeals.reconsideration.upheld", "processing_fees.notices", "active.normative.issued"} <= unfilled
     assert "applications.carried_in.natural" not in unfilled and "active.normative.in_force" not in unfilled
+    blanks = sum(line.count(": ,") + line.count(": }") for line in text)
+    assert len(unfilled) == blanks  # every blank named once, nothing else
     assert main(["check", str(data / "nanhu" / "2026.yaml")]) == 1
-    assert "applications.received.natural：应为非负整数，实际为空白（尚未填写）" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    received = "natural、commercial、research、social、legal、other"
+    assert f"字段 applications.received：应为非负整数，实际为空白（尚未填写）：{received}" in out
 
 
 def test_an_unchanged_narrative_draft_is_caught(tmp_path):

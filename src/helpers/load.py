@@ -25,6 +25,8 @@ from .values import EXPECTED, ValueProblem, check_value, describe, kind_of
 from .yaml_mistakes import explain, find_mistake
 
 T = TypeVar("T")
+UNFILLED = "空白（尚未填写）"
+UNFILLED_HINT = "请按本年度实际填写，确为零时填 0；只有按已发布报告原样记录的文件（source: published）可以留空。"
 _cache: dict[Path, tuple[tuple[int, int], Report | DataFileError]] = {}
 
 
@@ -203,6 +205,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.lines: dict[str, int] = {}
         self.texts: dict[str, int] = {}
+        self._unfilled: dict[tuple[int, str], tuple[int, list[str]]] = {}
 
     def problem(self, line: int | None, path: str, expected: str, found: str, hint: str = "") -> None:
         self.problems.append(Problem(self.shown, line, path, expected, found, hint))
@@ -211,6 +214,22 @@ class _Reader:
         """Whether the value of ``key`` was written with a leading "+" (``change: +19``)."""
         line, column = node.lc.value(key)
         return 0 <= line < len(self.text_lines) and self.text_lines[line][column : column + 1] == "+"
+
+    def unfilled(self, line: int, path: str, expected: str) -> None:
+        """A count left blank in a file of our own: one problem per line and mapping, naming each blank field
+        (a new year's file has a hundred of them, a line of six at a time)."""
+        parent, _, name = path.rpartition(".")
+        at = self._unfilled.get((line, parent))
+        if at is None:
+            hint = "" if self._unfilled else UNFILLED_HINT
+            self._unfilled[(line, parent)] = (len(self.problems), [name])
+            self.problem(line, path, expected, UNFILLED, hint)
+            return
+        index, names = at
+        names.append(name)
+        self.problems[index] = dataclasses.replace(
+            self.problems[index], path=parent, found=f"{UNFILLED}：{'、'.join(names)}"
+        )
 
     @staticmethod
     def value_line(node: CommentedMap, key: str) -> int:
@@ -244,11 +263,8 @@ class _Reader:
                 self.texts[sub] = self.value_line(node, key) + 1
             blankable = _blankable(fields[key], hints[key])
             if node[key] is None and blankable and not self.published:
-                kind = kind_of(_optional_of(hints[key])) or ""
-                self.problem(
-                    self.value_line(node, key), sub, EXPECTED.get(kind, "数值"), "空白（尚未填写）",
-                    "请按本年度实际填写，确为零时填 0；只有按已发布报告原样记录的文件（source: published）可以留空。",
-                )
+                expected = EXPECTED.get(kind_of(_optional_of(hints[key])) or "", "数值")
+                self.unfilled(self.value_line(node, key), sub, expected)
                 continue
             values[key] = self.value(node[key], hints[key], sub, self.value_line(node, key))
         for name, f in fields.items():

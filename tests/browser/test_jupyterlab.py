@@ -178,9 +178,22 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         _save(page)
         _wait_for(page, lambda: b"xxgk-table" in template.read_bytes(), "保存模板（连同 Lab 的输出）")
         assert template.read_bytes() != before
-        context.close()
         again = _build(project)
         assert "生成 0 份" in again, again
+
+        # Next year's file, its counts not yet filled: the view opens, and Run All says why in Chinese.
+        started = subprocess.run([str(BIN / "xxgk"), "new-year", "2026", "--town", "nanhu"], cwd=project,
+                                 capture_output=True, text=True, timeout=120)
+        assert started.returncode == 0, started.stdout + started.stderr
+        page.goto(f"{base}/lab/tree/data/nanhu/2026.ipynb?reset&token={token}")
+        page.wait_for_function(f"(p => p && p.innerText.includes('【草稿：沿用2025年度报告原文'))"
+                               f"(document.querySelector('{PANEL}'))", timeout=60_000)
+        _run_all(page, f"document.querySelector('{PANEL}').innerText.includes('空白（尚未填写）')")
+        text = page.inner_text(PANEL)
+        assert "Traceback" not in text and "DataFileError" not in text
+        page.locator(f"{PANEL} .jp-OutputArea-output [role=alert]").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "lab-new-year.png"))
+        context.close()
     finally:
         proc.terminate()
         try:
