@@ -186,6 +186,10 @@ def test_excel_commands(project, tmp_path):
     # The clerk's part: the prose, and table 三 with this year's applications (carried in, all still open).
     wb = load_workbook(workbook)
     wb["正文"]["B2"] = "{{ year }}年，{{ organ.town }}全年主动公开政府信息。"
+    for row in wb["正文"].iter_rows(min_row=3, min_col=2, max_col=2):  # last year's text, prefilled as a draft
+        for cell in row:
+            if isinstance(cell.value, str) and "【草稿" in cell.value:
+                cell.value = "{{ year }}年本部分按本年度实际重新撰写。"
     sheet = wb["表三"]
     rows = {sheet.cell(row, 1).value: row for row in range(1, sheet.max_row + 1)}
     carried_in, carried_over = rows["二、上年结转政府信息公开申请数量"], rows["四、结转下年度继续办理"]
