@@ -70,6 +70,9 @@ def _finish(chart: pygal.graph.graph.Graph, title: str, desc: str) -> str:
     svg = re.sub(r"chart-[0-9a-f-]{36}", f"chart-{key}", svg)
     svg = re.sub(r"<!--.*?-->|<script\b.*?</script>", "", svg, flags=re.DOTALL)
     svg = re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.DOTALL)
+    # What pygal writes that SVG does not allow: an anchor named "left", a bar without a width (a blank value).
+    svg = svg.replace('text-anchor="left"', 'text-anchor="start"')
+    svg = re.sub(r"<rect\b(?![^>]*\swidth=)", '<rect width="0"', svg)
     head = f'<title id="t-{key}">{escape(title)}</title><desc id="d-{key}">{escape(desc)}</desc>'
     return re.sub(
         r"<svg\b([^>]*)>",
