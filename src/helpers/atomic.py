@@ -8,13 +8,14 @@ import tempfile
 from pathlib import Path
 
 
-def _beside(path: Path, text: str) -> str:
-    """A finished temporary file holding ``text`` in ``path``'s folder (so that a rename is atomic)."""
+def _beside(path: Path, content: str | bytes) -> str:
+    """A finished temporary file holding ``content`` (text, or bytes) in ``path``'s folder, so that a rename
+    is atomic."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.chmod(tmp, 0o666 & ~_umask())
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -22,8 +23,8 @@ def _beside(path: Path, text: str) -> str:
     return tmp
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` beside ``path`` and rename it into place."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (or bytes) beside ``path`` and rename it into place."""
     tmp = _beside(path, text)
     try:
         os.replace(tmp, path)

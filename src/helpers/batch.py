@@ -62,6 +62,7 @@ class Job:
     district: str = ""
     pdf: bool = False
     root: Path | None = None
+    docx: bool = False
     environment: str = ""  # the code and libraries' fingerprint, for the digest of what a worker builds from
 
     @property
@@ -87,6 +88,10 @@ class Job:
     @property
     def pdf_file(self) -> Path:
         return self.outputs.pdf
+
+    @property
+    def docx_file(self) -> Path:
+        return self.outputs.docx
 
     @property
     def data(self) -> Path:
@@ -150,6 +155,7 @@ def find_jobs(
     timeout: int = 120,
     districts: bool = True,
     pdf: bool = False,
+    docx: bool = False,
 ) -> list[Job]:
     """Every data file of the project that the selection keeps, sorted by year then town, then a summary for
     every district and year with data (of a selected town).
@@ -165,7 +171,8 @@ def find_jobs(
         if (years and found.year not in years) or (towns and found.town not in towns):
             continue
         chosen = template or _template_for(found.path, project)
-        job = Job(found.path, found.town, found.year, project.outputs, chosen, timeout, pdf=pdf, root=project.root)
+        job = Job(found.path, found.town, found.year, project.outputs, chosen, timeout, pdf=pdf, root=project.root,
+                  docx=docx)
         jobs.append(job)
     summaries = []
     for slug, members in district_towns(project.data).items() if districts else ():
@@ -175,7 +182,7 @@ def find_jobs(
             if not years or year in years:
                 summary = project.template(DISTRICT_TEMPLATE)
                 stem, out = summary_stem(slug), project.outputs
-                summaries.append(Job(project.data, stem, year, out, summary, timeout, slug, pdf, project.root))
+                summaries.append(Job(project.data, stem, year, out, summary, timeout, slug, pdf, project.root, docx))
     return sorted(jobs, key=lambda j: (j.year, j.town)) + sorted(summaries, key=lambda j: (j.year, j.town))
 
 
@@ -315,7 +322,8 @@ class Manifest:
 
     def unchanged(self, job: Job, digest: str) -> bool:
         entry = self.reports.get(job.key, {})
-        outputs = job.html.exists() and (not job.pdf or job.pdf_file.exists())
+        wanted = [job.html, *([job.pdf_file] if job.pdf else []), *([job.docx_file] if job.docx else [])]
+        outputs = all(path.exists() for path in wanted)
         return entry.get("inputs") == digest and entry.get("status") != "failed" and outputs
 
     def record(self, job: Job, result: Result, digest: str) -> None:
@@ -415,6 +423,10 @@ def _build(job: Job) -> Result:
             write_atomic(job.html, html)
             if job.pdf:
                 print_pdf(job.html, job.pdf_file)
+            if job.docx:
+                from .word import docx_from_page
+
+                write_atomic(job.docx_file, docx_from_page(html))
             job.failed_notebook.unlink(missing_ok=True)
         except Exception as exc:  # every failure fails this report only, with a Chinese reason
             message = _explain(job, exc, scratch)

@@ -53,7 +53,8 @@ def _build(args: argparse.Namespace) -> int:
     if bad:
         print(f"镇街代码无效：{'、'.join(bad)}（只能{SLUG_RULE}）")
         return 2
-    jobs = find_jobs(project, years=years, towns=towns, template=template, timeout=args.timeout, pdf=args.pdf)
+    jobs = find_jobs(project, years=years, towns=towns, template=template, timeout=args.timeout, pdf=args.pdf,
+                     docx=args.docx)
     if not jobs:
         print(f"在 {project.data} 下没有找到符合条件的数据文件（应为 {project.data}/<镇街代码>/<年份>.yaml）。")
         return 1
@@ -434,6 +435,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="不显示进度条")
     build.add_argument("--scheduler", help="在已有的 Dask 集群上生成，如 tcp://host:8786")
     build.add_argument("--pdf", action="store_true", help="同时用 Chromium 打印 A4 PDF（需要 chromium）")
+    build.add_argument("--docx", action="store_true", help="同时写出党政机关公文格式的 Word 文件（供审签）")
     build.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
     build.add_argument("--out", dest="outputs", type=Path, help="输出目录（默认：项目的 outputs）")
     build.add_argument("--notebooks", type=Path, help="模板目录（默认：项目的 notebooks）")

@@ -144,6 +144,10 @@ class Outputs:
         return self.folder / f"{self.stem}.pdf"
 
     @property
+    def docx(self) -> Path:
+        return self.folder / f"{self.stem}.docx"
+
+    @property
     def data(self) -> Path:
         """The open-data file: the report's JSON, or the district's CSV."""
         return self.folder / (f"{self.district}.csv" if self.district else f"{self.stem}.json")
