@@ -246,3 +246,11 @@ def test_an_edit_made_during_a_build_and_undone_rebuilds_the_report(project, mon
     assert any("生成期间输入文件有改动" in w for w in town.warnings)
     target.write_text(original, encoding="utf-8")  # the draft is undone
     assert "2025/nanhu" in build(project, monkeypatch)  # not 未变化: the page still holds the draft
+
+
+def test_pdf_and_word_files_are_made_for_exactly_the_reports_selected(project):
+    chosen = find_jobs(Project.at(project), towns=["nanhu"], years=[2025], pdf=True, docx=True)
+    expected = {("2025/nanhu", True, True), ("2025/yangli-summary", False, False)}
+    assert {(j.key, j.pdf, j.docx) for j in chosen} == expected
+    everything = find_jobs(Project.at(project), years=[2025], pdf=True, docx=True)
+    assert all(j.pdf and j.docx for j in everything)

@@ -182,7 +182,12 @@ def find_jobs(
             if not years or year in years:
                 summary = project.template(DISTRICT_TEMPLATE)
                 stem, out = summary_stem(slug), project.outputs
-                summaries.append(Job(project.data, stem, year, out, summary, timeout, slug, pdf, project.root, docx))
+                # A summary is rebuilt for a selected town's sake, but printed only when whole districts are asked for.
+                printed = not towns
+                summaries.append(
+                    Job(project.data, stem, year, out, summary, timeout, slug, pdf and printed, project.root,
+                        docx and printed)
+                )
     return sorted(jobs, key=lambda j: (j.year, j.town)) + sorted(summaries, key=lambda j: (j.year, j.town))
 
 
