@@ -23,6 +23,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import formats, tables
@@ -220,7 +221,49 @@ def build_workbook(fmt_name: str, year: int, prefill: dict[str, Any] | None = No
 
     for kind in fmt.sheets:
         SHEETS[kind](w, values)
+    for sheet in w.layout.workbook.worksheets:
+        _print_setup(sheet)
     return w.layout
+
+
+HEADER_ROWS = {APPLICATIONS_SHEET: "1:3", APPEALS_SHEET: "1:3"}  # repeated at the top of every printed page
+LINE_POINTS = 15  # one line of 11-point text in a row
+CHARS_PER_WIDTH = 0.55  # CJK characters per unit of Excel column width, roughly
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """A sheet as it prints: A4, one page wide (landscape where the table is wide), the header rows on every
+    page, and each row tall enough for its wrapped labels."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if ws.max_column > 4 else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    if ws.title in HEADER_ROWS:
+        ws.print_title_rows = HEADER_ROWS[ws.title]
+    widths = {}
+    for merged in ws.merged_cells.ranges:
+        width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43
+                    for c in range(merged.min_col, merged.max_col + 1))
+        widths[(merged.min_row, merged.min_col)] = (width, merged.max_row - merged.min_row + 1)
+    for number, row in enumerate(ws.iter_rows(), start=1):
+        if ws.row_dimensions[number].height:
+            continue  # a row given its height on purpose (the prose)
+        lines = 1.0
+        for cell in row:
+            if isinstance(cell.value, str) and not cell.value.startswith("="):
+                own = (ws.column_dimensions[cell.column_letter].width or 8.43, 1)
+                width, rows = widths.get((cell.row, cell.column), own)
+                lines = max(lines, _lines(cell.value, width) / rows)
+        if lines > 1:
+            ws.row_dimensions[number].height = round(lines * LINE_POINTS + 3)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a cell ``width`` wide."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
 def _shown(value: Any) -> Any:

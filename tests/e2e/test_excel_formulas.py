@@ -92,3 +92,22 @@ def test_imported_workbook_builds(tmp_path):
     assert (tmp_path / "out" / "2025" / "t001.html").exists()
     again = xxgk("import", str(book), "--data", str(tmp_path / "data"))
     assert again.returncode == 1 and "--overwrite" in again.stdout
+
+
+def test_the_workbook_prints_table_three_one_page_wide_with_its_labels(soffice, tmp_path):
+    book = filled(generated(2025, seed=8), tmp_path / "t.xlsx")
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
+        check=True, capture_output=True, timeout=180,
+    )
+    pdf = tmp_path / "t.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages <= 6  # one sheet a page or so, not a dozen strips
+    text = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout for n in range(1, pages + 1)]
+    labels = {n for n, t in enumerate(text) if "本年新收政府信息公开申请数量" in t}
+    last_column = {n for n, t in enumerate(text) if "法律服务机构" in t}
+    six = {n for n, t in enumerate(text) if "申请人无正当理由逾期不补正" in t}
+    assert labels and labels == last_column == six, (labels, last_column, six)  # the labels beside every figure
