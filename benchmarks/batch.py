@@ -27,17 +27,7 @@ from pathlib import Path
 from helpers import demo
 
 ROOT = Path(__file__).resolve().parent.parent
-CHART_COST = """
-import sys, time
-from pathlib import Path
-from helpers import tables  # pandas: the kernel loads it for the tables anyway
-from helpers.load import load_report
-frame = tables.trend([load_report(p) for p in sorted(Path(sys.argv[1]).glob("*.yaml"))])
-start = time.perf_counter()
-from helpers.charts import line_chart
-line_chart(list(frame.index), {c: list(frame[c]) for c in frame.columns}, title="趋势", desc="说明")
-print(time.perf_counter() - start)
-"""
+
 BIN = Path(sys.executable).parent
 
 
@@ -79,17 +69,6 @@ def main() -> int:
         rss = max(entry.get("worker_rss_mb", 0.0) for entry in manifest.values())
         sizes = [p.stat().st_size for p in (base / "outputs").glob("*/*.html")]
         per_report = statistics.median(e["seconds"] for e in manifest.values() if not e.get("district"))
-        chart_cost = statistics.median(
-            float(
-                subprocess.run(
-                    [sys.executable, "-c", CHART_COST, str(base / "data" / towns[0].slug)],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout
-            )
-            for _ in range(5)
-        )
 
     n = len(paths)
     print(
@@ -106,10 +85,6 @@ def main() -> int:
     print(f"(a)/(b) = {naive / cold:.2f}（目标 ≥ 4）")
     print(f"每个工作进程的峰值内存：{rss:.0f} MB（目标 ≤ 300 MB）")
     print(f"HTML 平均大小：{statistics.mean(sizes) / 1024:.1f} KB（目标 ≤ 150 KB）")
-    print(
-        f"图表代码（新进程中导入 pygal 并绘制一张趋势图，5 次中位数）：{chart_cost:.3f} 秒，"
-        f"占单份报告生成时间的 {chart_cost / per_report:.1%}（目标 < 20%）"
-    )
     return 0
 
 

@@ -150,18 +150,20 @@ def show_history(report: Report) -> None:
     display({"text/html": "<h3>与往年数据对比</h3>", "text/plain": "与往年数据对比"}, raw=True)
     if previous is not None:
         show_table(tables.year_over_year(report, previous))
-    show_chart(trend_chart([*history, report]))
+    show_chart(trend_chart([*history, report]), "历年主动公开与收到申请情况（每项一图；没有数据的年度留空，不连线）")
 
 
 def trend_chart(reports: list[Report]) -> str:
-    """The trend of 主动公开 and applications over the years given, as inline SVG."""
+    """主动公开 and applications over the years given, as a small SVG plot per quantity."""
     frame = tables.trend(reports)
-    desc = "；".join(
-        f"{year}：{tables.PUBLISHED}{row[tables.PUBLISHED]}，{tables.APPLICATIONS}{row[tables.APPLICATIONS]}"
-        for year, row in frame.iterrows()
-    )
+    years = sorted(r.year for r in reports)
     series = {name: [None if v != v else v for v in frame[name]] for name in frame.columns}  # NaN: unknown
-    return line_chart(list(frame.index), series, title=frame.attrs["caption"], desc=desc)
+    desc = "；".join(
+        f"{year}年：" + "，".join(f"{name}{'未公布' if v is None else f'{v:g}'}" for name, v in zip(
+            series, (values[i] for values in series.values()), strict=True))
+        for i, year in enumerate(years)
+    )
+    return line_chart(years, series, desc=desc)
 
 
 def show_chart(svg: str, caption: str = "") -> None:

@@ -348,8 +348,10 @@ def fee_table(report: National2021Report) -> pd.DataFrame:
 
 # --- year over year ------------------------------------------------------------------------------
 
-PUBLISHED = "主动公开"
-APPLICATIONS = "收到申请"
+# What the trend plots, named exactly: the national formats count decisions published, 2008 items published.
+PUBLISHED_DECISIONS = "主动公开的许可、处罚、强制决定（件）"
+PUBLISHED_ITEMS = "主动公开政府信息（条）"
+APPLICATIONS = "收到政府信息公开申请（件）"
 
 
 def _dtype(values: list[list[int | None]]) -> Any:
@@ -406,7 +408,8 @@ def year_over_year(report: Report, previous: Report) -> pd.DataFrame:
 
 
 def trend(reports: list[Report]) -> pd.DataFrame:
-    """主动公开 and applications for every year given, oldest first."""
+    """主动公开 and applications for every year given, oldest first (a column per quantity; blank where a year's
+    format does not count it)."""
     ordered = sorted(reports, key=lambda r: r.year)
     frame = pd.DataFrame([formats.of(r).trend(r) for r in ordered], index=[f"{r.year}年" for r in ordered])
     frame.attrs.update(caption="历年主动公开与收到申请情况", corner="年度")

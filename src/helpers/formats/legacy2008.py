@@ -45,7 +45,7 @@ class Legacy2008(ReportFormat[Legacy2008Report]):
 
     def trend(self, report: Legacy2008Report) -> dict[str, int | None]:
         return {
-            tables.PUBLISHED: tables.published_total(report),
+            tables.PUBLISHED_ITEMS: tables.published_total(report),
             tables.APPLICATIONS: report.figures.applications.received,
         }
 

@@ -66,7 +66,7 @@ class NationalFormat(ReportFormat[N]):
 
     def trend(self, report: N) -> dict[str, int | None]:
         return {
-            tables.PUBLISHED: report.active.decisions(),
+            tables.PUBLISHED_DECISIONS: report.active.decisions(),
             tables.APPLICATIONS: tables.national_totals(report)["received"],
         }
 
