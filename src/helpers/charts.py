@@ -41,6 +41,22 @@ def _next_step(step: int) -> int:
     return {1: 2, 2: 5, 5: 10}[lead] * digits
 
 
+def _title(title: str) -> tuple[str, float]:
+    """The plot's title as text lines that fit its width, and the height they take."""
+    lines, line = [], ""
+    for ch in title:
+        if line and text_width(line + ch) > WIDTH - 2:
+            lines.append(line)
+            line = ""
+        line += ch
+    lines.append(line)
+    parts = "".join(
+        f'<text class="chart-title" x="0" y="{FONT + 2 + i * FONT * 1.35:.1f}" font-weight="700">{escape(text)}</text>'
+        for i, text in enumerate(lines)
+    )
+    return parts, (len(lines) - 1) * FONT * 1.35
+
+
 def _svg(key: str, title: str, desc: str, height: float, body: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="xxgk-chart" id="chart-{key}" viewBox="0 0 {WIDTH} '
@@ -66,7 +82,8 @@ def line_panel(years: Sequence[int], values: Sequence[float | None], *, title: s
     left = max(text_width(_fmt(t)) for t in ticks) + 10
     last_label = _fmt(known[-1][1]) if known else ""
     right = max(text_width(last_label) + 12, text_width(str(years[-1] if years else "")) / 2 + 4)
-    top, plot_h, bottom = 2.7 * FONT, 150, 2.3 * FONT
+    heading, extra = _title(title)
+    top, plot_h, bottom = 2.7 * FONT + extra, 150, 2.3 * FONT
     plot_w = WIDTH - left - right
     first, last = (min(years), max(years)) if years else (0, 1)
 
@@ -76,7 +93,7 @@ def line_panel(years: Sequence[int], values: Sequence[float | None], *, title: s
     def y(value: float) -> float:
         return top + plot_h - value / ticks[-1] * plot_h
 
-    parts = [f'<text class="chart-title" x="0" y="{FONT + 2}" font-weight="700">{escape(title)}</text>']
+    parts = [heading]
     for tick in ticks:  # gridlines and tick labels first: the marks are drawn over them
         parts.append(f'<line class="grid" x1="{left:.1f}" x2="{left + plot_w:.1f}" y1="{y(tick):.1f}" '
                      f'y2="{y(tick):.1f}" stroke="{GRID}" stroke-width="1"/>')
@@ -126,14 +143,15 @@ def bar_chart(labels: Sequence[str], values: Sequence[float | None], *, title: s
     ticks = integer_ticks(max((v for v in values if v is not None), default=0), most=4)
     left = min(max((text_width(label) for label in labels), default=0), 7 * font) + 8
     right = max([text_width(_fmt(v)) for v in values if v is not None] + [text_width("未公布")]) + 8
-    top = 2.2 * font
+    heading, extra = _title(title)
+    top = 2.2 * font + extra
     plot_w = WIDTH - left - right
     plot_h = row * len(labels)
 
     def x(value: float) -> float:
         return left + value / ticks[-1] * plot_w
 
-    parts = [f'<text class="chart-title" x="0" y="{font + 2}" font-weight="700">{escape(title)}</text>']
+    parts = [heading]
     for tick in ticks:
         parts.append(f'<line class="grid" x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top:.1f}" '
                      f'y2="{top + plot_h:.1f}" stroke="{GRID}" stroke-width="1"/>')
