@@ -22,7 +22,7 @@ from .checks import check_file, errors
 from .errors import DataFileError, Problem
 from .load import load_report
 from .model import ORGAN_KINDS, TOWN_KINDS, Report
-from .project import YearFile, summary_stem, year_files
+from .project import Outputs, YearFile, summary_stem, year_files
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(ORGAN_KINDS)}
 
@@ -190,7 +190,9 @@ def comparison(district: District) -> pd.DataFrame:
     frame = pd.DataFrame.from_dict(rows, orient="index").astype(object)
     frame = frame.where(frame.notna(), None)
     label = district.label()
-    frame.attrs.update(caption=f"{district.year}年各{label}主要数据对比", corner=label)
+    # Each town's name links to its report, which the build writes beside the summary.
+    links = {r.organ.town: Outputs(Path("."), district.year, r.organ.slug).html.name for r in district.by_town()}
+    frame.attrs.update(caption=f"{district.year}年各{label}主要数据对比", corner=label, links=links)
     return frame
 
 

@@ -4,8 +4,8 @@ An empty label merges into the label before it: leftwards in row headers,
 upwards in column headers; equal neighbouring labels under the same parent
 merge into one cell. Header cells carry ``scope`` for screen readers.
 ``frame.attrs`` may hold ``caption``, ``corner`` (the header of the label
-columns), ``corner_note`` (a note in that cell instead) and ``row_headers``
-(False for a table without row labels).
+columns), ``corner_note`` (a note in that cell instead), ``row_headers``
+(False for a table without row labels) and ``links`` (row label → page it links to).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ def table_html(frame: pd.DataFrame) -> str:
     rows = _levels(frame.index) if show_rows else [() for _ in range(len(frame))]
     row_depth = len(rows[0]) if rows else 0
     col_depth = len(columns[0])
+    links: dict[str, str] = frame.attrs.get("links", {})
     out = ['<table class="xxgk-table">']
     if frame.attrs.get("caption"):
         out.append(f"<caption>{escape(frame.attrs['caption'])}</caption>")
@@ -82,7 +83,10 @@ def table_html(frame: pd.DataFrame) -> str:
             while level + across < row_depth and labels[level + across] == "":
                 across += 1
             scope = "rowgroup" if down > 1 else "row"
-            cells.append(f'<th scope="{scope}"{_spans(down, across)}>{escape(label)}</th>')
+            link = links.get(label)
+            text = f'<a href="{escape(link, quote=True)}">{escape(label)}</a>' if link else escape(label)
+            name = ' class="name"' if links else ""
+            cells.append(f'<th scope="{scope}"{name}{_spans(down, across)}>{text}</th>')
         for value in values:
             text, css = format_value(value)
             cells.append(f'<td class="{css}">{escape(text)}</td>')

@@ -156,3 +156,51 @@ def test_index_without_script_lists_everything(browser, site):
         assert rows == page.locator("tbody tr:visible").count()
     finally:
         context.close()
+
+
+PHONE = """() => {
+  const problems = [];
+  for (const c of document.querySelectorAll('table.xxgk-table caption')) {
+    const b = c.getBoundingClientRect();
+    if (b.left < -0.5 || b.right > innerWidth + 0.5) problems.push(['caption outside the screen', c.textContent]);
+  }
+  for (const th of document.querySelectorAll('table.xxgk-table th')) {
+    const em = parseFloat(getComputedStyle(th).fontSize);
+    if (th.getBoundingClientRect().width < 3 * em - 0.5) problems.push(['th narrower than 3em', th.textContent]);
+  }
+  for (const td of document.querySelectorAll('table.xxgk-table td.num')) {
+    const range = document.createRange();
+    range.selectNodeContents(td);
+    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    if (lines.size > 1) problems.push(['number broken over lines', td.textContent]);
+  }
+  for (const a of document.querySelectorAll('table.xxgk-table th.name a')) {
+    const range = document.createRange();
+    range.selectNodeContents(a);
+    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    if (lines.size > 1) problems.push(['town name wraps', a.textContent]);
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("name", ["national-2021", "national-2019", "district-summary"])
+def test_tables_are_readable_on_a_phone(browser, site, name):
+    context, page, _, _ = open_page(browser, (site / PAGES[name]).as_uri(), 390)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert page.evaluate(PHONE) == []
+    finally:
+        context.close()
+
+
+def test_town_names_on_the_summary_link_to_their_reports(browser, site):
+    context, page, _, _ = open_page(browser, (site / PAGES["district-summary"]).as_uri(), 1280)
+    try:
+        links = page.eval_on_selector_all("table.xxgk-table th.name a", "as => as.map(a => [a.textContent, a.href])")
+        assert links and all(href.endswith(".html") for _, href in links)
+        for _, href in links:
+            assert (site / "2025" / href.rsplit("/", 1)[1]).exists()
+        assert page.evaluate(PHONE) == []
+    finally:
+        context.close()
