@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -20,6 +21,7 @@ from traitlets import Bool, Unicode, default
 from .errors import BuildError, os_reason
 
 TEMPLATES = Path(__file__).parent / "templates"
+TITLE_TAIL = re.compile(r"(<h1[^>]*>[^<]*?)(政府信息公开工作年度报告(?:汇总)?)(</h1>)")
 KERNEL = "python3"
 
 
@@ -37,6 +39,12 @@ class ReportExporter(HTMLExporter):
     @default("extra_template_basedirs")
     def _extra_template_basedirs_default(self) -> list[str]:
         return [str(TEMPLATES)]
+
+    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[Any, dict[str, Any]]:
+        """The page, its title kept from breaking inside “…政府信息公开工作年度报告”, so that a long title wraps
+        before it rather than leaving “报告” alone on the last line."""
+        body, resources = super().from_notebook_node(nb, resources, **kw)
+        return TITLE_TAIL.sub(r'\1<span class="title-tail">\2</span>\3', body, count=1), resources
 
 
 class IPCKernelManager(AsyncKernelManager):

@@ -204,3 +204,16 @@ def test_town_names_on_the_summary_link_to_their_reports(browser, site):
         assert page.evaluate(PHONE) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", ["national-2021", "district-summary"])
+def test_a_long_title_wraps_before_its_last_words_never_inside_them(browser, site, name, width):
+    context, page, _, _ = open_page(browser, (site / PAGES[name]).as_uri(), width)
+    try:
+        lines = page.evaluate("""() => {
+          const r = document.createRange(); r.selectNodeContents(document.querySelector('h1 .title-tail'));
+          return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }""")
+        assert lines == 1
+    finally:
+        context.close()
