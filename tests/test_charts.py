@@ -64,6 +64,7 @@ def test_ticks_are_integers_from_zero_covering_every_value_and_gaps_are_never_jo
     values = data.draw(st.lists(st.one_of(st.none(), st.integers(0, 10**6)), min_size=len(years), max_size=len(years)))
     root = parse(line_panel(years, values, title="件数", desc="说明"))
     ticks = [int(t) for t in texts(root, "y-tick")]
+    assert len({t.get("x") for t in root.iter(f"{SVG}text") if t.get("class") == "y-tick"}) == 1  # one y scale
     assert ticks[0] == 0 and ticks == sorted(ticks) and ticks[-1] >= max((v for v in values if v is not None),
                                                                          default=0)
     for segment in (s for s in root.iter(f"{SVG}line") if s.get("class") == "segment"):

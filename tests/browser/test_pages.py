@@ -190,6 +190,8 @@ def test_tables_are_readable_on_a_phone(browser, site, name):
     try:
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert page.evaluate(PHONE) == []
+        aligned = page.evaluate("[...document.querySelectorAll('main p')].map(p => getComputedStyle(p).textAlign)")
+        assert "justify" not in aligned  # no CJK spread apart on a narrow screen
     finally:
         context.close()
 
