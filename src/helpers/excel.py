@@ -47,6 +47,7 @@ from .model import (
     SLUG_RULE,
     Legacy2008Report,
     blank,
+    required,
 )
 from .values import ValueProblem, read_cell
 
@@ -550,9 +551,7 @@ def _optional(report_class: type, path: str) -> bool:
     for part in parents:
         cls = typing.get_type_hints(cls)[part]
     found = {f.name: f for f in dataclasses.fields(cls)}.get(last)
-    return found is not None and (
-        found.default is not dataclasses.MISSING or found.default_factory is not dataclasses.MISSING
-    )
+    return found is not None and not required(found)
 
 
 def _put(data: dict[str, Any], path: str, value: Any) -> None:

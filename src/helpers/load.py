@@ -19,7 +19,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import formats
 from .errors import DataFileError, FormatError, Problem, os_reason
-from .model import Change, Report, Signed, Source
+from .model import Change, Report, Signed, Source, required
 from .project import year_file, year_files_of_town
 from .values import EXPECTED, ValueProblem, check_value, describe, kind_of
 from .yaml_mistakes import explain, find_mistake
@@ -268,8 +268,7 @@ class _Reader:
                 continue
             values[key] = self.value(node[key], hints[key], sub, self.value_line(node, key))
         for name, f in fields.items():
-            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            if name not in node and required:
+            if name not in node and required(f):
                 sub = f"{path}.{name}" if path else name
                 if self.published and _blankable(f, hints[name]):
                     values[name] = None  # left out of a published table: blank, unknown
@@ -308,8 +307,7 @@ class _Reader:
 
 def _blankable(f: dataclasses.Field[Any], tp: Any) -> bool:
     """A required number typed ``X | None``: blank is allowed in a published report only."""
-    required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-    return required and kind_of(_optional_of(tp)) in ("count", "signed", "amount")
+    return required(f) and kind_of(_optional_of(tp)) in ("count", "signed", "amount")
 
 
 def unknown(cls: type) -> Any:
@@ -317,7 +315,7 @@ def unknown(cls: type) -> Any:
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
+        if not required(f):
             continue
         tp = hints[f.name]
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):

@@ -12,7 +12,7 @@ import re
 import types
 import typing
 from collections.abc import Iterable, Iterator
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, NewType, TypeVar, cast
 
@@ -723,6 +723,11 @@ class National2021Report(NationalReport):
 
 
 T = TypeVar("T")
+
+
+def required(f: Field[Any]) -> bool:
+    """Whether a data-model field has no default: a data file must give it (or, published, leave it blank)."""
+    return f.default is MISSING and f.default_factory is MISSING
 
 
 def blank(cls: type[T]) -> T:

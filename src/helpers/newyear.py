@@ -18,7 +18,7 @@ from typing import Any
 from . import formats
 from .checks import DRAFT_MARK
 from .load import dump_yaml, load_report, unknown
-from .model import Documents2021, Report
+from .model import Documents2021, Report, required
 from .project import year_files_of_town
 
 CARRIED = ("organ", "publication", "contact")
@@ -53,10 +53,9 @@ def next_year(previous: Report, year: int, fmt_name: str = "") -> dict[str, Any]
     hints = typing.get_type_hints(fmt.report_class)
     for f in dataclasses.fields(fmt.report_class):
         tp = hints[f.name]
-        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        if f.name in (*CARRIED, "prose") or not required or not (isinstance(tp, type) and dataclasses.is_dataclass(tp)):
-            continue
-        data[f.name] = _required(unknown(tp))
+        table = isinstance(tp, type) and dataclasses.is_dataclass(tp) and f.name not in (*CARRIED, "prose")
+        if table and required(f):
+            data[f.name] = _required(unknown(tp))
     consecutive = previous.year == year - 1
     carried_over = getattr(getattr(previous, "applications", None), "carried_over", None)
     if consecutive and carried_over is not None and "applications" in data:
@@ -75,7 +74,7 @@ def _draft(previous: Report, report_class: type) -> dict[str, str]:
     parts = {f.name for f in dataclasses.fields(hints["prose"])}
     mark = DRAFT_MARK.format(year=previous.year)
     return {
-        name: f"{mark}\n\n{text}" if text.strip() else text
+        name: f"{mark}\n\n{text}"
         for name, text in dataclasses.asdict(previous.prose).items()
         if name in parts and text.strip()
     }
@@ -85,7 +84,7 @@ def _required(value: Any) -> dict[str, Any]:
     """A dataclass as a mapping of its required fields only (a stated total, a unit … are left out)."""
     found = {}
     for f in dataclasses.fields(value):
-        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+        if required(f):
             item = getattr(value, f.name)
             found[f.name] = _required(item) if dataclasses.is_dataclass(item) else item
     return found
