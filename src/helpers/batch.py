@@ -408,20 +408,21 @@ def _build(job: Job) -> Result:
     with tempfile.TemporaryDirectory(prefix="xxgk-build-") as scratch_dir:
         scratch = Path(scratch_dir) / f"{job.town}.ipynb"
         try:
+            # Read once: checked for its placeholders, then executed.
+            template = read_template(job.template) if job.template is not None and job.template.is_file() else None
             if job.district:
                 name, parameters, data, notes = _district_inputs(job)
             else:
                 report, found = check_file(job.data_file)
-                if job.template is not None and job.template.is_file():
-                    template = read_template(job.template)
+                if template is not None:
                     found += misspelt(report, template) + misspelt_in_template(report, template, str(job.template))
                 name, notes = report.organ.town, [str(p) for p in warnings(found)]
                 if errors(found):
                     raise DataFileError(errors(found))
                 parameters, data = {"data_file": str(job.data_file)}, dumps(report_json(report, notes))
-            if job.template is None or not job.template.is_file():
+            if template is None:
                 raise BuildError(f"{job.data_file}：找不到模板笔记本 {job.template}")
-            executed = execute(job.template, parameters, scratch, timeout=job.timeout, cwd=job.root)
+            executed = execute(template, parameters, scratch, timeout=job.timeout, cwd=job.root)
             html = export_html(executed)
             write_atomic(job.notebook, nbformat.writes(executed))
             write_atomic(job.data, data)

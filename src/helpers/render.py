@@ -76,12 +76,12 @@ class IPCKernelManager(AsyncKernelManager):
 
 
 def execute(
-    template: Path, parameters: dict[str, Any], output: Path, *, timeout: int = 120, cwd: Path | None = None
+    template: Any, parameters: dict[str, Any], output: Path, *, timeout: int = 120, cwd: Path | None = None
 ) -> Any:
-    """Run ``template`` with ``parameters`` in a fresh ``python3`` kernel in folder ``cwd``, writing the executed
-    notebook."""
+    """Run a template (as ``read_template`` read it) with ``parameters`` in a fresh ``python3`` kernel in folder
+    ``cwd``, writing the executed notebook."""
     return papermill.execute_notebook(
-        read_template(template),
+        template,
         str(output),
         parameters=parameters,
         cwd=str(cwd) if cwd else None,
