@@ -10,6 +10,7 @@ home of the narrative: editing it there or here is the same, and there is no sec
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import json
 import os
@@ -29,6 +30,7 @@ from tornado import web
 from . import formats, placeholders
 from .atomic import write_atomic
 from .errors import DataFileError, XxgkError
+from .load import parse_yaml
 from .model import OVERVIEW_PARTS
 from .narrative import part_titles
 from .project import Project, year_file
@@ -48,10 +50,9 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _read(data_file: Path) -> CommentedMap:
-    from .load import parse_yaml
-
-    return parse_yaml(data_file.read_text(encoding="utf-8-sig"), data_file.name)
+def _read(data_file: Path, yaml: YAML | None = None) -> CommentedMap:
+    """The data file's YAML, or the loader's own Chinese explanation of what is wrong with it."""
+    return parse_yaml(data_file.read_text(encoding="utf-8-sig"), data_file.name, yaml)
 
 
 def view(project: Project, data_file: Path) -> Any:
@@ -168,9 +169,8 @@ def write_narrative(data_file: Path, parts: dict[str, str]) -> bool:
     """Write the parts into the data file's ``prose:``, everything else kept as it is; False if nothing changed."""
     if not parts:
         return False
-    _read(data_file)  # a file with errors is refused with the loader's own Chinese explanation
     yaml = _yaml()
-    doc = yaml.load(data_file.read_text(encoding="utf-8-sig"))
+    doc = _read(data_file, yaml)
     prose = doc.get("prose")
     if not isinstance(prose, CommentedMap):
         prose = doc["prose"] = CommentedMap()
@@ -197,12 +197,14 @@ class ReportContentsManager(FileContentsManager):
         if not path.endswith(".ipynb") or os.path.exists(self._get_os_path(path)):
             return None
         candidate = Path(self._get_os_path(path[: -len(".ipynb")] + ".yaml"))
-        project = self._project()
+        project = self._project
         if project is None or year_file(candidate) is None or not candidate.is_file():
             return None
         return candidate if candidate.parent.parent.resolve() == project.data else None
 
+    @functools.cached_property
     def _project(self) -> Project | None:
+        """The project the server's root folder is in (found once: the root does not change)."""
         try:
             return Project.find(Path(self.root_dir))
         except XxgkError:
@@ -213,9 +215,8 @@ class ReportContentsManager(FileContentsManager):
         model = self._base_model(yaml_path)
         model.update(name=path.rsplit("/", 1)[-1], path=path, type="notebook", size=None)
         if content or require_hash:
-            project = self._project()
-            assert project is not None
-            nb = view(project, data_file)
+            assert self._project is not None  # a view exists only in a project
+            nb = view(self._project, data_file)
             if require_hash:
                 model.update(**self._get_hash(nbformat.writes(nb).encode()))
             if content:

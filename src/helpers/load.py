@@ -124,9 +124,11 @@ def _read_text(path: Path, shown: str) -> str:
         ) from None
 
 
-def parse_yaml(text: str, shown: str) -> CommentedMap:
+def parse_yaml(text: str, shown: str, yaml: YAML | None = None) -> CommentedMap:
+    """The mapping a data file's text holds, or DataFileError saying in Chinese where and why it is not one;
+    ``yaml`` is the round-trip loader to read with (one that will write the file back, for instance)."""
     try:
-        doc = YAML(typ="rt").load(text)
+        doc = (yaml or YAML(typ="rt")).load(text)
     except ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
