@@ -9,6 +9,7 @@ import sys
 from concurrent.futures import Executor
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -18,8 +19,8 @@ from .checks import check_file, errors, warnings
 from .demo import SAMPLE_TOWNS, demo_towns, district_data, write_district
 from .errors import DataFileError, Problem, ProjectError, XxgkError, os_reason
 from .index import write_index
-from .load import load_report, town_slug
-from .model import SLUG, SLUG_RULE
+from .load import display_path, load_report, town_slug
+from .model import SLUG, SLUG_RULE, Report
 from .project import MARKER, Project, data_files_under, strays, year_files
 
 
@@ -166,7 +167,6 @@ def _executor(args: argparse.Namespace) -> Executor:
 
 def _check(args: argparse.Namespace) -> int:
     from .narrative import misspelt, misspelt_in_template
-    from .render import read_template
 
     project = _project_or_none(args)
     paths = args.paths or [_project(args).data]
@@ -179,20 +179,20 @@ def _check(args: argparse.Namespace) -> int:
         return 1
     if args.names:
         return _names(files, project)
+    read: dict[Path, Any] = {}
     failed, templates = 0, {}
     for path in files:
         try:
             report, found = check_file(path)
-            template_file = project.template(formats.of(report).template) if project else None
-            template = read_template(template_file) if template_file and template_file.is_file() else None
+            template_file, template = _template_of(report, project, read)
             found = found + misspelt(report, template)
             if template_file and template is not None and template_file not in templates:
-                templates[template_file] = misspelt_in_template(report, template, _shown(template_file))
+                templates[template_file] = misspelt_in_template(report, template, display_path(template_file))
         except DataFileError as exc:
             found = exc.problems
         failed += _print_checked(str(path), found, args.strict)
     for template_file, found in templates.items():
-        failed += _print_checked(_shown(template_file), found, args.strict)
+        failed += _print_checked(display_path(template_file), found, args.strict)
     checked = f"共检查 {len(files)} 个文件" + (f"和 {len(templates)} 个模板" if templates else "")
     print(f"{checked}，{failed} 个未通过。")
     return 1 if failed else 0
@@ -217,8 +217,8 @@ def _names(files: list[Path], project: Project | None) -> int:
     """``check --names``: every name a placeholder may use, with this report's value."""
     from .narrative import namespace
     from .placeholders import listing
-    from .render import read_template
 
+    read: dict[Path, Any] = {}
     for path in files:
         try:
             report = load_report(path)
@@ -227,8 +227,7 @@ def _names(files: list[Path], project: Project | None) -> int:
             for problem in exc.problems:
                 print(f"    {problem}")
             return 1
-        template_file = project.template(formats.of(report).template) if project else None
-        template = read_template(template_file) if template_file and template_file.is_file() else None
+        _, template = _template_of(report, project, read)
         print(f"{path}：占位符可用的名称（写作 {{{{ 名称 }}}}）及本报告的值")
         for name, value in listing(namespace(report, template)).items():
             shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
@@ -245,11 +244,17 @@ def _project_or_none(args: argparse.Namespace) -> Project | None:
         return None
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def _template_of(report: Report, project: Project | None, read: dict[Path, Any]) -> tuple[Path | None, Any]:
+    """The template file of the report's format in the project, and the template as read (each file read once,
+    into ``read``); None for either where there is no project or no such file."""
+    from .render import read_template
+
+    template_file = project.template(formats.of(report).template) if project else None
+    if template_file is None or not template_file.is_file():
+        return template_file, None
+    if template_file not in read:
+        read[template_file] = read_template(template_file)
+    return template_file, read[template_file]
 
 
 def _new_year(args: argparse.Namespace) -> int:
@@ -269,16 +274,18 @@ def _new_year(args: argparse.Namespace) -> int:
     failed = 0
     for slug in slugs:
         target = data / slug / f"{args.year}.yaml"
-        previous = latest_before(data / slug, args.year)
+        kept = f"{target}：已存在，未改动"
         if target.exists():
-            print(f"{target}：已存在，未改动")
-        elif previous is None:
+            print(kept)
+            continue
+        previous = latest_before(data / slug, args.year)
+        if previous is None:
             print(f"{slug}：{args.year} 年之前没有可读取的数据文件，未生成")
             failed += 1
         elif write_new(target, new_year_text(previous, args.year)):
             print(f"{target}：已从 {previous.year} 年度生成（各项数字待填写，正文为草稿）")
         else:
-            print(f"{target}：已存在，未改动")
+            print(kept)  # written by someone else a moment ago: never overwritten
     return 1 if failed else 0
 
 

@@ -45,7 +45,7 @@ def load_report(path: str | Path) -> Report:
         stamp = (-1, -1)
     cached = _cache.get(key)
     if cached is None or cached[0] != stamp:
-        shown = _display_path(path)
+        shown = display_path(path)
         result: Report | DataFileError
         try:
             _refuse_outside_link(path, shown)
@@ -100,7 +100,7 @@ def town_slug(data_dir: Path, town: str) -> str | None:
 def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:
     """Read any YAML file whose shape is the dataclass ``cls`` (e.g. a batch definition)."""
     path = Path(path)
-    shown = _display_path(path)
+    shown = display_path(path)
     doc = parse_yaml(_read_text(path, shown), shown)
     reader = _Reader(shown)
     value = reader.read(doc, cls, "")
@@ -342,7 +342,7 @@ def _optional_of(tp: Any) -> Any:
     return None
 
 
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
     """The path as the user would type it: relative to the working folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

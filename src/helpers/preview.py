@@ -21,7 +21,7 @@ from pathlib import Path
 import watchfiles
 
 from .batch import Result, build_one, find_jobs
-from .project import Project
+from .project import Project, year_file
 
 DEBOUNCE_MS = 150  # a save is often two writes (an editor's temporary file, then the rename)
 RELOAD = """<script>
@@ -109,7 +109,8 @@ class Preview:
         changed = Path(path)
         if changed.parent == self.project.notebooks:
             return changed.suffix == ".ipynb" and not changed.name.startswith(".")
-        return changed.suffix == ".yaml" and changed.stem.isdigit() and int(changed.stem) <= self.year
+        found = year_file(changed)
+        return found is not None and found.year <= self.year
 
     def watch(self, on_build: Callable[[Result], None] = lambda result: None) -> None:
         """Rebuild on every relevant save until ``stop`` is set."""
