@@ -216,7 +216,7 @@ def _print_checked(name: str, found: list[Problem], strict: bool) -> bool:
 def _names(files: list[Path], project: Project | None) -> int:
     """``check --names``: every name a placeholder may use, with this report's value."""
     from .narrative import namespace
-    from .placeholders import listing
+    from .values import dotted
 
     read: dict[Path, Any] = {}
     for path in files:
@@ -229,7 +229,7 @@ def _names(files: list[Path], project: Project | None) -> int:
             return 1
         _, template = _template_of(report, project, read)
         print(f"{path}：占位符可用的名称（写作 {{{{ 名称 }}}}）及本报告的值")
-        for name, value in listing(namespace(report, template)).items():
+        for name, value in dotted(namespace(report, template)).items():
             shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
             shown = "（空白）" if value is None else shown
             first = shown.strip().partition("\n")[0]

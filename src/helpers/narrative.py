@@ -37,29 +37,30 @@ def namespace(report: Report, template: Any | None = None) -> dict[str, Any]:
 def misspelt(report: Report, template: Any | None = None) -> list[Problem]:
     """Every placeholder in the data file's prose that names something the report does not have: all of them
     at once, each at its own line, with the closest name it does have."""
-    values = _checked_against(report, template)
-    found = []
-    for f in fields(report.prose):
-        path = f"prose.{f.name}"
-        for placeholder in placeholders.find(getattr(report.prose, f.name)):
-            for name, close in placeholders.unknown(placeholder, values):
-                line = report.origin.text_line(path, placeholder.line)
-                found.append(_misspelt(report.origin.file, line, path, placeholder, name, close))
-    return found
+    texts = [(report.origin.file, f"prose.{f.name}", getattr(report.prose, f.name)) for f in fields(report.prose)]
+    return _misspelt_in(report, template, texts)
 
 
 def misspelt_in_template(report: Report, template: Any, shown: str) -> list[Problem]:
     """The same for a template's Markdown cells (read as notebook node; ``shown`` is its path), against the
     names of a report that uses it."""
+    texts = [(f"{shown} 第 {i + 1} 个单元格", "", c.source) for i, c in enumerate(template.cells)
+             if c.cell_type == "markdown"]
+    return _misspelt_in(report, template, texts)
+
+
+def _misspelt_in(report: Report, template: Any | None, texts: list[tuple[str, str, str]]) -> list[Problem]:
+    """The misspelt placeholders of ``texts`` (where, data-file field or "", text): a field's are placed at the
+    field's own line of the data file, a template cell's at the line within the cell."""
     values = _checked_against(report, template)
     found = []
-    for index, cell in enumerate(template.cells):
-        if cell.cell_type != "markdown":
-            continue
-        for placeholder in placeholders.find(cell.source):
+    for where, path, text in texts:
+        for placeholder in placeholders.find(text):
+            line = report.origin.text_line(path, placeholder.line) if path else placeholder.line
             for name, close in placeholders.unknown(placeholder, values):
-                where = f"{shown} 第 {index + 1} 个单元格"
-                found.append(_misspelt(where, placeholder.line, "", placeholder, name, close))
+                hint = f"应为 {close}？" if close else "可用的名称见 xxgk check --names。"
+                shown = f"占位符 {placeholder.shown} 中的“{name}”"
+                found.append(Problem(where, line, path, "报告中有的名称", shown, hint))
     return found
 
 
@@ -68,12 +69,6 @@ def _checked_against(report: Report, template: Any | None) -> dict[str, Any]:
     values.setdefault("part_titles", [])
     values.setdefault("part_count", 0)
     return values
-
-
-def _misspelt(file: str, line: int | None, path: str, placeholder: placeholders.Placeholder, name: str,
-              close: str | None) -> Problem:
-    hint = f"应为 {close}？" if close else "可用的名称见 xxgk check --names。"
-    return Problem(file, line, path, "报告中有的名称", f"占位符 {placeholder.shown} 中的“{name}”", hint)
 
 
 def part_titles(sources: list[str]) -> list[str]:

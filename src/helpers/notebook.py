@@ -44,11 +44,14 @@ def start_editing_view(part_titles: list[str]) -> None:
 
 
 def _show_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:
-    message = str(value)
-    display({"text/html": f'<p class="sample-notice" role="alert" style="white-space: pre-wrap">{escape(message)}</p>',
-             "text/plain": message},
-            raw=True)
+    _alert(str(value))
     return []
+
+
+def _alert(message: str) -> None:
+    """A problem shown in the editing view, in the report's own notice style, its line breaks kept."""
+    html = f'<p class="sample-notice" role="alert" style="white-space: pre-wrap">{escape(message)}</p>'
+    display({"text/html": html, "text/plain": message}, raw=True)
 
 
 def _shown_filled(report: Report, text: str, where: str) -> str | None:
@@ -59,8 +62,7 @@ def _shown_filled(report: Report, text: str, where: str) -> str | None:
     try:
         return placeholders.fill(text, {**tables.facts(report), **_live}, where)
     except PlaceholderError as exc:
-        display({"text/html": f'<p class="sample-notice" role="alert">{escape(str(exc))}</p>', "text/plain": str(exc)},
-                raw=True)
+        _alert(str(exc))
         return text
 
 

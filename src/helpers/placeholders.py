@@ -135,18 +135,13 @@ def _shown(path: list[str | int]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
 
 
-def listing(values: dict[str, Any]) -> dict[str, Any]:
-    """Every name a placeholder may use, dotted (``organ.town``), with its value."""
-    return dotted(values)
-
-
 def unknown(placeholder: Placeholder, values: dict[str, Any]) -> list[tuple[str, str | None]]:
     """The names a placeholder reads that ``values`` does not have, each with the closest name it does have."""
     try:
         tree = ENV.parse("{{ " + placeholder.expression + " }}")
     except TemplateError:
         return []
-    known = list(listing(values)) + [k for k, v in values.items() if isinstance(v, dict)]
+    known = list(dotted(values)) + [k for k, v in values.items() if isinstance(v, dict)]
     missing: dict[str, str | None] = {}
     for node in tree.find_all((nodes.Name, nodes.Getattr, nodes.Getitem)):
         path = _path(node)
