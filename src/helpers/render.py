@@ -105,6 +105,9 @@ def read_template(template: Path) -> Any:
         raise BuildError(f"模板 {template} 不是有效的 Jupyter 笔记本（{type(exc).__name__}）") from None
 
 
+_meanings: dict[Path, tuple[tuple[int, int], bytes]] = {}  # a template's meaning while the file is unchanged
+
+
 def template_meaning(template: Path) -> bytes:
     """What a template means, for deciding a rebuild: each cell's type, source and tags, and the kernel.
 
@@ -112,6 +115,10 @@ def template_meaning(template: Path) -> bytes:
     metadata, never what a build runs; none of those count. A file that is no notebook counts as its bytes.
     """
     try:
+        stat = template.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if template in _meanings and _meanings[template][0] == stamp:
+            return _meanings[template][1]  # every report of a batch asks for the same few templates
         nb = nbformat.reads(template.read_text(encoding="utf-8"), as_version=4)
     except OSError:
         return b"-"
@@ -119,7 +126,9 @@ def template_meaning(template: Path) -> bytes:
         return template.read_bytes()
     cells = [[c.cell_type, c.source, sorted(c.get("metadata", {}).get("tags", []))] for c in nb.cells]
     kernel = nb.metadata.get("kernelspec", {}).get("name", "")
-    return json.dumps({"kernel": kernel, "cells": cells}, ensure_ascii=False).encode()
+    meaning = json.dumps({"kernel": kernel, "cells": cells}, ensure_ascii=False).encode()
+    _meanings[template] = (stamp, meaning)
+    return meaning
 
 
 @dataclass(frozen=True)
