@@ -9,6 +9,7 @@ home of the narrative: editing it there or here is the same, and there is no sec
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 import io
@@ -87,14 +88,14 @@ def view(project: Project, data_file: Path) -> Any:
                 text = str(prose.get(part) or "").rstrip("\n")
                 meta = {"tags": [NARRATIVE_TAG], "xxgk": {"part": part}}
                 cells.append(nbformat.v4.new_markdown_cell(text, metadata=meta))
-        copy = nbformat.from_dict(json.loads(json.dumps(cell)))
-        if copy.cell_type == "code":
-            copy.outputs, copy.execution_count = [], None
-        cells.append(_locked(copy, hidden=copy.cell_type == "code"))
+        own = copy.deepcopy(cell)
+        if own.cell_type == "code":
+            own.outputs, own.execution_count = [], None
+        cells.append(_locked(own, hidden=own.cell_type == "code"))
         if "open_report(" in cell.source and waiting is not None:
             cells += waiting
             waiting = None
-    nb = nbformat.v4.new_notebook(cells=cells, metadata=json.loads(json.dumps(template.metadata)))
+    nb = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(template.metadata))
     nb.metadata["xxgk"] = {"data_file": relative}
     nb.metadata["papermill"] = {}  # what papermill's parameterize expects to find, as its execute prepares it
     for cell in nb.cells:
