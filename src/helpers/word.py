@@ -74,9 +74,16 @@ def _runs(paragraph: Any, text: str, font: str, size: Any, bold: bool) -> None:
 
 def _text(element: Any) -> str:
     """An element's text as a reader sees it: ``<br>`` a line break, white space collapsed."""
-    for br in element.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    return "\n".join(" ".join(line.split()) for line in element.text_content().split("\n")).strip()
+    return "\n".join(" ".join(line.split()) for line in "".join(_pieces(element)).split("\n")).strip()
+
+
+def _pieces(element: Any) -> Any:
+    """The text of an element and its descendants in order, a ``<br>`` as a line break (the tree untouched)."""
+    yield element.text or ""
+    for child in element:
+        if isinstance(child.tag, str):
+            yield "\n" if child.tag == "br" else "".join(_pieces(child))
+        yield child.tail or ""
 
 
 def _grid(table: Any) -> list[list[_Cell | None]]:
