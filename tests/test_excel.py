@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from helpers import demo, excel
+from helpers import demo, excel, intake
 from helpers.cli import main
 from helpers.load import dump_yaml, load_report, parse_report
 from helpers.values import ValueProblem
@@ -51,7 +51,7 @@ def cell_of(fmt: str, year: int, path: str) -> str:
 @pytest.mark.parametrize(("fmt", "year"), FORMATS)
 def test_round_trip_gives_the_original_data(tmp_path, fmt, year):
     data = generated(year)
-    result = excel.import_workbook(filled(data, tmp_path / "t.xlsx"), tmp_path / "data")
+    result = intake.import_workbook(filled(data, tmp_path / "t.xlsx"), tmp_path / "data")
     assert result.ok, result.lines
     assert load_report(result.written) == parse_report(dump_yaml(data), "original.yaml")
 
@@ -156,7 +156,7 @@ def test_ambiguous_cells_are_rejected(raw, kind):
 def test_rejected_cells_are_named_by_workbook_sheet_and_cell(tmp_path, path, value, message):
     where = cell_of("national-2021", 2025, path)
     book = filled(generated(2025), tmp_path / "东城街道-2025.xlsx", **{where: value})
-    result = excel.import_workbook(book, tmp_path / "data")
+    result = intake.import_workbook(book, tmp_path / "data")
     assert not result.ok
     assert any(line.startswith(f"东城街道-2025.xlsx {where}") and message in line for line in result.lines), (
         result.lines
@@ -168,27 +168,27 @@ def test_balance_errors_point_at_a_cell_of_the_column(tmp_path):
     data = generated(2025)
     where = cell_of("national-2021", 2025, "applications.received.natural")
     book = filled(data, tmp_path / "b.xlsx", **{where: data["applications"]["received"]["natural"] + 1})
-    result = excel.import_workbook(book, tmp_path / "data")
+    result = intake.import_workbook(book, tmp_path / "data")
     assert not result.ok
     assert any(f"b.xlsx {where}：表三“自然人”列：应为一、本年新收" in line for line in result.lines), result.lines
 
 
 def test_typed_over_totals_are_ignored_and_reported(tmp_path):
     book = filled(generated(2025), tmp_path / "t.xlsx", **{"表三!J4": 999})
-    result = excel.import_workbook(book, tmp_path / "data")
+    result = intake.import_workbook(book, tmp_path / "data")
     assert result.ok
     assert any("表三!J4" in line and "999" in line and "已忽略" in line for line in result.lines)
 
 
 def test_existing_data_file_is_kept_unless_overwrite(tmp_path):
     book = filled(generated(2025), tmp_path / "t.xlsx")
-    first = excel.import_workbook(book, tmp_path / "data")
+    first = intake.import_workbook(book, tmp_path / "data")
     target = first.written
     target.write_text(target.read_text(encoding="utf-8") + "# 人工修改\n", encoding="utf-8")
-    again = excel.import_workbook(book, tmp_path / "data")
+    again = intake.import_workbook(book, tmp_path / "data")
     assert not again.ok and "已存在，未覆盖" in again.lines[-1]
     assert target.read_text(encoding="utf-8").endswith("# 人工修改\n")
-    forced = excel.import_workbook(book, tmp_path / "data", overwrite=True)
+    forced = intake.import_workbook(book, tmp_path / "data", overwrite=True)
     assert forced.ok and not target.read_text(encoding="utf-8").endswith("# 人工修改\n")
 
 
@@ -196,9 +196,9 @@ def test_invalid_workbook_is_written_beside_only_with_keep_invalid(tmp_path):
     data = generated(2025)
     where = cell_of("national-2021", 2025, "applications.carried_over.natural")
     book = filled(data, tmp_path / "t.xlsx", **{where: data["applications"]["carried_over"]["natural"] + 3})
-    assert not excel.import_workbook(book, tmp_path / "data").ok
+    assert not intake.import_workbook(book, tmp_path / "data").ok
     assert not (tmp_path / "data").exists() or not list((tmp_path / "data").rglob("*.yaml"))
-    kept = excel.import_workbook(book, tmp_path / "data", keep_invalid=True)
+    kept = intake.import_workbook(book, tmp_path / "data", keep_invalid=True)
     assert not kept.ok
     assert [p.name for p in (tmp_path / "data" / "t001").iterdir()] == ["2025.invalid.yaml"]
     assert "--keep-invalid" in kept.lines[-1]
@@ -209,7 +209,7 @@ def test_not_a_template(tmp_path):
 
     other = tmp_path / "随便.xlsx"
     Workbook().save(other)
-    result = excel.import_workbook(other, tmp_path / "data")
+    result = intake.import_workbook(other, tmp_path / "data")
     assert not result.ok and "不是本工具生成的填报表" in result.lines[0]
 
 
@@ -271,7 +271,7 @@ def test_workbooks_changed_out_of_shape_are_refused_in_chinese(tmp_path, change,
     wb = load_workbook(book)
     change(wb)
     wb.save(book)
-    result = excel.import_workbook(book, tmp_path / "data")
+    result = intake.import_workbook(book, tmp_path / "data")
     assert not result.ok and any(expected in line for line in result.lines), result.lines
     assert not (tmp_path / "data").exists()
 
@@ -289,7 +289,7 @@ def test_a_number_too_large_for_a_float_is_refused_in_chinese(tmp_path):
     with zipfile.ZipFile(book, "w") as archive:
         for name, raw in members.items():
             archive.writestr(name, raw)
-    result = excel.import_workbook(book, tmp_path / "data")
+    result = intake.import_workbook(book, tmp_path / "data")
     assert not result.ok and any("表三!D4" in line and "超出范围的数" in line for line in result.lines), result.lines
 
 
@@ -322,7 +322,7 @@ def test_misspelt_placeholders_in_prose_cells_are_all_named_with_their_cell_and_
         tmp_path / "t.xlsx",
         **{overview: "{{ organ.twn }}全年收到申请{{ totals.recieved }}件。", problems: "{{ yaer }}年起逐项整改。"},
     )
-    result = excel.import_workbook(book, tmp_path / "data")
+    result = intake.import_workbook(book, tmp_path / "data")
     assert not result.ok
     found = [line for line in result.lines if "报告中有的名称" in line]
     assert len(found) == 3, result.lines

@@ -408,19 +408,30 @@ def _excel_template(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .excel import ImportResult, import_workbook
+    from .intake import ImportResult, import_file, importable
 
     failed = 0
     data = _data_dir(args)
-    for path in args.files:
+    files = importable(args.files)
+    if args.town and (len(files) != 1 or not SLUG.match(args.town)):
+        print(f"--town 只能用于导入一个文件，且镇街代码只能{SLUG_RULE}")
+        return 2
+    for path in files:
         try:
-            result = import_workbook(path, data, overwrite=args.overwrite, keep_invalid=args.keep_invalid)
+            result = import_file(path, data, overwrite=args.overwrite, keep_invalid=args.keep_invalid,
+                                 town=args.town)
         except Exception as exc:  # one unreadable file never stops the others
-            result = ImportResult(False, [f"{path.name}：无法导入（{type(exc).__name__}）"])
-        for line in result.lines:
+            reason = f"{path.name}：无法导入（{type(exc).__name__}）"
+            result = ImportResult(False, [reason], summary=reason)
+        # One file: everything it showed; many: a line each, the details with ``xxgk import <file>``.
+        for line in result.lines if len(files) == 1 else [result.summary]:
             print(line)
         failed += not result.ok
-    print(f"共 {len(args.files)} 个填报表：导入 {len(args.files) - failed} 个，未导入 {failed} 个。")
+    if not files:
+        print("没有找到可以导入的文件（.xlsx、.html、.htm、.docx）")
+        return 1
+    more = "；某个文件的详细问题可用 xxgk import <文件> 查看" if failed and len(files) > 1 else ""
+    print(f"共 {len(files)} 个文件：导入 {len(files) - failed} 个，未导入 {failed} 个{more}。")
     return 1 if failed else 0
 
 
@@ -501,8 +512,12 @@ def parser() -> argparse.ArgumentParser:
     lab.set_defaults(run=_lab)
     edit.set_defaults(run=_edit)
 
-    intake = sub.add_parser("import", help="把填好的 Excel 填报表导入为数据文件", description="导入 Excel 填报表")
-    intake.add_argument("files", nargs="+", type=Path, metavar="填报表.xlsx")
+    intake = sub.add_parser(
+        "import", help="把填好的 Excel 填报表或已发布的报告（网页、Word 文档）导入为数据文件",
+        description="导入 Excel 填报表（.xlsx），或已发布的全国统一格式报告：浏览器保存的网页（.html/.htm）、"
+                    "Word 文档（.docx）。可以给出文件夹，导入其中全部文件，每个文件一行结果。")
+    intake.add_argument("files", nargs="+", type=Path, metavar="文件或文件夹")
+    intake.add_argument("--town", help="已发布报告的镇街代码（默认：按名称找已有的镇街，否则取名称的拼音）")
     intake.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
     intake.add_argument("--overwrite", action="store_true", help="覆盖已有的数据文件")
     intake.add_argument("--keep-invalid", action="store_true", help="有错误时仍写出 <年度>.invalid.yaml 供查看")

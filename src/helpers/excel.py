@@ -43,8 +43,6 @@ from .model import (
     RECEIVED,
     RESULT_TOTAL,
     RESULTS,
-    SLUG,
-    SLUG_RULE,
     Legacy2008Report,
     blank,
     required,
@@ -574,73 +572,3 @@ def prefill_from(data_dir: Path, slug: str, year: int, fmt: str) -> dict[str, An
     if previous is None:
         return {"organ.slug": slug}
     return {path: value for path, value in dotted(next_year(previous, year, fmt)).items() if value is not None}
-
-
-@dataclass
-class ImportResult:
-    """What importing one workbook did, in lines to print."""
-
-    ok: bool
-    lines: list[str]
-    written: Path | None = None
-
-
-def import_workbook(path: Path, data_dir: Path, *, overwrite: bool = False, keep_invalid: bool = False) -> ImportResult:
-    """Read a filled workbook, check it, and write ``<data>/<town>/<year>.yaml`` if all is well."""
-    from .atomic import write_atomic
-    from .checks import check, errors
-    from .errors import DataFileError
-    from .load import dump_yaml, load_report, parse_report
-    from .narrative import misspelt
-
-    name = path.name
-    try:
-        imported = read_workbook(path)
-    except WorkbookError as exc:
-        return ImportResult(False, [str(exc)])
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        return ImportResult(False, [f"{name}：无法作为 Excel 填报表读取（{type(exc).__name__}）"])
-    lines = list(imported.errors) + list(imported.notes)
-    slug = str(imported.data.get("organ", {}).get("slug", ""))
-    if not SLUG.match(slug):
-        where = imported.cells["organ.slug"]
-        return ImportResult(False, [*lines, f"{name} {where}：镇街代码应{SLUG_RULE}，实际为“{slug}”"])
-    target = data_dir / slug / f"{imported.year}.yaml"
-    text = dump_yaml(imported.data)
-    problems = []
-    try:
-        report = parse_report(text, str(target), target)
-        previous_file = target.with_name(f"{imported.year - 1}.yaml")
-        previous = load_report(previous_file) if previous_file.exists() else None
-        problems = check(report, previous) + misspelt(report)
-    except DataFileError as exc:
-        problems = exc.problems
-    for problem in problems:
-        lines.append(f"{name} {_cell_of(imported.cells, problem.path)}：{problem.describe()}")
-    bad = bool(imported.errors) or bool(errors(problems))
-    if bad:
-        if keep_invalid:
-            invalid = target.with_name(f"{imported.year}.invalid.yaml")
-            write_atomic(invalid, text)
-            lines.append(f"{name}：有错误，未导入；按 --keep-invalid 写入 {invalid}（不会被生成报告）")
-        else:
-            lines.append(f"{name}：有错误，未导入。请按上面的单元格修改后重新导入。")
-        return ImportResult(False, lines)
-    if target.exists() and not overwrite:
-        lines.append(f"{name}：{target} 已存在，未覆盖（确需覆盖请加 --overwrite）")
-        return ImportResult(False, lines)
-    write_atomic(target, text)
-    lines.append(f"{name}：已导入 → {target}")
-    return ImportResult(True, lines, target)
-
-
-def _cell_of(cells: dict[str, str], path: str) -> str:
-    """The workbook cell of a field path, or of its nearest parent that has one."""
-    while path:
-        if path in cells:
-            return cells[path]
-        matches = [where for p, where in cells.items() if p.startswith(path + ".")]
-        if matches:
-            return matches[0]
-        path = path.rpartition(".")[0]
-    return ORGAN_SHEET

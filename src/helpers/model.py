@@ -108,10 +108,12 @@ class Organ:
 
 @dataclass(frozen=True)
 class Publication:
+    """Where the report is published; the column and the office it is filed with, where the report names them."""
+
     site: str
     url: Url
-    column: str
-    filed_with: str
+    column: str = ""
+    filed_with: str = ""
     date: IsoDate | None = None  # the day of publication, for the 落款
 
 

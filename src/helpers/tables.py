@@ -121,12 +121,19 @@ def national_totals(report: NationalReport) -> dict[str, int | None]:
 def fee_phrase(report: National2021Report) -> str:
     """Part 六's sentence on information-processing fees (2021 format)."""
     fees = report.processing_fees
-    who = f"{report.year}年，{report.organ.town}"
-    if fees.notices == 0:
+    return fee_sentence(report.year, report.organ.town, fees.notices, fees.billed, fees.collected)
+
+
+def fee_sentence(year: int, town: str, notices: int | None, billed: Decimal | None, collected: Decimal | None) -> str:
+    """The sentence on information-processing fees of ``town`` in ``year`` (blank figures: 未公布)."""
+    who = f"{year}年，{town}"
+    if notices == 0:
         return f"{who}未发出政府信息公开信息处理费收费通知，未收取信息处理费。"
+    shown = ["未公布" if v is None else str(v) if isinstance(v, int) else format(v, "f")
+             for v in (notices, billed, collected)]
     return (
-        f"{who}依据《政府信息公开信息处理费管理办法》发出收费通知{fees.notices}件，"
-        f"收费金额合计{format(fees.billed, 'f')}元，实际收取{format(fees.collected, 'f')}元。"
+        f"{who}依据《政府信息公开信息处理费管理办法》发出收费通知{shown[0]}件，"
+        f"收费金额合计{shown[1]}元，实际收取{shown[2]}元。"
     )
 
 

@@ -19,8 +19,10 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from lxml import html as lxml_html
+
+from .pages import CAPTION_STYLE
 
 TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT, NUMBER_FONT = (
     "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
@@ -117,9 +119,10 @@ def _grid(table: Any) -> list[list[_Cell | None]]:
 
 def _table(document: Any, table: Any) -> None:
     caption = table.find("caption")
-    if caption is not None:
-        _paragraph(document, _text(caption), font=HEADING_FONT, size=SI_HAO, align=WD_ALIGN_PARAGRAPH.CENTER,
-                   indent=False)
+    if caption is not None:  # Word's 题注 (Caption) style, so that a reader of the file knows it is the table's
+        written = _paragraph(document, _text(caption), font=HEADING_FONT, size=SI_HAO,
+                             align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        written.style = document.styles[CAPTION_STYLE]
     grid = _grid(table)
     if not grid or not grid[0]:
         return
@@ -207,6 +210,8 @@ def docx_from_page(page: str) -> bytes:
     normal = document.styles["Normal"]
     _font(normal, BODY_FONT, SAN_HAO)
     _page_numbers(section)
+    caption = document.styles[CAPTION_STYLE].font  # black and upright like the text, not the template's blue
+    caption.color.rgb, caption.italic, caption.bold = RGBColor(0, 0, 0), False, None
     for element in (main.iter() if main is not None else []):
         if not isinstance(element.tag, str):
             continue

@@ -8,7 +8,9 @@ from typing import Any
 import pandas as pd
 
 from .. import demo, tables
-from ..model import LEGACY_PROSE_PARTS, Legacy2008Report
+from ..checks import problem_at
+from ..errors import Problem
+from ..model import LEGACY_PROSE_PARTS, Legacy2008Report, Report
 from . import ReportFormat
 
 
@@ -25,6 +27,12 @@ class Legacy2008(ReportFormat[Legacy2008Report]):
     figure_fields = ("figures",)
     sheets = ("figures",)
     extra_fields = (("legal_basis", "依据（如《中华人民共和国政府信息公开条例》）", "text"),)
+
+    def checks(self, report: Legacy2008Report, previous: Report | None) -> list[Problem]:
+        """The 2008 format's preamble says to whom the report is filed (并报送……): it must be given."""
+        if report.publication.filed_with:
+            return []
+        return [problem_at(report, "publication.filed_with", expected="报送单位（引言中“并报送……”）", found="空白")]
 
     def facts(self, report: Legacy2008Report) -> dict[str, Any]:
         return {
