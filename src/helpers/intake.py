@@ -3,6 +3,7 @@ written as ``data/<town>/<year>.yaml`` — or refused, with every problem named 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zipfile
 from collections.abc import Iterable
@@ -101,7 +102,8 @@ def _complete(data: dict[str, Any], data_dir: Path, town: str | None) -> None:
                 continue
             break
     if latest is not None:
-        known = dotted({"organ": latest.organ, "publication": latest.publication, "contact": latest.contact})
+        parts = ("organ", "publication", "contact")
+        known = dotted({part: dataclasses.asdict(getattr(latest, part)) for part in parts})
         for path, value in known.items():
             part, _, key = path.partition(".")
             if value not in (None, "") and key not in data.setdefault(part, {}) and key != "date":

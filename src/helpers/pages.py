@@ -23,6 +23,7 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", 
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 CAPTION_STYLE = "Caption"  # Word's built-in 题注 style
+TABLE = "\x00表格"  # a block that stands for a table in the body's text
 _GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "gb18030", "euc-cn"}
 
 
@@ -41,7 +42,8 @@ class Grid:
 @dataclass
 class Page:
     """What a published report's file shows: its title, its body's paragraphs in order (``\\n`` where the
-    page breaks a line), its tables, and what the page says of itself (url, site, column, date)."""
+    page breaks a line; ``TABLE`` where a table stands), its tables, and what the page says of itself (url,
+    site, column, date)."""
 
     name: str
     title: str
@@ -201,12 +203,13 @@ def _body(text: str) -> list[str]:
 
 
 def _blocks(root: Any) -> list[str]:
-    """Headings, paragraphs and list items outside tables, in order, each as its text."""
+    """Headings, paragraphs and list items outside tables, in order, each as its text; ``TABLE`` where a
+    table stands."""
     found = []
-    for element in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "li"):
+    for element in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table"):
         if any(parent.tag in ("table", "p", "li") for parent in element.iterancestors()):
             continue
-        text = _text(element)
+        text = TABLE if element.tag == "table" else _text(element)
         if text:
             found.append(text)
     return found
@@ -245,6 +248,7 @@ def read_docx(path: Path) -> Page:
             table = Table(child, document)
             rows = [[" ".join(cell.text.split()) for cell in row.cells] for row in table.rows]
             grids.append(Grid(rows, caption))
+            blocks.append(TABLE)
             caption = ""
     at = next((i for i, b in enumerate(blocks) if "年度报告" in b), None)
     title = "" if at is None else blocks[at]

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import formats
 from .model import OVERVIEW_PARTS, AmountUnit
-from .pages import Grid, Page
+from .pages import TABLE, Grid, Page
 
 NATIONAL_2019, NATIONAL_2021 = "national-2019", "national-2021"
 REPORT_WORDS = "政府信息公开工作年度报告"
@@ -160,13 +160,14 @@ def transcribe(page: Page) -> Transcript:
         raise NotAReport(f"{page.name}：这不是政府信息公开工作年度报告（找不到报告标题和表二、表三、表四）")
     fmt = NATIONAL_2021 if cells.marks[NATIONAL_2021] >= cells.marks[NATIONAL_2019] else NATIONAL_2019
     data: dict[str, Any] = {"format": fmt, "source": "published"}
-    result = Transcript(data, dict(cells.where), list(cells.errors), list(cells.notes))
+    _check_against_model(fmt, cells)
+    result = Transcript(data, dict(cells.where), [f"{page.name}：{e}" for e in cells.errors],
+                        [f"{page.name}：{n}" for n in cells.notes])
     if title is None:
         result.errors.append(f"{page.name}：找不到报告标题“××{REPORT_WORDS}”，无法确定机关和年度")
     else:
         data["year"] = int(title.group("year"))
         data["organ"] = _organ(title.group("organ"))
-    _check_against_model(fmt, cells, result)
     _drop_stated_sums(cells.values)
     for path, value in sorted(cells.values.items()):
         _put(data, path, value)
@@ -251,7 +252,7 @@ def _value(cells: _Cells, place: str, text: str, kind: str, unit: str = "") -> t
         expected = {"count": "非负整数", "signed": "整数（可为负数）", "amount": "非负金额"}[kind]
         cells.errors.append(f"{place}：应为{expected}，实际为{exc}")
         return False, None
-    if note:
+    if note and f"{place}：{note}" not in cells.notes:
         cells.notes.append(f"{place}：{note}")
     return True, value
 
@@ -304,8 +305,9 @@ def _read_active(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> None:
             ok, value = _value(cells, place, row[i], kind, unit)
             if ok:
                 cells.put(f"active.{name}.{key}", value, place)
-                if name == "procurement" and key == "amount" and unit:
-                    cells.put("active.procurement.unit", AmountUnit(unit), place)
+                printed = unit or next((u for u in ("万元", "元") if norm(row[i]).endswith(u)), "")
+                if name == "procurement" and key == "amount" and printed:
+                    cells.put("active.procurement.unit", AmountUnit(printed), place)
 
 
 # --- table 三 -------------------------------------------------------------------------------------------
@@ -325,38 +327,37 @@ def _read_applications(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> No
             key = _applicant_key(text)
             if key and (i not in mapped or key != "total" or mapped[i][0] == "total"):
                 mapped[i] = (key, " ".join(text.split()))
+    width = max(len(r) for r in grid.rows)
     if len({key for key, _ in mapped.values()}) >= 6:
-        columns["applications"] = (mapped, max(len(r) for r in grid.rows))
+        columns["applications"] = (mapped, width)
     elif "applications" in columns:  # a piece after a page break, without its header: the columns of the last
         mapped, width = columns["applications"]
-        shift = max(len(r) for r in grid.rows) - width
-        mapped = {i + shift: value for i, value in mapped.items()}
     else:
         cells.errors.append("表三：找不到申请人列的表头（自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他、总计）")
         return
-    label_end = min(mapped)
     group = None
     for number, row in enumerate(grid.rows[first_data:], first_data + 1):
-        label = shown_label(row[:label_end])
-        text = norm(label)
-        found = _row_of(text, group)
+        shift = len(row) - width  # a row without the cells a merged label of the row above covers: align right
+        label = shown_label(row[:min(mapped) + shift])
+        values = {i + shift: value for i, value in mapped.items() if 0 <= i + shift < len(row)}
+        found = _row_of(norm(label), group)
+        filled = any(row[i].strip() for i in values)
         if found is None:
-            if any(row[i].strip() for i in mapped if i < len(row)):
+            if filled:
                 cells.errors.append(f"表三第 {number} 行“{label}”：不是官方格式中的行，无法对应")
             continue
         path, group, heading_only = found
-        if heading_only and not any(row[i].strip() for i in mapped if i < len(row)):
+        if heading_only and not filled:
             continue
-        if heading_only:
+        if heading_only and group != "other":
             cells.errors.append(f"表三第 {number} 行“{label}”：这一项应分为几行（如“1.……”），无法对应")
             continue
         cells.marks[NATIONAL_2021] += path.startswith("applications.results.other.")
-        for i, (key, header) in mapped.items():
-            if i < len(row):
-                place = _place("表三", label, header)
-                ok, value = _value(cells, place, row[i], "count")
-                if ok:
-                    cells.put(f"{path}.{key}", value, place)
+        for i, (key, header) in values.items():
+            place = _place("表三", label, header)
+            ok, value = _value(cells, place, row[i], "count")
+            if ok:
+                cells.put(f"{path}.{key}", value, place)
 
 
 def _row_of(text: str, group: str | None) -> tuple[str, str | None, bool] | None:
@@ -370,6 +371,8 @@ def _row_of(text: str, group: str | None) -> tuple[str, str | None, bool] | None
     own = _first(text, OUTCOMES)
     if own == "total" and group is None and "办理结果" not in text and not re.search(r"[(（]七[)）]", text):
         own = None
+    if own is None and re.search(r"[(（][一二三四五六七八九十][)）]", text):
+        return None  # an outcome （n） the official table does not have
     at = group if own is None else own
     if at is None:
         return None
@@ -378,9 +381,9 @@ def _row_of(text: str, group: str | None) -> tuple[str, str | None, bool] | None
         return f"applications.results.{at}", at, False
     rest = text.split(next(core for core, key in OUTCOMES if key == at), 1)[-1] if own else text
     sub = _first(rest, subs)
-    if sub is None and at == "other":
-        return "applications.results.other", at, False  # the 2019 format: one row; 2021 has three
-    if sub is None:
+    if sub is None and re.search(r"\d+\s*[.、．]", rest):
+        return None  # a numbered sub-row the official table does not have
+    if sub is None:  # the heading of a group of sub-rows (or, for （六） in the 2019 format, its one row)
         return f"applications.results.{at}", at, True
     return f"applications.results.{at}.{sub}", at, False
 
@@ -458,13 +461,13 @@ def _dataclass_of(tp: Any) -> Any:
     return found[0] if found else None
 
 
-def _check_against_model(fmt: str, cells: _Cells, result: Transcript) -> None:
+def _check_against_model(fmt: str, cells: _Cells) -> None:
     """Every cell read must be a field of the format's data class: a 2019 row in a 2021 table is named."""
     report_class = formats.get(fmt).report_class
     label = formats.get(fmt).label
     for path in list(cells.values):
         if _field_type(report_class, path) is None:
-            result.errors.append(f"{cells.where[path]}：{label}中没有这一项，无法放入")
+            cells.errors.append(f"{cells.where[path]}：{label}中没有这一项，无法放入")
             del cells.values[path]
 
 
@@ -540,7 +543,9 @@ def _prose(page: Page, result: Transcript) -> None:
     parts: dict[int, list[str]] = {}
     subs: dict[str, list[str]] = {}
     part, sub = -1, ""
-    for block in page.blocks:
+    for at, block in enumerate(page.blocks):
+        if block == TABLE or _caption(page.blocks, at):
+            continue
         if norm(block) == norm(page.title) and part < 0:
             continue
         heading = _part_of(block, part)
@@ -589,6 +594,12 @@ def _prose(page: Page, result: Transcript) -> None:
     data["prose"] = {key: value for key, value in prose.items() if value or key in ("overview", "problems")}
 
 
+def _caption(blocks: list[str], at: int) -> bool:
+    """Whether block ``at`` is a table's caption: a short line without a full stop right above a table."""
+    text = blocks[at]
+    return at + 1 < len(blocks) and blocks[at + 1] == TABLE and len(text) <= 40 and "。" not in text
+
+
 def _preamble(blocks: list[str], page: Page, data: dict[str, Any]) -> None:
     """Where the report is published and whom to ask, as the preamble (or the page's own data) says."""
     text = "".join(blocks)
@@ -602,7 +613,7 @@ def _preamble(blocks: list[str], page: Page, data: dict[str, Any]) -> None:
             publication["column"] = found.group("column").strip()
     for key in ("site", "url", "column"):
         if key not in publication and page.meta.get(key):
-            publication[key] = page.meta[key]
+            publication[key] = f"“{page.meta[key]}”栏目" if key == "column" else page.meta[key]
     data["publication"] = publication
     contact: dict[str, Any] = {}
     asked = _CONTACT.search(text)
