@@ -94,7 +94,8 @@ def test_a_standard_2021_page_reads_every_part():
     assert prose["problems"] == ("2023年，光华镇政务公开工作虽取得一定成效，但仍存在政策解读形式单一等问题。\n\n"
                                  "下一步，将进一步丰富解读形式，加强业务培训。")
     # The fee table's caption and the 落款 are not prose; nor is any of the site's furniture.
-    assert prose["other"] == "2023年，光华镇依据《政府信息公开信息处理费管理办法》发出收费通知1件，收取信息处理费300元。"
+    assert prose["other"] == ("2023年，光华镇依据《政府信息公开信息处理费管理办法》发出收费通知1件，"
+                              "收取信息处理费300元。")
     text = "".join(prose.values())
     for furniture in ("打印本页", "关闭窗口", "分享到", "当前位置", "网站标识码", "首页", "相关链接", "人民政府\n"):
         assert furniture not in text
