@@ -1,21 +1,30 @@
-"""Benchmark: a hand-written papermill + nbconvert loop against ``xxgk build``, in one run.
+"""Benchmark: a hand-written papermill + nbconvert loop against ``xxgk build``, interleaved, then at scale.
 
-    .venv/bin/python benchmarks/batch.py [--reports 60] [--jobs 2]
+    .venv/bin/python benchmarks/batch.py [--reports 200] [--jobs 2] [--rounds 3] [--naive 4] [--batch 40]
 
-Generates N town-years of synthetic data in a temporary folder, then measures
-(a) the naive loop: for each report the papermill CLI, then the nbconvert CLI;
-(b) ``xxgk build -j 2`` from cold; (c) the same build again with nothing changed.
-Prints wall seconds, the ratio (a)/(b), reports per minute, peak RSS per worker
-and mean HTML size. Targets on a 2-core machine: (a)/(b) >= 4, (c) <= 1 s,
-RSS per worker <= 300 MB, mean HTML <= 150 KB.
+1. Interleaved: ``--rounds`` times, (a) the naive loop (the papermill CLI, then the nbconvert CLI, per report)
+   on ``--naive`` reports, then (b) ``xxgk build -j J`` from cold on ``--batch`` other reports, so that the
+   machine's load falls on both alike. Per report: wall seconds and CPU seconds (user+sys of every process,
+   kernels included); the ratio (a)/(b) per round, its median and spread.
+2. Where a report's time goes, kernel by kernel, with the warm start (``helpers.warm``) and without
+   (``XXGK_WARM=0``), alternated: kernel start until it answers, the template's imports, the rest of the
+   execution, the HTML export (medians of ``--samples``).
+3. Scale: ``xxgk build -j J`` from cold on ``--reports`` reports (reports per minute, the time 1 000 would take
+   at that rate), the no-op rebuild (median of 5), the index page's size, the manifest's load and save, peak RSS
+   per worker.
+
+Targets on a 2-core machine: (a)/(b) >= 15; CPU per report <= 0.5 s; 1 000 reports from cold <= 8 minutes;
+no-op rebuild of 1 000 <= 1 s; RSS per worker <= 300 MB.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -27,64 +36,178 @@ from pathlib import Path
 from helpers import demo
 
 ROOT = Path(__file__).resolve().parent.parent
-
 BIN = Path(sys.executable).parent
+TEMPLATE = "notebooks/annual_report.ipynb"
 
 
-def timed(command: list[str], cwd: Path) -> float:
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of a command and every process it waited for."""
+    cpu, start = children_cpu(), time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True, env=env)
+    return time.perf_counter() - start, children_cpu() - cpu
+
+
+def project(base: Path, data: dict, keys: list) -> Path:
+    base.mkdir(parents=True)
+    shutil.copy(ROOT / "xxgk.toml", base / "xxgk.toml")
+    shutil.copytree(ROOT / "notebooks", base / "notebooks")
+    demo.write_district(base / "data", {k: data[k] for k in keys})
+    return base
+
+
+def spread(values: list[float]) -> str:
+    return f"中位数 {statistics.median(values):.2f}（{min(values):.2f}—{max(values):.2f}，{len(values)} 次）"
+
+
+def interleaved(tmp: Path, data: dict, keys: list, args: argparse.Namespace) -> dict[str, list[float]]:
+    """Naive and xxgk phases alternated; per-report wall and CPU seconds of each, and the ratio per round."""
+    found: dict[str, list[float]] = {k: [] for k in ("naive", "naive_cpu", "xxgk", "xxgk_cpu", "ratio")}
+    cursor = 0
+    for round_ in range(args.rounds):
+        naive_keys = keys[cursor:cursor + args.naive]
+        cursor += args.naive
+        base = project(tmp / f"naive-{round_}", data, naive_keys)
+        wall = cpu = 0.0
+        for path in sorted((base / "data").glob("*/*.yaml")):
+            out = base / f"{path.parent.name}-{path.stem}.ipynb"
+            w, c = measured([str(BIN / "papermill"), TEMPLATE, str(out), "-p", "data_file", str(path)], base)
+            w2, c2 = measured([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)], base)
+            wall, cpu = wall + w + w2, cpu + c + c2
+        found["naive"].append(wall / len(naive_keys))
+        found["naive_cpu"].append(cpu / len(naive_keys))
+        batch_keys = keys[cursor:cursor + args.batch]
+        cursor += args.batch
+        base = project(tmp / f"xxgk-{round_}", data, batch_keys)
+        wall, cpu = measured([str(BIN / "xxgk"), "build", "-j", str(args.jobs), "--quiet"], base)
+        found["xxgk"].append(wall / len(batch_keys))
+        found["xxgk_cpu"].append(cpu / len(batch_keys))
+        found["ratio"].append(found["naive"][-1] / found["xxgk"][-1])
+    return found
+
+
+async def _stages(path: Path, cwd: Path) -> dict[str, float]:
+    """One report executed stage by stage in a kernel of ours (warm or not, as the environment says)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from helpers.render import IPCKernelManager, export_html
+
+    nb = nbformat.read(str(cwd / TEMPLATE), as_version=4)
+    source = nb.cells[2].source  # the template's imports and open_report
+    nb.cells[1].source = f'data_file = "{path}"'
+    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=IPCKernelManager, resources={
+        "metadata": {"path": str(cwd)}}, timeout=120)
+    times: dict[str, float] = {}
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-    return time.perf_counter() - start
+    async with client.async_setup_kernel(cwd=str(cwd)):
+        times["kernel start"] = time.perf_counter() - start
+        begin = time.perf_counter()
+        imports = source.split("\n\n")[0]
+        nb.cells[2].source = imports
+        await client.async_execute_cell(nb.cells[1], 1)
+        await client.async_execute_cell(nb.cells[2], 2)
+        times["imports"] = time.perf_counter() - begin
+        nb.cells[2].source = source
+        begin = time.perf_counter()
+        for index, cell in enumerate(nb.cells):
+            if index >= 2:
+                await client.async_execute_cell(cell, index)
+        times["execution"] = time.perf_counter() - begin
+    begin = time.perf_counter()
+    export_html(nb)
+    times["export"] = time.perf_counter() - begin
+    return times
+
+
+def stages(base: Path, samples: int) -> dict[str, dict[str, list[float]]]:
+    """The split of a report's time, warm and cold alternated."""
+    path = sorted((base / "data").glob("*/*.yaml"))[-1]
+    found: dict[str, dict[str, list[float]]] = {"1": {}, "0": {}}
+    for warm in ("1", "0"):  # not counted: the zygote's own start (once per worker) and first imports
+        os.environ["XXGK_WARM"] = warm
+        asyncio.run(_stages(path, base))
+    for _ in range(samples):
+        for warm in ("1", "0"):
+            os.environ["XXGK_WARM"] = warm
+            for stage, seconds in asyncio.run(_stages(path, base)).items():
+                found[warm].setdefault(stage, []).append(seconds)
+    os.environ.pop("XXGK_WARM", None)
+    from helpers.warm import stop
+
+    stop()
+    return found
+
+
+def scale(base: Path, jobs: int) -> dict[str, float]:
+    """A cold build of every report of ``base``, then the no-op rebuild, the index and the manifest."""
+    from helpers.batch import Manifest
+
+    found: dict[str, float] = {}
+    found["cold"], found["cold_cpu"] = measured([str(BIN / "xxgk"), "build", "-j", str(jobs), "--quiet"], base)
+    noop = [measured([str(BIN / "xxgk"), "build", "--quiet"], base)[0] for _ in range(5)]
+    found["noop"] = statistics.median(noop)
+    outputs = base / "outputs"
+    found["index_kb"] = (outputs / "index.html").stat().st_size / 1024
+    manifest_path = outputs / "manifest.json"
+    entries = json.loads(manifest_path.read_text(encoding="utf-8"))["reports"]
+    found["rss"] = max(entry.get("worker_rss_mb", 0.0) for entry in entries.values())
+    found["reports"] = sum(1 for entry in entries.values() if not entry.get("district"))
+    found["manifest_kb"] = manifest_path.stat().st_size / 1024
+    start = time.perf_counter()
+    manifest = Manifest(outputs)
+    found["manifest_load"] = time.perf_counter() - start
+    start = time.perf_counter()
+    manifest.save()
+    found["manifest_save"] = time.perf_counter() - start
+    return found
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=60, help="town-years to build (default 60)")
+    parser.add_argument("--reports", type=int, default=200, help="reports of the scale run (default 200)")
     parser.add_argument("--jobs", type=int, default=2, help="xxgk build -j (default 2)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument("--naive", type=int, default=4, help="naive-loop reports per round (default 4)")
+    parser.add_argument("--batch", type=int, default=40, help="xxgk build reports per round (default 40)")
+    parser.add_argument("--samples", type=int, default=5, help="kernels per stage split (default 5)")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
-        base = Path(tmp)
-        towns = demo.demo_towns((args.reports + 1) // 2)
+    needed = args.rounds * (args.naive + args.batch)
+    with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as name:
+        tmp = Path(name)
+        towns = demo.demo_towns((max(needed, args.reports) + 1) // 2)
         data = demo.district_data(towns, [2024, 2025], seed=42)
-        keep = dict(list(sorted(data.items(), key=lambda kv: (kv[0][1], kv[0][0])))[: args.reports])
-        paths = demo.write_district(base / "data", keep)
-        shutil.copytree(ROOT / "notebooks", base / "notebooks")
+        keys = sorted(data, key=lambda k: (k[1], k[0]))  # each town's 2024 before any 2025: history to read
+        mixed = keys[len(keys) // 2:] + keys[: len(keys) // 2]
+        rounds = interleaved(tmp, data, mixed, args)
+        split = stages(project(tmp / "stages", data, keys[:2]), args.samples)
+        big = scale(project(tmp / "scale", data, keys[: args.reports]), args.jobs)
 
-        naive_out = base / "naive"
-        naive_out.mkdir()
-        naive = 0.0
-        for path in paths:
-            out = naive_out / f"{path.parent.name}-{path.stem}.ipynb"
-            naive += timed(
-                [str(BIN / "papermill"), "notebooks/annual_report.ipynb", str(out), "-p", "data_file", str(path)],
-                base,
-            )
-            naive += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)], base)
-
-        cold = timed([str(BIN / "xxgk"), "build", "-j", str(args.jobs), "--quiet"], base)
-        warm = [timed([str(BIN / "xxgk"), "build", "--quiet"], base) for _ in range(5)]
-
-        manifest = json.loads((base / "outputs" / "manifest.json").read_text(encoding="utf-8"))["reports"]
-        rss = max(entry.get("worker_rss_mb", 0.0) for entry in manifest.values())
-        sizes = [p.stat().st_size for p in (base / "outputs").glob("*/*.html")]
-        per_report = statistics.median(e["seconds"] for e in manifest.values() if not e.get("district"))
-
-    n = len(paths)
-    print(
-        f"机器：{platform.machine()}，{platform.python_implementation()} {platform.python_version()}，"
-        f"{len(os.sched_getaffinity(0))} 核"
-    )
-    print(f"报告数：{n}")
-    print(f"(a) 逐份 papermill + nbconvert 命令：{naive:.1f} 秒（{n / naive * 60:.1f} 份/分钟）")
-    print(
-        f"(b) xxgk build -j {args.jobs}（冷启动）：{cold:.1f} 秒"
-        f"（{n / cold * 60:.1f} 份/分钟，单份中位数 {per_report:.2f} 秒）"
-    )
-    print(f"(c) 再次 xxgk build（无变化）：中位数 {statistics.median(warm):.2f} 秒（5 次）")
-    print(f"(a)/(b) = {naive / cold:.2f}（目标 ≥ 4）")
-    print(f"每个工作进程的峰值内存：{rss:.0f} MB（目标 ≤ 300 MB）")
-    print(f"HTML 平均大小：{statistics.mean(sizes) / 1024:.1f} KB（目标 ≤ 150 KB）")
+    print(f"机器：{platform.machine()}，{platform.python_implementation()} {platform.python_version()}，"
+          f"{len(os.sched_getaffinity(0))} 核；{time.strftime('%Y-%m-%d')}")
+    print(f"1. 交替测量 {args.rounds} 轮（每轮先逐份 {args.naive} 份，再 xxgk build -j {args.jobs} {args.batch} 份）：")
+    print(f"   (a) 逐份 papermill + nbconvert 命令：每份 {spread(rounds['naive'])} 秒，"
+          f"{60 / statistics.median(rounds['naive']):.1f} 份/分钟；CPU 每份 {spread(rounds['naive_cpu'])} 秒")
+    print(f"   (b) xxgk build -j {args.jobs}（冷启动）：每份 {spread(rounds['xxgk'])} 秒，"
+          f"{60 / statistics.median(rounds['xxgk']):.1f} 份/分钟；CPU 每份 {spread(rounds['xxgk_cpu'])} 秒")
+    print(f"   (a)/(b)：{spread(rounds['ratio'])}（目标 ≥ 15）")
+    print(f"2. 一份报告的时间（秒，{args.samples} 次中位数）：阶段 | 预热（fork） | 普通启动")
+    for stage in split["1"]:
+        print(f"   {stage} | {statistics.median(split['1'][stage]):.3f} | {statistics.median(split['0'][stage]):.3f}")
+    reports = int(big["reports"])
+    per_minute = reports / big["cold"] * 60
+    print(f"3. 规模：{reports} 份（另含区汇总）xxgk build -j {args.jobs} 冷启动 {big['cold']:.1f} 秒，"
+          f"{per_minute:.1f} 份/分钟，按此速度 1000 份约 {1000 / per_minute:.1f} 分钟（目标 ≤ 8 分钟）；"
+          f"CPU 每份 {big['cold_cpu'] / reports:.2f} 秒（目标 ≤ 0.5 秒）")
+    print(f"   无变化时再次生成：中位数 {big['noop']:.2f} 秒（5 次）；索引页 {big['index_kb']:.0f} KB；"
+          f"清单 {big['manifest_kb']:.0f} KB，读取 {big['manifest_load'] * 1000:.0f} 毫秒，"
+          f"保存 {big['manifest_save'] * 1000:.0f} 毫秒")
+    print(f"   每个工作进程的峰值内存：{big['rss']:.0f} MB（目标 ≤ 300 MB）")
     return 0
 
 

@@ -43,11 +43,15 @@ def _serve(conn: Connection, parent: int) -> None:
 
     Ctrl-C (or the pool's own SIGINT) ends it quietly: the build it was running has cleaned up its kernel.
     """
+    from .warm import stop
+
     _die_with(parent)
     try:
         _loop(conn)
     except KeyboardInterrupt:
         return
+    finally:
+        stop()
 
 
 def _loop(conn: Connection) -> None:

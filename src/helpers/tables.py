@@ -125,15 +125,15 @@ def fee_phrase(report: National2021Report) -> str:
 
 
 def fee_sentence(year: int, town: str, notices: int | None, billed: Decimal | None, collected: Decimal | None) -> str:
-    """The sentence on information-processing fees of ``town`` in ``year`` (blank figures: 未公布)."""
+    """The sentence on information-processing fees of ``town`` in ``year`` (a published report's blanks: 未公布)."""
     who = f"{year}年，{town}"
+    if notices is None or billed is None or collected is None:
+        return f"{who}信息处理费收取情况（未公布）。"
     if notices == 0:
         return f"{who}未发出政府信息公开信息处理费收费通知，未收取信息处理费。"
-    shown = ["未公布" if v is None else str(v) if isinstance(v, int) else format(v, "f")
-             for v in (notices, billed, collected)]
     return (
-        f"{who}依据《政府信息公开信息处理费管理办法》发出收费通知{shown[0]}件，"
-        f"收费金额合计{shown[1]}元，实际收取{shown[2]}元。"
+        f"{who}依据《政府信息公开信息处理费管理办法》发出收费通知{notices}件，"
+        f"收费金额合计{format(billed, 'f')}元，实际收取{format(collected, 'f')}元。"
     )
 
 

@@ -99,10 +99,12 @@ def wait_for(condition, seconds: float = 60) -> None:  # noqa: ANN001
 
 
 def kernels_below(pid: int) -> set[int]:
+    """The kernels below ``pid``: launched (``-m ipykernel_launcher``) or forked (named ``ipykernel``)."""
     found = set()
     for child in descendants(pid):
         try:
-            if b"ipykernel" in Path(f"/proc/{child}/cmdline").read_bytes():
+            proc = Path(f"/proc/{child}")
+            if b"ipykernel" in (proc / "cmdline").read_bytes() or (proc / "comm").read_text().strip() == "ipykernel":
                 found.add(child)
         except OSError:
             pass

@@ -58,7 +58,8 @@ def project(tmp_path_factory) -> Path:
 
 
 def test_every_shell_block_is_run_here_or_by_ci():
-    expected = {"生成报告", "标准工具依然可以单独使用", "镇街的一年", "检查数据", "Excel 填报表", "示例数据"}
+    expected = {"生成报告", "标准工具依然可以单独使用", "镇街的一年", "检查数据", "Excel 填报表", "导入已发布的报告",
+                "示例数据"}
     runs = [line for lang, _, line in BLOCKS if lang == "sh"]
     assert len(runs) == len(expected) + 1, "a new sh block in the README needs a test here"
     assert commands(BLOCKS[0][1]) == [["make", "reports"], ["make", "test"]]
@@ -202,6 +203,26 @@ def test_excel_commands(project, tmp_path):
     done = run(third, project, tmp_path)
     assert done.returncode == 0 and "失败 0 份" in done.stdout, done.stdout
     assert "2026年政府信息公开工作年度报告" in (project / "outputs/2026/nanhu.html").read_text(encoding="utf-8")
+
+
+def test_import_commands(tmp_path):
+    project = make_project(tmp_path / "project")
+    shutil.copytree(ROOT / "tests" / "fixtures", project / "tests" / "fixtures")
+    single, folder, build = commands(block_after("## 导入已发布的报告", "sh"))
+    done = run(single, project, tmp_path)
+    assert done.returncode == 0 and "data/guanghua/2023.yaml" in done.stdout, done.stdout
+    pages = tmp_path / "往年报告" / "2023"
+    pages.mkdir(parents=True)
+    for name in ("gbk.html", "split-table.html", "merged-labels.html"):
+        shutil.copy(ROOT / "tests" / "fixtures" / "pages" / name, pages / name)
+    done = run(folder, project, tmp_path)
+    assert done.returncode == 0, done.stdout
+    assert [line.split("：")[0] for line in done.stdout.splitlines()[:3]] == ["gbk.html", "merged-labels.html",
+                                                                           "split-table.html"]
+    done = run(build, project, tmp_path)
+    assert done.returncode == 0 and "失败 0 份" in done.stdout, done.stdout
+    for town in ("guanghua", "qingshi", "beitang", "xinqiao"):
+        assert (project / "outputs" / "2023" / f"{town}.html").exists()
 
 
 def test_demo_data_commands_reproduce_the_sample_district(tmp_path):
