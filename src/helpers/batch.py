@@ -463,10 +463,12 @@ def _district_inputs(job: Job) -> tuple[str, dict[str, Any], str, list[str]]:
 
 
 def _rss_mb() -> float:
-    """Peak resident memory of this worker process so far, in MB (Linux reports KiB)."""
+    """Peak resident memory of this worker process so far and of its zygote (helpers.warm), in MB."""
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from .warm import zygote_rss_mb
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 + zygote_rss_mb()
 
 
 def _explain(job: Job, exc: BaseException, executed: Path) -> str:

@@ -101,6 +101,19 @@ class _Zygote:
         return cls._process
 
 
+def zygote_rss_mb() -> float:
+    """The peak resident memory of this process's zygote (MB), 0 when it has none."""
+    process = _Zygote._process
+    if process is None or _Zygote._owner != os.getpid():
+        return 0.0
+    try:
+        status = open(f"/proc/{process.pid}/status", encoding="ascii").read()
+    except OSError:
+        return 0.0
+    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "VmHWM: 0 kB")
+    return int(line.split()[1]) / 1024
+
+
 def stop() -> None:
     """End this process's zygote, if it has one, and wait for it (so that its time is counted as ours)."""
     process = _Zygote._process
