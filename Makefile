@@ -34,4 +34,4 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) node_modules test-artifacts outputs/[0-9]* outputs/index.html outputs/manifest.json
+	rm -rf $(VENV) node_modules test-artifacts outputs/[0-9]* outputs/index.html outputs/manifest.json outputs/.cache

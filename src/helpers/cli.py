@@ -13,7 +13,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from . import formats
+from . import formats, parsed
 from .batch import BuildLock, Job, Manifest, Result, default_workers, find_jobs, load_batch, local_executor, run
 from .checks import check_file, errors, warnings
 from .demo import SAMPLE_TOWNS, demo_towns, district_data, write_district
@@ -54,6 +54,7 @@ def _build(args: argparse.Namespace) -> int:
     if bad:
         print(f"镇街代码无效：{'、'.join(bad)}（只能{SLUG_RULE}）")
         return 2
+    os.environ.setdefault(parsed.FOLDER, str(project.parsed))  # for this process, its workers and their kernels
     jobs = find_jobs(project, years=years, towns=towns, template=template, timeout=args.timeout, pdf=args.pdf,
                      docx=args.docx)
     if not jobs:

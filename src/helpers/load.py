@@ -17,7 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from . import formats
+from . import formats, parsed
 from .errors import DataFileError, FormatError, Problem, os_reason
 from .model import Change, Report, Signed, Source, required
 from .project import year_file, year_files_of_town
@@ -33,8 +33,9 @@ _cache: dict[Path, tuple[tuple[int, int], Report | DataFileError]] = {}
 def load_report(path: str | Path) -> Report:
     """Read one data file into its format's report object; raise DataFileError listing every problem.
 
-    A file is parsed once per process while it is unchanged (same size and modification time): every stage
-    that needs a file's format, year, organ or district asks here and gets the same answer.
+    A file is parsed once per process while it is unchanged (same size and modification time), and once
+    across processes where a build keeps what was parsed (``parsed``): every stage that needs a file's format,
+    year, organ or district asks here and gets the same answer.
     """
     path = Path(path)
     key = path.resolve()
@@ -49,7 +50,9 @@ def load_report(path: str | Path) -> Report:
         result: Report | DataFileError
         try:
             _refuse_outside_link(path, shown)
-            result = parse_report(_read_text(path, shown), shown, path)
+            text = _read_text(path, shown)
+            result = parsed.recall(text, shown, path) or parse_report(text, shown, path)
+            parsed.keep(text, shown, path, result)
         except DataFileError as exc:
             result = exc
         cached = _cache[key] = (stamp, result)

@@ -107,6 +107,11 @@ class Project:
             f"{start} 及其上级目录中都没有 {MARKER}，找不到项目目录；请在项目目录中运行，或用 --project 指定。"
         )
 
+    @property
+    def parsed(self) -> Path:
+        """Where a build keeps parsed data files between its processes (``helpers.parsed``)."""
+        return self.outputs / ".cache" / "parsed"
+
     def template(self, name: str) -> Path:
         return self.notebooks / name
 
