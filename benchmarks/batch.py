@@ -1,6 +1,6 @@
 """Benchmark: a hand-written papermill + nbconvert loop against ``xxgk build``, interleaved, then at scale.
 
-    .venv/bin/python benchmarks/batch.py [--reports 200] [--jobs 2] [--rounds 3] [--naive 4] [--batch 40]
+    .venv/bin/python benchmarks/batch.py [--reports 200] [--jobs 2] [--rounds 3] [--naive 4] [--batch 200]
 
 1. Interleaved: ``--rounds`` times, (a) the naive loop (the papermill CLI, then the nbconvert CLI, per report)
    on ``--naive`` reports, then (b) ``xxgk build -j J`` from cold on ``--batch`` other reports, so that the
@@ -187,7 +187,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="xxgk build -j (default 2)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--naive", type=int, default=4, help="naive-loop reports per round (default 4)")
-    parser.add_argument("--batch", type=int, default=40, help="xxgk build reports per round (default 40)")
+    parser.add_argument("--batch", type=int, default=200, help="xxgk build reports per round (default 200)")
     parser.add_argument("--samples", type=int, default=5, help="kernels per stage split (default 5)")
     args = parser.parse_args()
 

@@ -219,12 +219,43 @@ def environment_fingerprint() -> str:
     )
 
 
+_meanings: dict[Path, tuple[tuple[int, int], bytes]] = {}  # a template's meaning while the file is unchanged
+
+
+def template_meaning(template: Path) -> bytes:
+    """What a template means, for deciding a rebuild: each cell's type, source and tags, and the kernel.
+
+    Opening, running and saving a template in JupyterLab changes its outputs, execution counts, cell ids and
+    metadata, never what a build runs; none of those count. A file that is no notebook counts as its bytes.
+    Read as the JSON it is, without nbformat, whose import alone costs a no-op build a second.
+    """
+    try:
+        stat = template.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if template in _meanings and _meanings[template][0] == stamp:
+            return _meanings[template][1]  # every report of a batch asks for the same few templates
+        nb = json.loads(template.read_text(encoding="utf-8"))
+        cells = [[c["cell_type"], _text(c["source"]), sorted(c.get("metadata", {}).get("tags", []))]
+                 for c in nb["cells"]]
+        kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name", "")
+    except OSError:
+        return b"-"
+    except (ValueError, KeyError, TypeError, AttributeError):  # no notebook: its bytes decide; the build says why
+        return template.read_bytes()
+    meaning = json.dumps({"kernel": kernel, "cells": cells}, ensure_ascii=False).encode()
+    _meanings[template] = (stamp, meaning)
+    return meaning
+
+
+def _text(source: str | list[str]) -> str:
+    """A cell's source as nbformat gives it: one string (the file may store a list of lines)."""
+    return source if isinstance(source, str) else "".join(source)
+
+
 def input_digest(job: Job, environment: str) -> str:
     """Everything a report depends on: its data file and the town's earlier years (carry-over checks,
     year-over-year figures, trend chart), its template, and the environment. A district summary
     depends on every file of every town of the district (a town missing this year is listed)."""
-    from .render import template_meaning
-
     if job.district:
         members = district_towns(job.data_file).get(job.district, [])
         inputs = sorted(path for town in members for path in town.files.values())

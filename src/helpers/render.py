@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -192,30 +191,6 @@ def read_template(template: Path) -> Any:
         raise BuildError(f"模板 {template} 不是有效的 Jupyter 笔记本（{type(exc).__name__}）") from None
 
 
-_meanings: dict[Path, tuple[tuple[int, int], bytes]] = {}  # a template's meaning while the file is unchanged
-
-
-def template_meaning(template: Path) -> bytes:
-    """What a template means, for deciding a rebuild: each cell's type, source and tags, and the kernel.
-
-    Opening, running and saving a template in JupyterLab changes its outputs, execution counts, cell ids and
-    metadata, never what a build runs; none of those count. A file that is no notebook counts as its bytes.
-    """
-    try:
-        stat = template.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        if template in _meanings and _meanings[template][0] == stamp:
-            return _meanings[template][1]  # every report of a batch asks for the same few templates
-        nb = nbformat.reads(template.read_text(encoding="utf-8"), as_version=4)
-    except OSError:
-        return b"-"
-    except Exception:  # noqa: BLE001 - any unreadable notebook: its bytes decide, and the build says why
-        return template.read_bytes()
-    cells = [[c.cell_type, c.source, sorted(c.get("metadata", {}).get("tags", []))] for c in nb.cells]
-    kernel = nb.metadata.get("kernelspec", {}).get("name", "")
-    meaning = json.dumps({"kernel": kernel, "cells": cells}, ensure_ascii=False).encode()
-    _meanings[template] = (stamp, meaning)
-    return meaning
 
 
 @dataclass(frozen=True)
