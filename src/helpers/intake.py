@@ -125,18 +125,10 @@ def _code(name: str) -> str:
 
 def _district_code(data_dir: Path, district: str) -> str:
     """The district's code as the data folder's other towns give it, else from its pinyin."""
-    from .load import load_report, year_files_of_town
+    from .load import latest_organs
 
-    for folder in sorted(p for p in data_dir.iterdir() if p.is_dir()) if data_dir.is_dir() else []:
-        for found in reversed(year_files_of_town(folder)):
-            try:
-                organ = load_report(found.path).organ
-            except DataFileError:
-                continue
-            if organ.district == district and organ.district_slug:
-                return organ.district_slug
-            break
-    return _code(district)
+    known = (organ.district_slug for _, organ in latest_organs(data_dir) if organ.district == district)
+    return next((slug for slug in known if slug), None) or _code(district)
 
 
 def import_workbook(path: Path, data_dir: Path, *, overwrite: bool = False, keep_invalid: bool = False) -> ImportResult:

@@ -7,6 +7,7 @@ import difflib
 import io
 import types
 import typing
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +20,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import formats, parsed
 from .errors import DataFileError, FormatError, Problem, os_reason
-from .model import Change, Report, Signed, Source, required
+from .model import Change, Organ, Report, Signed, Source, required
 from .project import year_file, year_files_of_town
 from .values import EXPECTED, ValueProblem, check_value, describe, kind_of
 from .yaml_mistakes import explain, find_mistake
@@ -88,16 +89,18 @@ def town_slug(data_dir: Path, town: str) -> str | None:
     as its latest readable data file gives it; None if no town of the data folder has that code or name."""
     if (data_dir / town).is_dir() and year_files_of_town(data_dir / town):
         return town
+    return next((slug for slug, organ in latest_organs(data_dir) if town in (organ.town, organ.full_name)), None)
+
+
+def latest_organs(data_dir: Path) -> Iterator[tuple[str, Organ]]:
+    """Each town folder of ``data_dir`` with its organ as the latest readable data file gives it."""
     for folder in sorted(p for p in data_dir.iterdir() if p.is_dir()) if data_dir.is_dir() else []:
         for found in reversed(year_files_of_town(folder)):
             try:
-                organ = load_report(found.path).organ
+                yield folder.name, load_report(found.path).organ
             except DataFileError:
                 continue
-            if town in (organ.town, organ.full_name):
-                return folder.name
             break
-    return None
 
 
 def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:
