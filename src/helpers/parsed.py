@@ -69,11 +69,11 @@ def keep(text: str, shown: str, path: Path, report: Any) -> None:
     place = _place(text, shown, path)
     if place is None:
         return
+    from .atomic import write_atomic
+
     try:
         place.parent.mkdir(parents=True, exist_ok=True)
-        temporary = place.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(_plain(report), ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, place)
+        write_atomic(place, json.dumps(_plain(report), ensure_ascii=False))
     except OSError:
         return
 

@@ -224,7 +224,7 @@ def test_a_full_disk_is_one_chinese_line_and_loses_no_good_page(outputs_on_tmpfs
     assert xxgk(base, "build").returncode == 0
     pages = {p: p.read_bytes() for p in (base / "outputs").rglob("*") if p.is_file()}
     filler = base / "outputs" / "filler"
-    with filler.open("wb") as handle:  # fill the 3 MB until the disk says no
+    with filler.open("wb", buffering=0) as handle:  # fill the 3 MB until the disk says no (nothing left to flush)
         try:
             while True:
                 handle.write(b"\0" * 65536)
