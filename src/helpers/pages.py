@@ -8,6 +8,7 @@ report formats.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -228,9 +229,9 @@ def read_docx(path: Path) -> Page:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    _check_archive(path)
+    raw = _checked_archive(path)
     try:
-        document = Document(str(path))
+        document = Document(io.BytesIO(raw))
     except (KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
         raise PageError(f"{path.name}：不是可以读取的 Word 文档（{type(exc).__name__}）") from None
     blocks: list[str] = []
@@ -257,16 +258,18 @@ def read_docx(path: Path) -> Page:
     return Page(path.name, " ".join(title.split()), blocks, grids, {})
 
 
-def _check_archive(path: Path) -> None:
-    """A Word file is a zip archive: refuse one that is not, or that unpacks to more than ``MAX_PAGE``."""
-    _read_bytes(path)
-    if not zipfile.is_zipfile(path):
+def _checked_archive(path: Path) -> bytes:
+    """A Word file's bytes, read once: refused where they are no zip archive or unpack to more than
+    ``MAX_PAGE``."""
+    raw = _read_bytes(path)
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise PageError(f"{path.name}：不是 .docx 文档（可能是旧的 .doc 格式或改了扩展名的其他文件，请另存为 .docx）")
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError):
         raise PageError(f"{path.name}：文档已损坏") from None
     if unpacked > MAX_PAGE:
         limit = MAX_PAGE // 1024 // 1024
         raise PageError(f"{path.name}：文档解压后 {unpacked // 1024 // 1024} MB，超过上限 {limit} MB")
+    return raw
