@@ -144,10 +144,19 @@ def stages(base: Path, samples: int) -> dict[str, dict[str, list[float]]]:
     return found
 
 
-def scale(base: Path, jobs: int) -> dict[str, float]:
-    """A cold build of every report of ``base``, then the no-op rebuild, the index and the manifest."""
+def manifest_times(outputs: Path) -> tuple[float, float]:
+    """Seconds to load the manifest of ``outputs``, and to save it."""
     from helpers.batch import Manifest
 
+    start = time.perf_counter()
+    manifest = Manifest(outputs)
+    loaded = time.perf_counter()
+    manifest.save()
+    return loaded - start, time.perf_counter() - loaded
+
+
+def scale(base: Path, jobs: int) -> dict[str, float]:
+    """A cold build of every report of ``base``, then the no-op rebuild, the index and the manifest."""
     found: dict[str, float] = {}
     found["cold"], found["cold_cpu"] = measured([str(BIN / "xxgk"), "build", "-j", str(jobs), "--quiet"], base)
     noop = [measured([str(BIN / "xxgk"), "build", "--quiet"], base)[0] for _ in range(5)]
@@ -159,24 +168,14 @@ def scale(base: Path, jobs: int) -> dict[str, float]:
     found["rss"] = max(entry.get("worker_rss_mb", 0.0) for entry in entries.values())
     found["reports"] = sum(1 for entry in entries.values() if not entry.get("district"))
     found["manifest_kb"] = manifest_path.stat().st_size / 1024
-    start = time.perf_counter()
-    manifest = Manifest(outputs)
-    found["manifest_load"] = time.perf_counter() - start
-    start = time.perf_counter()
-    manifest.save()
-    found["manifest_save"] = time.perf_counter() - start
+    found["manifest_load"], found["manifest_save"] = manifest_times(outputs)
     # 10 000 reports: the manifest made of this run's entries again and again, loaded and saved.
     big = outputs.parent / "ten-thousand"
     big.mkdir()
     cycle = itertools.cycle(entries.items())
     many = {f"{key.split('/')[0]}/t{i:05d}": entry for i, (key, entry) in zip(range(10_000), cycle, strict=False)}
     (big / manifest_path.name).write_text(json.dumps({"reports": many}, ensure_ascii=False), encoding="utf-8")
-    start = time.perf_counter()
-    manifest = Manifest(big)
-    found["manifest_load_10k"] = time.perf_counter() - start
-    start = time.perf_counter()
-    manifest.save()
-    found["manifest_save_10k"] = time.perf_counter() - start
+    found["manifest_load_10k"], found["manifest_save_10k"] = manifest_times(big)
     found["manifest_kb_10k"] = (big / manifest_path.name).stat().st_size / 1024
     return found
 
