@@ -34,7 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers import demo
+from helpers.intake.load import write_district
+from helpers.report import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -57,7 +58,7 @@ def project(base: Path, data: dict, keys: list) -> Path:
     base.mkdir(parents=True)
     shutil.copy(ROOT / "xxgk.toml", base / "xxgk.toml")
     shutil.copytree(ROOT / "notebooks", base / "notebooks")
-    demo.write_district(base / "data", {k: data[k] for k in keys})
+    write_district(base / "data", {k: data[k] for k in keys})
     return base
 
 
@@ -96,7 +97,8 @@ async def _stages(path: Path, cwd: Path) -> dict[str, float]:
     import nbformat
     from nbclient import NotebookClient
 
-    from helpers.render import IPCKernelManager, export_html
+    from helpers.build.execute import IPCKernelManager
+    from helpers.output.render import export_html
 
     nb = nbformat.read(str(cwd / TEMPLATE), as_version=4)
     source = nb.cells[2].source  # the template's imports and open_report
@@ -138,7 +140,7 @@ def stages(base: Path, samples: int) -> dict[str, dict[str, list[float]]]:
             for stage, seconds in asyncio.run(_stages(path, base)).items():
                 found[warm].setdefault(stage, []).append(seconds)
     os.environ.pop("XXGK_WARM", None)
-    from helpers.warm import stop
+    from helpers.build.warm import stop
 
     stop()
     return found
@@ -146,7 +148,7 @@ def stages(base: Path, samples: int) -> dict[str, dict[str, list[float]]]:
 
 def manifest_times(outputs: Path) -> tuple[float, float]:
     """Seconds to load the manifest of ``outputs``, and to save it."""
-    from helpers.batch import Manifest
+    from helpers.build.batch import Manifest
 
     start = time.perf_counter()
     manifest = Manifest(outputs)

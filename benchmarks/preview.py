@@ -33,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    from helpers.render import CHROMIUM_FLAGS
+    from helpers.output.render import CHROMIUM_FLAGS
 
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-preview-") as tmp:
         project = Path(tmp)

@@ -123,7 +123,7 @@ def test_editor_droppings_are_not_data_files(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "共检查 4 个文件" in out and "checkpoint" not in out and "~" not in out
 
-    from helpers.batch import find_jobs
+    from helpers.build.batch import find_jobs
     from helpers.project import Project
 
     project = Project.at(make_project(tmp_path), data=data)

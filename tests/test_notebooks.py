@@ -5,8 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from helpers import formats
 from helpers.project import DISTRICT_TEMPLATE
+from helpers.report import formats
 from tests.conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -13,15 +13,27 @@ from typing import Any
 
 from tqdm import tqdm
 
-from . import formats, parsed
-from .batch import BuildLock, Job, Manifest, Result, default_workers, find_jobs, load_batch, local_executor, run
-from .checks import check_file, errors, warnings
-from .demo import SAMPLE_TOWNS, demo_towns, district_data, write_district
-from .errors import DataFileError, Problem, ProjectError, XxgkError, os_reason
-from .index import write_index
-from .load import display_path, load_report, town_slug
-from .model import SLUG, SLUG_RULE, Report
-from .project import MARKER, Project, data_files_under, strays, year_files
+from helpers.build.batch import (
+    BuildLock,
+    Job,
+    Manifest,
+    Result,
+    default_workers,
+    find_jobs,
+    load_batch,
+    local_executor,
+    run,
+)
+from helpers.errors import DataFileError, Problem, ProjectError, XxgkError, os_reason
+from helpers.intake import parsed
+from helpers.intake.gather import check_file
+from helpers.intake.load import display_path, load_report, town_slug, write_district
+from helpers.output.index import write_index
+from helpers.project import MARKER, Project, data_files_under, strays, year_files
+from helpers.report import formats
+from helpers.report.checks import errors, warnings
+from helpers.report.demo import SAMPLE_TOWNS, demo_towns, district_data
+from helpers.report.model import SLUG, SLUG_RULE, Report
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -167,7 +179,7 @@ def _executor(args: argparse.Namespace) -> Executor:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .narrative import misspelt, misspelt_in_template
+    from helpers.report.placeholders import misspelt, misspelt_in_template
 
     project = _project_or_none(args)
     paths = args.paths or [_project(args).data]
@@ -216,8 +228,8 @@ def _print_checked(name: str, found: list[Problem], strict: bool) -> bool:
 
 def _names(files: list[Path], project: Project | None) -> int:
     """``check --names``: every name a placeholder may use, with this report's value."""
-    from .narrative import namespace
-    from .values import dotted
+    from helpers.report.placeholders import namespace
+    from helpers.report.values import dotted
 
     read: dict[Path, Any] = {}
     for path in files:
@@ -248,7 +260,7 @@ def _project_or_none(args: argparse.Namespace) -> Project | None:
 def _template_of(report: Report, project: Project | None, read: dict[Path, Any]) -> tuple[Path | None, Any]:
     """The template file of the report's format in the project, and the template as read (each file read once,
     into ``read``); None for either where there is no project or no such file."""
-    from .render import read_template
+    from helpers.output.render import read_template
 
     template_file = project.template(formats.of(report).template) if project else None
     if template_file is None or not template_file.is_file():
@@ -259,8 +271,8 @@ def _template_of(report: Report, project: Project | None, read: dict[Path, Any])
 
 
 def _new_year(args: argparse.Namespace) -> int:
-    from .atomic import write_new
-    from .newyear import latest_before, new_year_text
+    from helpers.atomic import write_new
+    from helpers.intake.newyear import latest_before, new_year_text
 
     data = _data_dir(args)
     if args.town:
@@ -325,7 +337,7 @@ def _preview(args: argparse.Namespace) -> int:
     import time
     import webbrowser
 
-    from .preview import Preview, serve
+    from helpers.serve.preview import Preview, serve
 
     project, slug, data_file = _town_year(args)
     preview = Preview(project, slug, args.year, args.timeout)
@@ -363,7 +375,7 @@ def _preview(args: argparse.Namespace) -> int:
 
 def _start_lab(project: Project, view: str, args: argparse.Namespace) -> int:
     """Replace this process with JupyterLab (its own signal handling, its own exit code)."""
-    from .edit import lab_command, lab_environment
+    from helpers.serve.edit import lab_command, lab_environment
 
     command = lab_command(project, open_path=view, port=args.port, browser=not args.no_browser)
     sys.stdout.flush()
@@ -393,7 +405,7 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _excel_template(args: argparse.Namespace) -> int:
-    from .excel import build_workbook, prefill_from
+    from helpers.intake.excel import build_workbook, prefill_from
 
     if args.town and not SLUG.match(args.town):
         print(f"镇街代码无效：{args.town}（只能{SLUG_RULE}）")
@@ -409,7 +421,7 @@ def _excel_template(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .intake import ImportResult, import_file, importable
+    from helpers.intake.importer import ImportResult, import_file, importable
 
     failed = 0
     data = _data_dir(args)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ProjectError
+from helpers.errors import ProjectError
 
 MARKER = "xxgk.toml"
 DISTRICT_TEMPLATE = "district_summary.ipynb"

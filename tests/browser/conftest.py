@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import demo
-from helpers.render import CHROMIUM_FLAGS
+from helpers.intake.load import write_district
+from helpers.output.render import CHROMIUM_FLAGS
+from helpers.report import demo
 from tests.conftest import ROOT
 from tests.e2e.test_build import xxgk
 
@@ -71,7 +72,7 @@ def hostile_data(base: Path) -> None:
     lines = "\n\n".join(HOSTILE + ["长" * 50_000])
     data["prose"] = {key: f"{lines}\n" for key in data["prose"]}
     data["organ"]["district_slug"] = "evil"
-    demo.write_district(base, {("hostile", 2025): data})
+    write_district(base, {("hostile", 2025): data})
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.charts import bar_chart, line_chart
+from helpers.output.charts import bar_chart, line_chart
 from tests.conftest import ROOT
 
-CSS = (ROOT / "src/helpers/templates/xxgk/static/parts.css").read_text(encoding="utf-8")
+CSS = (ROOT / "src/helpers/output/templates/xxgk/static/parts.css").read_text(encoding="utf-8")
 BOXES = """() => [...document.querySelectorAll('svg')].map(svg => ({
   view: svg.viewBox.baseVal.width,
   shown: svg.getBoundingClientRect().width,

@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from helpers import tables
-from helpers.load import load_report
+from helpers.intake.load import load_report
+from helpers.report import tables
 from tests.conftest import ROOT
 from tests.e2e.test_build import xxgk
 
@@ -72,9 +72,9 @@ def _caption_positions(page: str, pdf) -> list[tuple[str, int, float]]:  # noqa:
 @pytest.mark.parametrize("paragraphs", range(40, 54, 2))
 def test_a_table_never_starts_in_the_last_lines_of_a_page(browser, tmp_path, paragraphs):
     """The same table after more and more text: wherever it falls, it starts in the upper 85 % of a page."""
-    from helpers.render import print_pdf
+    from helpers.output.render import print_pdf
 
-    static = ROOT / "src/helpers/templates/xxgk/static"
+    static = ROOT / "src/helpers/output/templates/xxgk/static"
     css = (static / "report.css").read_text(encoding="utf-8") + (static / "parts.css").read_text(encoding="utf-8")
     rows = "".join(f'<tr><th scope="row">第{i}行</th><td class="num">{i}</td><td class="num">{i * 3}</td></tr>'
                    for i in range(30))

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from helpers import demo
+from helpers.intake.load import write_district
+from helpers.report import demo
 from tests.conftest import FIXTURES, make_project
 from tests.e2e.test_build import xxgk
 
 
 def project(tmp_path: Path, towns: int, years: list[int]) -> Path:
-    demo.write_district(tmp_path / "data", demo.district_data(demo.demo_towns(towns), years, seed=5))
+    write_district(tmp_path / "data", demo.district_data(demo.demo_towns(towns), years, seed=5))
     make_project(tmp_path)
     shutil.copytree(FIXTURES / "notebooks", tmp_path / "notebooks", dirs_exist_ok=True)
     (tmp_path / "params").mkdir()

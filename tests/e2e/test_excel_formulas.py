@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from helpers import tables
-from helpers.load import dump_yaml, parse_report
+from helpers.intake.load import dump_yaml, parse_report
+from helpers.report import tables
 from tests.e2e.test_build import xxgk
-from tests.test_excel import cell_of, filled, generated
+from tests.intake.test_excel import cell_of, filled, generated
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import demo
+from helpers.intake.load import write_district
+from helpers.report import demo
 from tests.conftest import make_project
 
 BIN = Path(sys.executable).parent
@@ -23,7 +24,7 @@ BIN = Path(sys.executable).parent
 def project(tmp_path: Path, towns: int, years: list[int], nap: float = 0) -> Path:
     """Sample towns; with ``nap``, a template (params/naps.yaml) whose one cell sleeps that long."""
     base = make_project(tmp_path / "project")
-    demo.write_district(base / "data", demo.district_data(demo.demo_towns(towns), years, seed=8))
+    write_district(base / "data", demo.district_data(demo.demo_towns(towns), years, seed=8))
     (base / "params").mkdir()
     if nap:
         nb = nbformat.v4.new_notebook()

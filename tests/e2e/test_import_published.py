@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import tables
-from helpers.load import load_report
-from helpers.model import NationalReport
-from helpers.placeholders import fill
+from helpers.intake.load import load_report
+from helpers.report import tables
+from helpers.report.model import NationalReport
+from helpers.report.placeholders import fill
 from tests.conftest import ROOT, make_project
 
 BIN = Path(sys.executable).parent

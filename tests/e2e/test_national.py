@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import demo, tables
-from helpers.layout import format_value
-from helpers.load import load_report
+from helpers.intake.load import load_report, write_district
+from helpers.output.layout import format_value
+from helpers.report import demo, tables
 from tests.conftest import visible_text
 from tests.e2e.test_build import xxgk
 
@@ -20,7 +20,7 @@ from tests.e2e.test_build import xxgk
 def built(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("national")
     town = demo.DemoTown("qingshan", "青山镇", urban=True)
-    demo.write_district(base / "data", demo.district_data([town], [2020, 2024, 2025], seed=11))
+    write_district(base / "data", demo.district_data([town], [2020, 2024, 2025], seed=11))
     run = xxgk("build", "--data", str(base / "data"), "--out", str(base / "outputs"))
     assert run.returncode == 0, run.stdout + run.stderr
     return base

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import ROOT, make_project, visible_text
 from tests.e2e.test_build import xxgk
+from tests.intake.test_load import _plain
 from tests.spellings import spell
-from tests.test_load import _plain
 
 OUTPUTS = ("2025/nanhu.html", "2025/nanhu.json", "2025/yangli-summary.html", "2025/yangli.csv")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from helpers.batch import load_batch
+from helpers.build.batch import load_batch
 from tests.conftest import FIXTURES, ROOT, make_project, visible_text
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -240,7 +240,7 @@ def test_demo_data_commands_reproduce_the_sample_district(tmp_path):
 
 
 def test_the_entry_point_example_names_the_registrys_group():
-    from helpers.formats import ENTRY_POINTS
+    from helpers.report.formats import ENTRY_POINTS
 
     assert f'[project.entry-points."{ENTRY_POINTS}"]' in block_after("## 报告格式", "toml")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.preview import error_page
+from helpers.serve.preview import error_page
 from tests.conftest import FIXTURES, ROOT, make_project
 
 BIN = Path(sys.executable).parent

@@ -15,7 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import demo
+from helpers.intake.load import write_district
+from helpers.report import demo
 from tests.conftest import make_project
 
 BIN = Path(sys.executable).parent
@@ -49,7 +50,7 @@ if town == "t003":
 
 def _project(tmp_path: Path, towns: int, cells: list[str], name: str) -> Path:
     base = make_project(tmp_path / "project")
-    demo.write_district(base / "data", demo.district_data(demo.demo_towns(towns), [2025], seed=3))
+    write_district(base / "data", demo.district_data(demo.demo_towns(towns), [2025], seed=3))
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell('data_file = ""')
@@ -102,7 +103,7 @@ def test_the_ordinary_launch_builds_the_same_pages_byte_for_byte(tmp_path):
     pages = {}
     for warm in ("1", "0"):
         base = make_project(tmp_path / warm)
-        demo.write_district(base / "data", demo.district_data(demo.demo_towns(2), [2024, 2025], seed=5))
+        write_district(base / "data", demo.district_data(demo.demo_towns(2), [2024, 2025], seed=5))
         run = _build(base, "-j", "2", XXGK_WARM=warm)
         assert run.returncode == 0, run.stdout + run.stderr
         pages[warm] = {p.relative_to(base): p.read_bytes() for p in (base / "outputs").rglob("*.html")}

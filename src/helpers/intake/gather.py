@@ -1,0 +1,142 @@
+"""Reading a data file with its context: last year's file for the cross-year rules, the other organs of its
+folder for names that must be unique in a district, and every organ of a district for its summary.
+
+The rules themselves are the report stage's (``helpers.report.checks``); this module only finds and loads the
+files they are given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.errors import DataFileError, Problem
+from helpers.intake.load import load_report
+from helpers.project import YearFile, year_file, year_files
+from helpers.report.checks import check, errors, problem_at
+from helpers.report.district import District, NotCounted
+from helpers.report.model import Report
+
+
+def check_file(path: str | Path) -> tuple[Report, list[Problem]]:
+    """Load a data file and check it: with last year's file (when it exists) for the cross-year rules, and
+    with the other towns of its data folder for names that must be unique in a district.
+
+    Raises DataFileError when the file cannot be read at all.
+    """
+    path = Path(path)
+    report = load_report(path)
+    previous = None
+    last_year = path.with_name(f"{report.year - 1}.yaml")
+    problems: list[Problem] = []
+    if last_year.is_file():
+        try:
+            previous = load_report(last_year)
+        except DataFileError:
+            problems.append(
+                Problem(
+                    report.origin.file,
+                    None,
+                    "",
+                    f"可读取的上年数据文件 {last_year.name}",
+                    "该文件有错误",
+                    "本次跳过跨年核对。",
+                    severity="warning",
+                )
+            )
+    return report, problems + check(report, previous) + _same_name(report, path)
+
+
+def _same_name(report: Report, path: Path) -> list[Problem]:
+    """Two towns of one district with the same name in one year cannot be told apart in its summary."""
+    here = year_file(path)
+    if here is None:
+        return []
+    problems = []
+    for other in year_files(path.parent.parent):
+        if other.year != here.year or other.town == here.town:
+            continue
+        try:
+            them = load_report(other.path)
+        except DataFileError:
+            continue
+        if them.organ.district_slug == report.organ.district_slug and them.organ.town == report.organ.town:
+            problems.append(
+                problem_at(
+                    report,
+                    "organ.town",
+                    expected=f"在{report.organ.district}内唯一的镇街名称",
+                    found=f"“{report.organ.town}”，与 {them.origin.file} 相同",
+                    hint="同一区内两个镇街同名时，区汇总无法区分它们。",
+                )
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class Town:
+    """A town's folder: its data files by year, and its name and district as its files give them."""
+
+    slug: str
+    name: str
+    district: str
+    files: dict[int, Path]
+
+
+def towns(data_dir: Path) -> dict[str, list[Town]]:
+    """district slug → its towns, for every town folder of ``data_dir``.
+
+    A town's district and name come from its latest readable data file, else from what its latest file
+    says of its organ; a town whose files say nothing of it belongs to no district (its own reports fail,
+    and say why).
+    """
+    by_town: dict[str, list[YearFile]] = {}
+    for found in year_files(data_dir):
+        by_town.setdefault(found.town, []).append(found)
+    result: dict[str, list[Town]] = {}
+    for slug, files in sorted(by_town.items()):
+        organ: dict[str, str] = {}
+        for latest in sorted(files, key=lambda f: -f.year):
+            try:
+                report = load_report(latest.path)
+            except DataFileError as exc:
+                organ = organ or exc.organ
+                continue
+            organ = {"town": report.organ.town, "district_slug": report.organ.district_slug or ""}
+            break
+        if organ.get("district_slug"):
+            town = Town(slug, organ.get("town") or slug, organ["district_slug"], {f.year: f.path for f in files})
+            result.setdefault(town.district, []).append(town)
+    return result
+
+
+def load_district(data_dir: str | Path, slug: str, year: int) -> District:
+    """Load and check every town of the district for the year; a town not counted is named with the reason."""
+    district = District(slug, year)
+    for town in towns(Path(data_dir)).get(slug, []):
+        path = town.files.get(year)
+        if path is None:
+            district.missing.append(town.name)
+            continue
+        try:
+            report, problems = check_file(path)
+        except DataFileError as exc:
+            district.excluded.append(NotCounted(town.name, exc.problems[0].file, _first(exc.problems)))
+            continue
+        if errors(problems):
+            district.excluded.append(NotCounted(report.organ.town, report.origin.file, _first(errors(problems))))
+            continue
+        if report.organ.district_slug != slug:
+            reason = f"本年数据文件填写的区代码为 {report.organ.district_slug}"
+            district.excluded.append(NotCounted(report.organ.town, report.origin.file, reason))
+            continue
+        district.reports.append(report)
+        district.name, district.city = report.organ.district, report.organ.city
+    return district
+
+
+def _first(problems: list[Problem]) -> str:
+    more = f"等 {len(problems)} 个错误" if len(problems) > 1 else ""
+    return f"数据文件有错误（{problems[0].describe().rstrip('。')}{more}）"
+
+

@@ -1,0 +1,205 @@
+"""``xxgk import``: a filled Excel workbook, or a published report's saved page or Word file, checked and
+written as ``data/<town>/<year>.yaml`` — or refused, with every problem named where the source shows it."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from helpers.errors import DataFileError, WorkbookError
+from helpers.report.model import SLUG, SLUG_RULE
+
+WORKBOOK_SUFFIXES = (".xlsx",)
+_KIND_SUFFIX = re.compile(r"(街道办事处|街道|人民政府|办事处|镇|乡|区|县|旗|市)$")
+
+
+@dataclass
+class ImportResult:
+    """What importing one file did, in lines to print (``summary`` for a batch: one line)."""
+
+    ok: bool
+    lines: list[str]
+    written: Path | None = None
+    summary: str = ""
+
+
+def importable(paths: Iterable[Path]) -> list[Path]:
+    """The files named, with every importable file of a folder named (its sub-folders too), in name order."""
+    from helpers.intake.pages import PAGE_SUFFIXES, WORD_SUFFIXES
+
+    suffixes = (*WORKBOOK_SUFFIXES, *PAGE_SUFFIXES, *WORD_SUFFIXES)
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
+                                and not p.name.startswith((".", "~$"))))
+        else:
+            found.append(path)
+    return found
+
+
+def import_file(path: Path, data_dir: Path, *, overwrite: bool = False, keep_invalid: bool = False,
+                town: str | None = None) -> ImportResult:
+    """Import one file by its kind; never raises for what is wrong with the file."""
+    from helpers.intake.pages import PageError, read_page
+    from helpers.intake.transcribe import NotAReport, transcribe
+
+    name = path.name
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return import_workbook(path, data_dir, overwrite=overwrite, keep_invalid=keep_invalid)
+    try:
+        page = read_page(path)
+        transcript = transcribe(page)
+    except (PageError, NotAReport) as exc:
+        return _refused(name, [str(exc)])
+    data = transcript.data
+    lines = [*transcript.errors, *transcript.notes]
+    if transcript.year is None:
+        return _refused(name, lines, transcript.errors)
+    _complete(data, data_dir, town)
+    slug = data["organ"].get("slug", "")
+    if not SLUG.match(str(slug)):
+        error = f"{name}：镇街代码应{SLUG_RULE}，实际为“{slug}”（可用 --town 指定）"
+        return _refused(name, [*lines, error], [*transcript.errors, error])
+    missing = [label for key, sub, label in (("publication", "site", "发布网站（“本报告在……公布”）"),
+                                             ("publication", "url", "发布网址"),
+                                             ("contact", "office", "联系机关（“请与……联系”）"))
+               if not data.get(key, {}).get(sub)]
+    errors = list(transcript.errors)
+    if missing:
+        errors.append(f"{name}：页面中找不到{'、'.join(missing)}，本镇街也没有已有的数据文件可以沿用")
+    return _finish(name, data, data_dir, transcript.where, errors, transcript.notes, overwrite, keep_invalid)
+
+
+def _refused(name: str, lines: list[str], errors: list[str] | None = None) -> ImportResult:
+    """A file not imported: all it showed, and for a batch one line (the reason itself, when it is one)."""
+    errors = lines[:1] if errors is None else errors
+    if len(errors) == 1:
+        reason = errors[0].removeprefix(name).lstrip(" ：")
+        return ImportResult(False, lines, summary=f"{name}：未导入——{reason}")
+    return ImportResult(False, lines, summary=f"{name}：未导入（{len(errors)} 个问题）")
+
+
+def _complete(data: dict[str, Any], data_dir: Path, town: str | None) -> None:
+    """The organ's codes, and what the page does not say of its publication and contact, from the town's
+    latest data file where there is one; otherwise codes from the names' pinyin."""
+    from helpers.intake.load import load_report, town_slug, year_files_of_town
+    from helpers.report.values import dotted
+
+    organ = data["organ"]
+    slug = town or town_slug(data_dir, organ.get("name") or organ["town"]) or town_slug(data_dir, organ["town"])
+    latest = None
+    if slug and (data_dir / slug).is_dir():
+        for found in reversed(year_files_of_town(data_dir / slug)):
+            try:
+                latest = load_report(found.path)
+            except DataFileError:
+                continue
+            break
+    if latest is not None:
+        parts = ("organ", "publication", "contact")
+        known = dotted({part: dataclasses.asdict(getattr(latest, part)) for part in parts})
+        for path, value in known.items():
+            part, _, key = path.partition(".")
+            if value not in (None, "") and key not in data.setdefault(part, {}) and key != "date":
+                data[part][key] = value
+    organ["slug"] = slug or _code(organ["town"])
+    if organ.get("district") and not organ.get("district_slug"):
+        organ["district_slug"] = _district_code(data_dir, organ["district"])
+    data["organ"] = {key: organ[key] for key in ("slug", "town", "district", "district_slug", "city", "kind",
+                                                 "name", "title") if organ.get(key)}
+
+
+def _code(name: str) -> str:
+    """A folder-safe code from a Chinese name: the pinyin of the name without its kind (南湖街道 → nanhu)."""
+    from pypinyin import lazy_pinyin
+
+    short = _KIND_SUFFIX.sub("", name) or name
+    return re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(short)).lower())
+
+
+def _district_code(data_dir: Path, district: str) -> str:
+    """The district's code as the data folder's other towns give it, else from its pinyin."""
+    from helpers.intake.load import latest_organs
+
+    known = (organ.district_slug for _, organ in latest_organs(data_dir) if organ.district == district)
+    return next((slug for slug in known if slug), None) or _code(district)
+
+
+def import_workbook(path: Path, data_dir: Path, *, overwrite: bool = False, keep_invalid: bool = False) -> ImportResult:
+    """Read a filled workbook, check it, and write ``<data>/<town>/<year>.yaml`` if all is well."""
+    from helpers.intake.excel import ORGAN_SHEET, read_workbook
+
+    name = path.name
+    try:
+        imported = read_workbook(path)
+    except WorkbookError as exc:
+        return _refused(name, [str(exc)])
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        return _refused(name, [f"{name}：无法作为 Excel 填报表读取（{type(exc).__name__}）"])
+    slug = str(imported.data.get("organ", {}).get("slug", ""))
+    if not SLUG.match(slug):
+        where = imported.cells["organ.slug"]
+        error = f"{name} {where}：镇街代码应{SLUG_RULE}，实际为“{slug}”"
+        return _refused(name, [*imported.errors, *imported.notes, error], [*imported.errors, error])
+    cells = {**imported.cells, "": ORGAN_SHEET}
+    return _finish(name, imported.data, data_dir, cells, imported.errors, imported.notes, overwrite, keep_invalid)
+
+
+def _finish(name: str, data: dict[str, Any], data_dir: Path, where: dict[str, str], errors_found: list[str],
+            notes: list[str], overwrite: bool, keep_invalid: bool) -> ImportResult:
+    """Check the content as the data file it becomes (against last year's), then write it or say why not."""
+    from helpers.atomic import write_atomic
+    from helpers.intake.load import dump_yaml, load_report, parse_report
+    from helpers.report.checks import check, errors
+    from helpers.report.placeholders import misspelt
+
+    lines = [*errors_found, *notes]
+    year = data["year"]
+    target = data_dir / data["organ"]["slug"] / f"{year}.yaml"
+    text = dump_yaml(data)
+    try:
+        report = parse_report(text, str(target), target)
+        previous_file = target.with_name(f"{year - 1}.yaml")
+        previous = load_report(previous_file) if previous_file.exists() else None
+        problems = check(report, previous) + misspelt(report)
+    except DataFileError as exc:
+        problems = exc.problems
+    for problem in problems:
+        place = "" if problem.table and not where.get("") else f" {_where(where, problem.path)}"
+        lines.append(f"{name}{place.rstrip()}：{problem.describe()}")
+    warnings = sum(not p.is_error for p in problems)
+    found = [*errors_found, *(f"{name}：{p.describe()}" for p in errors(problems))]
+    if found:
+        if keep_invalid:
+            invalid = target.with_name(f"{year}.invalid.yaml")
+            write_atomic(invalid, text)
+            lines.append(f"{name}：有错误，未导入；按 --keep-invalid 写入 {invalid}（不会被生成报告）")
+        else:
+            lines.append(f"{name}：有错误，未导入。请按上面指出的位置修改后重新导入。")
+        return _refused(name, lines, found)
+    if target.exists() and not overwrite:
+        lines.append(f"{name}：{target} 已存在，未覆盖（确需覆盖请加 --overwrite）")
+        return ImportResult(False, lines, summary=f"{name}：未导入（{target} 已存在）")
+    write_atomic(target, text)
+    lines.append(f"{name}：已导入 → {target}")
+    tail = f"（{warnings} 条警告）" if warnings else ""
+    return ImportResult(True, lines, target, summary=f"{name}：已导入 → {target}{tail}")
+
+
+def _where(cells: dict[str, str], path: str) -> str:
+    """Where a field path was in the source (a workbook cell, a page's table, row and column), or of its
+    nearest parent that has one."""
+    while path:
+        if path in cells:
+            return cells[path]
+        matches = [where for p, where in cells.items() if p.startswith(path + ".")]
+        if matches:
+            return matches[0]
+        path = path.rpartition(".")[0]
+    return cells.get("", "")

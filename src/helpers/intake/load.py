@@ -1,0 +1,393 @@
+"""Load stage: read a YAML data file into a typed report, or say exactly what is wrong."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import io
+import types
+import typing
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from helpers.errors import DataFileError, FormatError, Problem, os_reason
+from helpers.intake import parsed
+from helpers.intake.yaml_mistakes import explain, find_mistake
+from helpers.project import year_file, year_files_of_town
+from helpers.report import formats
+from helpers.report.model import Change, Organ, Report, Signed, Source, required
+from helpers.report.values import EXPECTED, ValueProblem, check_value, describe, kind_of
+
+T = TypeVar("T")
+UNFILLED = "空白（尚未填写）"
+UNFILLED_HINT = "请按本年度实际填写，确为零时填 0；只有按已发布报告原样记录的文件（source: published）可以留空。"
+_cache: dict[Path, tuple[tuple[int, int], Report | DataFileError]] = {}
+
+
+def load_report(path: str | Path) -> Report:
+    """Read one data file into its format's report object; raise DataFileError listing every problem.
+
+    A file is parsed once per process while it is unchanged (same size and modification time), and once
+    across processes where a build keeps what was parsed (``parsed``): every stage that needs a file's format,
+    year, organ or district asks here and gets the same answer.
+    """
+    path = Path(path)
+    key = path.resolve()
+    try:
+        stat = key.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (-1, -1)
+    cached = _cache.get(key)
+    if cached is None or cached[0] != stamp:
+        shown = display_path(path)
+        result: Report | DataFileError
+        try:
+            _refuse_outside_link(path, shown)
+            text = _read_text(path, shown)
+            result = parsed.recall(text, shown, path) or parse_report(text, shown, path)
+            parsed.keep(text, shown, path, result)
+        except DataFileError as exc:
+            result = exc
+        cached = _cache[key] = (stamp, result)
+    if isinstance(cached[1], DataFileError):
+        raise cached[1]
+    return cached[1]
+
+
+def _refuse_outside_link(path: Path, shown: str) -> None:
+    """A data file (``<data>/<town>/<year>.yaml``) that is a link to somewhere outside its data folder is refused
+    unread: it may be a system file, whose content must never reach a page."""
+    if year_file(path) is None:
+        return
+    data_dir = path.absolute().parent.parent.resolve()
+    if not path.resolve().is_relative_to(data_dir):
+        raise DataFileError([Problem(shown, None, "", "数据目录中的文件", "指向数据目录之外的链接（未读取）")])
+
+
+def load_history(path: str | Path, year: int) -> list[Report]:
+    """The same town's reports of earlier years (files beside this one), oldest first; broken ones are left out."""
+    history = []
+    for sibling in year_files_of_town(Path(path).parent):
+        if sibling.year < year:
+            try:
+                history.append(load_report(sibling.path))
+            except DataFileError:
+                continue
+    return history
+
+
+def town_slug(data_dir: Path, town: str) -> str | None:
+    """The folder of a town given by its code (``nanhu``) or by its name (``南湖街道``, or its official name),
+    as its latest readable data file gives it; None if no town of the data folder has that code or name."""
+    if (data_dir / town).is_dir() and year_files_of_town(data_dir / town):
+        return town
+    return next((slug for slug, organ in latest_organs(data_dir) if town in (organ.town, organ.full_name)), None)
+
+
+def latest_organs(data_dir: Path) -> Iterator[tuple[str, Organ]]:
+    """Each town folder of ``data_dir`` with its organ as the latest readable data file gives it."""
+    for folder in sorted(p for p in data_dir.iterdir() if p.is_dir()) if data_dir.is_dir() else []:
+        for found in reversed(year_files_of_town(folder)):
+            try:
+                yield folder.name, load_report(found.path).organ
+            except DataFileError:
+                continue
+            break
+
+
+def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:
+    """Read any YAML file whose shape is the dataclass ``cls`` (e.g. a batch definition)."""
+    path = Path(path)
+    shown = display_path(path)
+    doc = parse_yaml(_read_text(path, shown), shown)
+    reader = _Reader(shown)
+    value = reader.read(doc, cls, "")
+    if reader.problems:
+        raise DataFileError(reader.problems)
+    return value, Source(shown, reader.lines)
+
+
+def _read_text(path: Path, shown: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DataFileError([Problem(shown, None, "", "存在的文件", "文件不存在")]) from None
+    except IsADirectoryError:
+        raise DataFileError([Problem(shown, None, "", "数据文件", "一个目录")]) from None
+    except OSError as exc:
+        raise DataFileError([Problem(shown, None, "", "可读取的文件", f"无法读取（{os_reason(exc)}）")]) from None
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            [Problem(shown, None, "", "UTF-8 编码的文本", f"无法按 UTF-8 解码的字节（位置 {exc.start}）")]
+        ) from None
+
+
+def parse_yaml(text: str, shown: str, yaml: YAML | None = None) -> CommentedMap:
+    """The mapping a data file's text holds, or DataFileError saying in Chinese where and why it is not one;
+    ``yaml`` is the round-trip loader to read with (one that will write the file back, for instance)."""
+    try:
+        doc = (yaml or YAML(typ="rt")).load(text)
+    except ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        found = f"不允许出现在数据文件中的控制字符 U+{code:04X}"
+        raise DataFileError([Problem(shown, line, "", "可见的文字（控制字符不能出现在数据文件中）", found)]) from None
+    except MarkedYAMLError as exc:
+        mistake = find_mistake(text)
+        if mistake is not None:
+            at = Problem(shown, mistake.line, "", "合法的 YAML 格式", mistake.found, mistake.hint)
+            raise DataFileError([at]) from None
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = exc.problem or exc.context or "无法解析"
+        raise DataFileError([Problem(shown, line, "", "合法的 YAML 格式", explain(reason))]) from None
+    except YAMLError:
+        raise DataFileError([Problem(shown, None, "", "合法的 YAML 格式", "无法解析的内容")]) from None
+    if not isinstance(doc, CommentedMap):
+        # Never quote the content: a file that is not a data file may be anything (a symlinked system file).
+        raise DataFileError([Problem(shown, 1, "", "以“字段: 值”书写的映射", "不是数据文件的内容")])
+    return doc
+
+
+def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
+    """Parse the text of a data file named ``shown``; ``path`` enables the year/town path checks."""
+    doc = parse_yaml(text, shown)
+    reader = _Reader(shown, text, published=doc.get("source") == "published")
+    fmt = formats.lookup(doc.get("format"))
+    if fmt is None:
+        known = "、".join(formats.names())
+        found = "缺少 format 字段" if "format" not in doc else describe(doc.get("format"))
+        line = reader.value_line(doc, "format") if "format" in doc else 1
+        raise DataFileError([Problem(shown, line, "format", f"已知的报告格式（{known}）", found)], _organ_of(doc))
+
+    report = reader.read(doc, fmt.report_class, "")
+    if path is not None and not reader.problems:
+        _check_path(report, doc, path, reader)
+    if reader.problems:
+        raise DataFileError(reader.problems, _organ_of(doc))
+    return dataclasses.replace(
+        report, origin=Source(shown, reader.lines, str(path.resolve()) if path else "", reader.texts)
+    )
+
+
+def _organ_of(doc: CommentedMap) -> dict[str, str]:
+    """The organ's text fields as written, from a file that has other problems."""
+    organ = doc.get("organ")
+    if not isinstance(organ, dict):
+        return {}
+    return {str(k): v.strip() for k, v in organ.items() if isinstance(v, str)}
+
+
+def _check_path(report: Report, doc: CommentedMap, path: Path, reader: _Reader) -> None:
+    """data/<town>/<year>.yaml: the year and town in the file must match the path."""
+    located = year_file(path)
+    if located is None:
+        return
+    if located.year != report.year:
+        reader.problem(reader.value_line(doc, "year"), "year", f"与文件名一致的年份 {located.year}", str(report.year))
+    town_dir = path.resolve().parent.name
+    if report.organ.slug != town_dir:
+        reader.problem(
+            reader.lines.get("organ.slug"),
+            "organ.slug",
+            f"与所在目录一致的镇街代码“{town_dir}”",
+            f"“{report.organ.slug}”",
+        )
+
+
+class _Reader:
+    """Walks a YAML tree against a dataclass, collecting problems and line numbers."""
+
+    def __init__(self, shown: str, text: str = "", published: bool = False):
+        self.shown = shown
+        self.published = published
+        self.text_lines = text.splitlines()
+        self.problems: list[Problem] = []
+        self.lines: dict[str, int] = {}
+        self.texts: dict[str, int] = {}
+        self._unfilled: dict[tuple[int, str], tuple[int, list[str]]] = {}
+
+    def problem(self, line: int | None, path: str, expected: str, found: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.shown, line, path, expected, found, hint))
+
+    def _written_with_plus(self, node: CommentedMap, key: str) -> bool:
+        """Whether the value of ``key`` was written with a leading "+" (``change: +19``)."""
+        line, column = node.lc.value(key)
+        return 0 <= line < len(self.text_lines) and self.text_lines[line][column : column + 1] == "+"
+
+    def unfilled(self, line: int, path: str, expected: str) -> None:
+        """A count left blank in a file of our own: one problem per line and mapping, naming each blank field
+        (a new year's file has a hundred of them, a line of six at a time)."""
+        parent, _, name = path.rpartition(".")
+        at = self._unfilled.get((line, parent))
+        if at is None:
+            hint = "" if self._unfilled else UNFILLED_HINT
+            self._unfilled[(line, parent)] = (len(self.problems), [name])
+            self.problem(line, path, expected, UNFILLED, hint)
+            return
+        index, names = at
+        names.append(name)
+        self.problems[index] = dataclasses.replace(
+            self.problems[index], path=parent, found=f"{UNFILLED}：{'、'.join(names)}"
+        )
+
+    @staticmethod
+    def value_line(node: CommentedMap, key: str) -> int:
+        return node.lc.value(key)[0] + 1
+
+    def read(self, node: Any, cls: type, path: str) -> Any:
+        """Read a mapping into dataclass ``cls``; missing parts become None and are reported."""
+        if not isinstance(node, CommentedMap):
+            self.problem(None if not path else self.lines.get(path), path, "包含若干字段的映射", describe(node))
+            return None
+        hints = typing.get_type_hints(cls)
+        fields = {f.name: f for f in dataclasses.fields(cls) if f.metadata.get("yaml", True)}
+        values: dict[str, Any] = {}
+        for key in node:
+            line = node.lc.key(key)[0] + 1
+            sub = f"{path}.{key}" if path else str(key)
+            hint = hints.get(key)
+            signed = hint is Signed or _optional_of(hint) is Signed
+            if signed and isinstance(node[key], int) and self._written_with_plus(node, key):
+                self.lines[sub] = line
+                values[key] = Change(self.value(node[key], Signed, sub, self.value_line(node, key)), plus=True)
+                continue
+            if key not in fields:
+                close = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.5)
+                hint = f"是否应为“{close[0]}”？" if close else ""
+                known = "、".join(fields)
+                self.problem(line, sub, f"已知字段之一（{known}）", f"未知字段“{key}”", hint)
+                continue
+            self.lines[sub] = line
+            if isinstance(node[key], LiteralScalarString):
+                self.texts[sub] = self.value_line(node, key) + 1
+            blankable = _blankable(fields[key], hints[key])
+            if node[key] is None and blankable and not self.published:
+                expected = EXPECTED.get(kind_of(_optional_of(hints[key])) or "", "数值")
+                self.unfilled(self.value_line(node, key), sub, expected)
+                continue
+            values[key] = self.value(node[key], hints[key], sub, self.value_line(node, key))
+        for name, f in fields.items():
+            if name not in node and required(f):
+                sub = f"{path}.{name}" if path else name
+                if self.published and _blankable(f, hints[name]):
+                    values[name] = None  # left out of a published table: blank, unknown
+                elif self.published and isinstance(hints[name], type) and dataclasses.is_dataclass(hints[name]):
+                    values[name] = unknown(hints[name])  # a whole part the published report does not give
+                else:
+                    self.problem(self.lines.get(path, 1), sub, f"必填字段 {name}", "缺少该字段")
+        if self.problems:
+            return _Partial(values)
+        return cls(**values)
+
+    def value(self, node: Any, tp: Any, path: str, line: int) -> Any:
+        """Check one value against type ``tp``."""
+        optional = _optional_of(tp)
+        if optional is not None:
+            return None if node is None else self.value(node, optional, path, line)
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            return self.read(node, tp, path)
+        if typing.get_origin(tp) is list:
+            if not isinstance(node, list):
+                self.problem(line, path, "列表", describe(node))
+                return node
+            (item,) = typing.get_args(tp)
+            lines = [node.lc.item(i)[0] + 1 if hasattr(node, "lc") else line for i in range(len(node))]
+            self.lines.update({f"{path}[{i}]": at for i, at in enumerate(lines)})
+            return [self.value(v, item, f"{path}[{i}]", lines[i]) for i, v in enumerate(node)]
+        kind = kind_of(tp)
+        if kind is None:
+            raise FormatError(f"数据类型 {tp!r}（字段 {path}）不是本工具支持的字段类型")
+        try:
+            return check_value(node, kind)
+        except ValueProblem as exc:
+            self.problem(line, path, exc.expected, exc.found)
+            return node
+
+
+def _blankable(f: dataclasses.Field[Any], tp: Any) -> bool:
+    """A required number typed ``X | None``: blank is allowed in a published report only."""
+    return required(f) and kind_of(_optional_of(tp)) in ("count", "signed", "amount")
+
+
+def unknown(cls: type) -> Any:
+    """A part a published report does not give: every number blank (unknown), every nested part likewise."""
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if not required(f):
+            continue
+        tp = hints[f.name]
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            values[f.name] = unknown(tp)
+        elif _blankable(f, tp):
+            values[f.name] = None
+        else:
+            raise FormatError(f"{cls.__name__}.{f.name} 不能留空")
+    return cls(**values)
+
+
+class _Partial(dict):
+    """Stands in for a dataclass that could not be built because of earlier problems."""
+
+
+def _optional_of(tp: Any) -> Any:
+    """X for ``X | None``, else None."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1 and len(typing.get_args(tp)) == 2:
+            return args[0]
+    return None
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """YAML text of a data file, as the loader reads it back: short mappings of numbers on one line,
+    prose as blocks, amounts as plain numbers."""
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    buffer = io.StringIO()
+    buffer.write("# 示例数据：虚构的镇街与数字，由 xxgk demo-data 生成。\n" if data.get("sample") else "")
+    yaml.dump(_styled(data), buffer)
+    return buffer.getvalue()
+
+
+def write_district(out: Path, data: dict[tuple[str, int], dict[str, Any]]) -> list[Path]:
+    """Write ``<out>/<slug>/<year>.yaml`` for every entry (e.g. ``demo.district_data``'s); returns the paths written."""
+    paths = []
+    for (slug, year), content in sorted(data.items()):
+        path = out / slug / f"{year}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dump_yaml(content), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _styled(value: Any) -> Any:
+    if isinstance(value, dict):
+        node = CommentedMap((k, _styled(v)) for k, v in value.items())
+        if value and all(isinstance(v, int | float | Decimal | None) for v in value.values()):
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    return value

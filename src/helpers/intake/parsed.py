@@ -1,0 +1,127 @@
+"""Parsed data files kept between processes, so that a file is parsed once until it changes.
+
+A build reads each data file in many processes: the build itself (its jobs, their districts and digests), every
+worker that checks a report, every kernel that draws its history. YAML parsing with line numbers is the
+slowest part of reading a file (tens of milliseconds), so ``load_report`` keeps what it parsed as JSON in the
+folder named by ``XXGK_PARSED`` (``xxgk build`` sets it to ``outputs/.cache/parsed``), named by a digest of the
+file's text, its path and the loader's own code. JSON, not pickle: a file planted in the folder can at worst
+be read as a report, never run. Without the variable nothing is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import types
+import typing
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from helpers.report.model import Change, Source
+
+FOLDER = "XXGK_PARSED"
+_LOADER = ("intake/load.py", "intake/parsed.py", "intake/yaml_mistakes.py", "report/model.py", "report/values.py",
+           "report/formats.py", "report/national.py", "report/legacy2008.py")
+_version: str | None = None
+
+
+def _loader_version() -> str:
+    """A digest of the code that turns a file into a report: a change to it makes every kept file stale."""
+    global _version
+    if _version is None:
+        package = Path(__file__).parent.parent  # helpers/
+        digest = hashlib.sha256()
+        for name in _LOADER:
+            for path in sorted((package / name).rglob("*.py")) if (package / name).is_dir() else [package / name]:
+                digest.update(path.read_bytes())
+        _version = digest.hexdigest()
+    return _version
+
+
+def _place(text: str, shown: str, path: Path) -> Path | None:
+    folder = os.environ.get(FOLDER)
+    if not folder:
+        return None
+    key = hashlib.sha256("\0".join((_loader_version(), shown, str(path.resolve()), text)).encode()).hexdigest()
+    return Path(folder) / key[:2] / f"{key}.json"
+
+
+def recall(text: str, shown: str, path: Path) -> Any | None:
+    """The report parsed earlier from exactly this text at this path, or None."""
+    from helpers.report import formats
+
+    place = _place(text, shown, path)
+    if place is None:
+        return None
+    try:
+        plain = json.loads(place.read_text(encoding="utf-8"))
+        fmt = formats.lookup(plain.get("format"))
+        return None if fmt is None else _from_plain(fmt.report_class, plain)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, StopIteration):
+        return None
+
+
+def keep(text: str, shown: str, path: Path, report: Any) -> None:
+    """Keep a parsed report for the next process that reads this text (quietly not, where it cannot)."""
+    place = _place(text, shown, path)
+    if place is None:
+        return
+    from helpers.atomic import write_atomic
+
+    try:
+        place.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(place, json.dumps(_plain(report), ensure_ascii=False))
+    except OSError:
+        return
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Change):
+        return {"$change": [int(value), value.plus]}
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+
+
+def _from_plain(tp: Any, value: Any) -> Any:
+    """``value`` (as ``_plain`` wrote it) as type ``tp`` of the data model."""
+    if isinstance(value, dict) and "$change" in value:
+        number, plus = value["$change"]
+        return Change(number, plus)
+    if isinstance(value, dict) and "$decimal" in value:
+        return Decimal(value["$decimal"])
+    if value is None:
+        return None
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        choices = [a for a in typing.get_args(tp) if a is not type(None)]
+        classes: list[type] = [a for a in choices if isinstance(a, type) and dataclasses.is_dataclass(a)]
+        if isinstance(value, dict) and classes:  # the one whose fields the value has
+            tp = next(c for c in classes if set(value) <= {name for name, _ in _fields(c)})
+        elif len(choices) == 1:
+            tp = choices[0]
+        else:
+            return value
+    if tp is Source:
+        return Source(**value)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return tp(**{name: _from_plain(hint, value[name]) for name, hint in _fields(tp) if name in value})
+    if typing.get_origin(tp) is list:
+        (item,) = typing.get_args(tp)
+        return [_from_plain(item, v) for v in value]
+    return value

@@ -1,0 +1,669 @@
+"""A published national-format report (a ``pages.Page``) written down as a data file's content.
+
+Every cell of tables 二, 三 and 四 (and the 2021 fee table) is found by its row and column labels as printed,
+never by its position; the labels are matched by their distinctive words (``CORES``), so that the spellings
+real pages use still read (``规范性文件`` in a 2021 table, ``本年增\\减``, ``现行有效件``, ``本年(2023)制发件数``,
+units in cells, full-width digits, brackets of explanation, a table split by a page break, label columns
+merged differently). A cell or row that cannot be placed is named as printed, never guessed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from helpers.intake.pages import TABLE, Grid, Page
+from helpers.report import formats
+from helpers.report.model import OVERVIEW_PARTS, AmountUnit
+
+NATIONAL_2019, NATIONAL_2021 = "national-2019", "national-2021"
+REPORT_WORDS = "政府信息公开工作年度报告"
+HISTORY_HEADING = "与往年数据对比"  # what our own pages add to 一 (tables.year_over_year); not prose
+NO_OTHER = "无其他需要报告的事项。"  # what our pages print for an empty 六
+_SIGNS = str.maketrans("−，", "-,")
+_BLANK = {"", "-", "--", "—", "——", "–", "/", "\\", "无", "空"}
+
+# Table 二: the row (a field of ``active``) and column (a key of that field) by distinctive words, in the
+# order they are tried; which of them a format has is read from its data class.
+ACTIVE_ROWS = (("其他对外管理服务", "other_services"), ("规范性文件", "normative"), ("规章", "rules"),
+               ("行政许可", "licensing"), ("行政处罚", "punishment"), ("行政强制", "enforcement"),
+               ("行政事业性收费", "fees"), ("集中采购", "procurement"))
+ACTIVE_COLUMNS = (("制发", "issued"), ("废止", "repealed"), ("现行有效", "in_force"), ("新制作", "made"),
+                  ("新公开", "published"), ("对外公开总", "total_public"), ("上一年项目", "previous"),
+                  ("上年项目", "previous"), ("处理决定", "decisions"), ("收费金额", "amount"),
+                  ("采购项目", "projects"), ("采购总金额", "amount"), ("增", "change"), ("减", "change"))
+ACTIVE_2021 = {"issued", "repealed", "in_force"}
+ACTIVE_2019 = {"made", "published", "total_public", "previous", "change", "projects"}
+# Table 三.
+APPLICANTS = (("自然人", "natural"), ("商业企业", "commercial"), ("科研机构", "research"), ("社会公益", "social"),
+              ("法律服务", "legal"), ("总计", "total"), ("合计", "total"))
+FLOWS = (("本年新收", "received"), ("上年结转", "carried_in"), ("结转下年", "carried_over"))
+OUTCOMES = (("予以公开", "granted"), ("部分公开", "partial"), ("不予公开", "refused"), ("无法提供", "unable"),
+            ("不予处理", "not_processed"), ("其他处理", "other"), ("总计", "total"), ("合计", "total"))
+SUB_OUTCOMES = {
+    "refused": (("国家秘密", "state_secret"), ("禁止公开", "law_prohibited"), ("三安全一稳定", "three_safety"),
+                ("第三方", "third_party"), ("内部事务", "internal_affairs"), ("过程性", "process_info"),
+                ("执法案卷", "enforcement_files"), ("查询事项", "query_items")),
+    "unable": (("不掌握", "not_held"), ("另行制作", "needs_creation"), ("仍不明确", "unclear")),
+    "not_processed": (("信访", "petition"), ("重复申请", "repeated"), ("出版物", "publication"),
+                      ("大量反复", "excessive"), ("确认或重新出具", "confirmation")),
+    "other": (("逾期不补正", "no_correction"), ("缴纳费用", "no_fee"), ("其他", "other")),
+}
+# Table 四.
+APPEAL_GROUPS = (("复议后起诉", "lawsuit_after"), ("未经复议", "lawsuit_direct"), ("直接起诉", "lawsuit_direct"),
+                 ("行政复议", "reconsideration"))
+APPEAL_RESULTS = (("维持", "upheld"), ("纠正", "corrected"), ("其他", "other"), ("未审结", "pending"),
+                  ("总计", "total"), ("合计", "total"))
+FEE_COLUMNS = (("收费通知", "notices"), ("实际收取", "collected"), ("收费金额", "billed"))
+# The report's parts: the numeral of the heading, and words one of which its title has.
+PARTS = (("一", ("总体情况",), "overview"), ("二", ("主动公开",), ""), ("三", ("申请",), ""),
+         ("四", ("复议", "诉讼"), ""), ("五", ("问题",), "problems"), ("六", ("其他",), "other"))
+SUB_PARTS = tuple((title.split("）")[1][:4], key) for key, title in OVERVIEW_PARTS.items())
+TABLE_NAMES = {"active": "表二", "applications": "表三", "appeals": "表四", "processing_fees": "信息处理费表"}
+_HEADING = re.compile(r"^([一二三四五六七八九十]{1,2})\s*[、.．，,]\s*(.*)$", re.S)
+_SUB_HEADING = re.compile(r"^[（(]\s*([一二三四五六七八九十])\s*[)）]\s*(.{1,16}?)(?:[。：:；;]\s*(.*))?$", re.S)
+_TITLE = re.compile(r"^(?P<organ>.*?)\s*(?P<year>\d{4})\s*年度?\s*(?:政府信息公开|政务公开)?工作年度报告")
+_DATE = re.compile(r"^(?P<before>.*?)(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日$", re.S)
+_PUBLISHED_AT = re.compile(
+    r"在(?P<site>[^（(，。；]{2,60}?)\s*[（(]\s*\[?(?P<url>(?:https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^）)\s\]]*)\]?"
+    r"(?:\([^)]*\))?\s*[）)](?P<column>[^，。；]{0,40}?)(?:公布|查阅|发布|下载)")
+_CONTACT = re.compile(r"请与(?P<office>[^，。（(；]{2,40}?)联系(?:\s*[（(](?P<details>[^）)]*)[）)])?")
+_NUMBER = re.compile(r"^(?P<sign>[+-])?(?P<digits>\d+(?:\.\d+)?)(?P<unit>万元|元|件|个|项|次|人)?$")
+_CITY = re.compile(r"^(.{2,8}?(?:自治州|地区|市|州|盟))(.+)$")
+_DISTRICT = re.compile(r"^(.{1,8}?(?:自治县|新区|区|县|旗|市))(.+)$")
+_SEAT = re.compile(r"(人民政府|办事处|街道办事处)$")
+
+
+def norm(text: str) -> str:
+    """A label as matched: full-width letters and digits made ASCII, white space, quotes and stray marks out,
+    ``\\`` as ``/``."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s\"'“”‘’「」]", "", text).replace("\\", "/")
+
+
+def shown_label(cells: list[str]) -> str:
+    """A row's label cells as printed, merged cells once."""
+    kept: list[str] = []
+    for cell in cells:
+        text = " ".join(cell.split())
+        if text and (not kept or kept[-1] != text):
+            kept.append(text)
+    return " ".join(kept)
+
+
+def _first(text: str, cores: tuple[tuple[str, str], ...]) -> str | None:
+    return next((key for core, key in cores if core in text), None)
+
+
+@dataclass
+class Transcript:
+    """A report read off a published page: the data file's content, where each field was printed, what could
+    not be placed (errors: the import is refused) and what was left out or converted (notes)."""
+
+    data: dict[str, Any]
+    where: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def year(self) -> int | None:
+        year = self.data.get("year")
+        return year if isinstance(year, int) else None
+
+
+class NotAReport(Exception):
+    """The page is not a national-format annual report: one sentence that says what it is instead."""
+
+
+@dataclass
+class _Cells:
+    """What the tables gave: field path → value, its printed place, and the problems."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    where: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    marks: dict[str, int] = field(default_factory=lambda: {NATIONAL_2019: 0, NATIONAL_2021: 0})
+
+    def put(self, path: str, value: Any, where: str) -> None:
+        if path in self.values and self.values[path] != value:
+            self.errors.append(f"{where}：同一格在 {self.where[path]} 已读到 {self.values[path]}，这里又是 {value}")
+            return
+        self.values[path] = value
+        self.where[path] = where
+
+
+def transcribe(page: Page) -> Transcript:
+    """The data file's content of ``page``; NotAReport when the page is not a report we can read."""
+    if "汇总" in page.title:
+        raise NotAReport(f"{page.name}：这是区汇总页面（{page.title}），不是一个机关的报告；"
+                         "汇总由各镇街的报告生成，不能导入")
+    kinds = [(grid, _kind(grid)) for grid in page.grids]
+    cells = _Cells()
+    readers = {"active": _read_active, "applications": _read_applications, "appeals": _read_appeals,
+               "processing_fees": _read_fees}
+    columns: dict[str, Any] = {}
+    for grid, kind in kinds:
+        if kind:
+            readers[kind](grid, cells, columns)
+    title = _TITLE.search(norm(page.title)) if page.title else None
+    if not any(kind for _, kind in kinds):
+        if title:
+            raise NotAReport(f"{page.name}：这是 {title.group('year')} 年度的报告，"
+                             "但页面中没有全国统一格式的表二、表三、表四"
+                             "（2008 年版格式的报告或只有文字的页面不能导入，请按数据文件格式手工录入）")
+        raise NotAReport(f"{page.name}：这不是政府信息公开工作年度报告（找不到报告标题和表二、表三、表四）")
+    fmt = NATIONAL_2021 if cells.marks[NATIONAL_2021] >= cells.marks[NATIONAL_2019] else NATIONAL_2019
+    data: dict[str, Any] = {"format": fmt, "source": "published"}
+    _check_against_model(fmt, cells)
+    result = Transcript(data, dict(cells.where), [f"{page.name}：{e}" for e in cells.errors],
+                        [f"{page.name}：{n}" for n in cells.notes])
+    if title is None:
+        result.errors.append(f"{page.name}：找不到报告标题“××{REPORT_WORDS}”，无法确定机关和年度")
+    else:
+        data["year"] = int(title.group("year"))
+        data["organ"] = _organ(title.group("organ"))
+    _drop_stated_sums(cells.values)
+    for path, value in sorted(cells.values.items()):
+        _put(data, path, value)
+    for name, table in TABLE_NAMES.items():
+        if name != "processing_fees" or fmt == NATIONAL_2021:
+            if not any(path.startswith(name + ".") for path in cells.values):
+                result.notes.append(f"{page.name}：页面中没有{table}，{table}的数字按空白（未公布）记录")
+    _prose(page, result)
+    result.data = _ordered(data, formats.get(fmt).report_class)
+    return result
+
+
+def _ordered(value: Any, cls: Any) -> Any:
+    """The data in the order of the data class's fields, as a data file of ours is written."""
+    cls = _dataclass_of(cls)
+    if not isinstance(value, dict) or cls is None:
+        return value
+    hints = typing.get_type_hints(cls)
+    order = [f.name for f in dataclasses.fields(cls)]
+    if "source" in order:  # a published record says so at the top
+        order.insert(order.index("year") + 1, order.pop(order.index("source")))
+    keys = sorted(value, key=lambda k: order.index(k) if k in order else len(order))
+    return {k: _ordered(value[k], hints.get(k)) for k in keys}
+
+
+def _kind(grid: Grid) -> str:
+    """Which report table a grid is (or a piece of): active, applications, appeals, processing_fees, or ""."""
+    text = norm(" ".join(" ".join(row) for row in grid.rows) + grid.caption)
+    if "结果维持" in text or "复议后起诉" in text:
+        return "appeals"
+    if "商业企业" in text or any(core in text for core, _ in OUTCOMES[:5]) or any(
+            core in text for subs in SUB_OUTCOMES.values() for core, _ in subs[:-1]):
+        return "applications"  # (a piece after a page break has no header, but its rows say what it is)
+    if "信息处理费" in text and "收费" in text:
+        return "processing_fees"
+    if "第二十条" in text or "信息内容" in text or (
+            _first(text, ACTIVE_COLUMNS[:-2]) and _first(text, ACTIVE_ROWS)):
+        return "active"
+    return ""
+
+
+def _place(table: str, row: str, column: str) -> str:
+    cell = "".join(f"“{label}”{kind}" for label, kind in ((row, "行"), (column, "列")) if label)
+    return f"{table}{cell}"
+
+
+def parse_cell(text: str, kind: str, unit: str = "") -> tuple[Any, str]:
+    """A printed cell as a ``count``, ``signed`` or ``amount`` (in ``unit``), and a note when its own unit was
+    converted; None where the cell is blank. ValueError with what was found when it is not a number."""
+    shown = unicodedata.normalize("NFKC", text).translate(_SIGNS)
+    value = re.sub(r"\s", "", shown).replace(",", "")
+    if value in _BLANK:
+        return None, ""
+    found = _NUMBER.match(value)
+    if not found:
+        raise ValueError(f"“{text}”")
+    digits, sign, own = found.group("digits"), found.group("sign") or "", found.group("unit") or ""
+    if kind in ("count", "signed"):
+        if "." in digits and not digits.rstrip("0").endswith("."):
+            raise ValueError(f"带小数的“{text}”")
+        number = int(Decimal(digits))
+        if sign == "-" and kind == "count":
+            raise ValueError(f"负数“{text}”")
+        return (-number if sign == "-" else number), ""
+    if sign == "-":
+        raise ValueError(f"负数“{text}”")
+    try:
+        amount = Decimal(digits)
+    except InvalidOperation:
+        raise ValueError(f"“{text}”") from None
+    if own in ("万元", "元") and unit and own != unit:
+        converted = amount * 10_000 if own == "万元" else amount / 10_000
+        converted = converted.quantize(Decimal(1)) if converted == converted.to_integral() else converted.normalize()
+        return converted, f"“{text}”按{unit}记为 {converted}"
+    return amount, ""
+
+
+def _value(cells: _Cells, place: str, text: str, kind: str, unit: str = "") -> tuple[bool, Any]:
+    try:
+        value, note = parse_cell(text, kind, unit)
+    except ValueError as exc:
+        expected = {"count": "非负整数", "signed": "整数（可为负数）", "amount": "非负金额"}[kind]
+        cells.errors.append(f"{place}：应为{expected}，实际为{exc}")
+        return False, None
+    if note and f"{place}：{note}" not in cells.notes:
+        cells.notes.append(f"{place}：{note}")
+    return True, value
+
+
+def _unit(header: str) -> str:
+    return "万元" if "万元" in header else "元" if "元" in header else ""
+
+
+def _is_header(row: list[str]) -> bool:
+    """A row of labels only: no cell reads as a number."""
+    texts = [c for c in row if c.strip()]
+    return bool(texts) and not any(_NUMBER.match(norm(c).replace(",", "")) for c in texts)
+
+
+# --- table 二 -------------------------------------------------------------------------------------------
+
+def _read_active(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> None:
+    current: dict[int, tuple[str, str, str]] = columns.get("active", {})  # column → (key, header, unit)
+    for number, row in enumerate(grid.rows, 1):
+        normed = [norm(c) for c in row]
+        keys = {i: _first(text, ACTIVE_COLUMNS) for i, text in enumerate(normed)}
+        if _is_header(row) and any(keys.values()) and not _first(normed[0], ACTIVE_ROWS):
+            current = {i: (key, row[i], _unit(normed[i])) for i, key in keys.items() if key}
+            for key, _, _ in current.values():
+                if key in ACTIVE_2021 | ACTIVE_2019:
+                    cells.marks[NATIONAL_2021 if key in ACTIVE_2021 else NATIONAL_2019] += 1
+            columns["active"] = current
+            continue
+        label_at = next((i for i, text in enumerate(normed) if text), None)
+        if label_at is None or label_at in current:
+            continue
+        name = _first(normed[label_at], ACTIVE_ROWS)
+        values = {i: row[i] for i in range(len(row)) if i != label_at and row[i].strip() and row[i] != row[label_at]}
+        if name is None:
+            if any(i in current or _NUMBER.match(norm(v)) for i, v in values.items()):
+                cells.errors.append(f"表二第 {number} 行“{shown_label([row[label_at]])}”：不是官方格式中的行，"
+                                    "无法对应（应为规章、规范性文件、行政许可、行政处罚、行政强制、行政事业性收费等）")
+            continue
+        for i, text in values.items():
+            if i not in current:
+                cells.errors.append(f"{_place('表二', row[label_at], '')}第 {i + 1} 列的“{text}”：这一列没有可以"
+                                    "对应的表头，无法放入")
+        for i, (key, header, unit) in current.items():
+            if i >= len(row) or i == label_at:
+                continue
+            place = _place("表二", row[label_at], header)
+            kind = "signed" if key == "change" else "amount" if key == "amount" else "count"
+            if name == "fees" and key == "amount":
+                unit = unit or "万元"
+            ok, value = _value(cells, place, row[i], kind, unit)
+            if ok:
+                cells.put(f"active.{name}.{key}", value, place)
+                printed = unit or next((u for u in ("万元", "元") if norm(row[i]).endswith(u)), "")
+                if name == "procurement" and key == "amount" and printed:
+                    cells.put("active.procurement.unit", AmountUnit(printed), place)
+
+
+# --- table 三 -------------------------------------------------------------------------------------------
+
+def _applicant_key(header: str) -> str | None:
+    text = norm(header)
+    if text == "其他" or (text.startswith("其他") and "处理" not in text and len(text) <= 4):
+        return "other"
+    return _first(text, APPLICANTS)
+
+
+def _read_applications(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> None:
+    mapped: dict[int, tuple[str, str]] = {}
+    first_data = next((n for n, row in enumerate(grid.rows) if _row_of(norm("".join(row)), None)), len(grid.rows))
+    for row in grid.rows[:first_data]:
+        for i, text in enumerate(row):
+            key = _applicant_key(text)
+            if key and (i not in mapped or key != "total" or mapped[i][0] == "total"):
+                mapped[i] = (key, " ".join(text.split()))
+    width = max(len(r) for r in grid.rows)
+    if len({key for key, _ in mapped.values()}) >= 6:
+        columns["applications"] = (mapped, width)
+    elif "applications" in columns:  # a piece after a page break, without its header: the columns of the last
+        mapped, width = columns["applications"]
+    else:
+        cells.errors.append("表三：找不到申请人列的表头（自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他、总计）")
+        return
+    group = None
+    for number, row in enumerate(grid.rows[first_data:], first_data + 1):
+        shift = len(row) - width  # a row without the cells a merged label of the row above covers: align right
+        label = shown_label(row[:min(mapped) + shift])
+        values = {i + shift: value for i, value in mapped.items() if 0 <= i + shift < len(row)}
+        found = _row_of(norm(label), group)
+        filled = any(row[i].strip() for i in values)
+        if found is None:
+            if filled:
+                cells.errors.append(f"表三第 {number} 行“{label}”：不是官方格式中的行，无法对应")
+            continue
+        path, group, heading_only = found
+        if heading_only and not filled:
+            continue
+        if heading_only and group != "other":
+            cells.errors.append(f"表三第 {number} 行“{label}”：这一项应分为几行（如“1.……”），无法对应")
+            continue
+        cells.marks[NATIONAL_2021] += path.startswith("applications.results.other.")
+        for i, (key, header) in values.items():
+            place = _place("表三", label, header)
+            ok, value = _value(cells, place, row[i], "count")
+            if ok:
+                cells.put(f"{path}.{key}", value, place)
+
+
+def _row_of(text: str, group: str | None) -> tuple[str, str | None, bool] | None:
+    """The field path of a row of table 三 by its label, the outcome group it is in (carried to the rows
+    below), and whether it is only the heading of a group that has sub-rows."""
+    if not text:
+        return None
+    flow = _first(text, FLOWS)
+    if flow:
+        return f"applications.{flow}", None, False
+    own = _first(text, OUTCOMES)
+    if own == "total" and group is None and "办理结果" not in text and not re.search(r"[(（]七[)）]", text):
+        own = None
+    if own is None and re.search(r"[(（][一二三四五六七八九十][)）]", text):
+        return None  # an outcome （n） the official table does not have
+    at = group if own is None else own
+    if at is None:
+        return None
+    subs = SUB_OUTCOMES.get(at)
+    if subs is None:
+        return f"applications.results.{at}", at, False
+    rest = text.split(next(core for core, key in OUTCOMES if key == at), 1)[-1] if own else text
+    sub = _first(rest, subs)
+    if sub is None and re.search(r"\d+\s*[.、．]", rest):
+        return None  # a numbered sub-row the official table does not have
+    if sub is None:  # the heading of a group of sub-rows (or, for （六） in the 2019 format, its one row)
+        return f"applications.results.{at}", at, True
+    return f"applications.results.{at}.{sub}", at, False
+
+
+# --- table 四 and the fee table ------------------------------------------------------------------------
+
+def _read_appeals(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> None:
+    header_rows = [row for row in grid.rows if _is_header(row)]
+    data_rows = [row for row in grid.rows if not _is_header(row) and any(c.strip() for c in row)]
+    if not data_rows and len(grid.rows) > len(header_rows):
+        data_rows = [grid.rows[-1]]
+    width = max(len(r) for r in grid.rows)
+    mapped: dict[int, tuple[str, str]] = {}
+    for i in range(width):
+        texts = [norm(row[i]) for row in header_rows if i < len(row)]
+        group = next((g for t in texts if (g := _first(t, APPEAL_GROUPS))), None)
+        result = next((r for t in reversed(texts) if (r := _first(t, APPEAL_RESULTS))), None)
+        if group and result:
+            shown = [row[i] for row in header_rows if i < len(row)]
+            mapped[i] = (f"appeals.{group}.{result}", shown_label(shown))
+    if len(mapped) < 12:
+        cells.errors.append("表四：找不到行政复议、行政诉讼各项结果的表头（结果维持、结果纠正、其他结果、尚未审结、总计）")
+        return
+    for number, row in enumerate(data_rows):
+        if number:
+            at = len(header_rows) + number + 1
+            cells.errors.append(f"表四第 {at} 行“{shown_label(row)}”：表四只有一行数字，无法对应")
+            continue
+        for i, (path, header) in mapped.items():
+            if i < len(row):
+                place = _place("表四", "", header)
+                ok, value = _value(cells, place, row[i], "count")
+                if ok:
+                    cells.put(path, value, place)
+
+
+def _read_fees(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> None:
+    mapped: dict[int, tuple[str, str, str]] = {}
+    for row in grid.rows:
+        if _is_header(row) and any(_first(norm(c), FEE_COLUMNS) for c in row):
+            mapped = {i: (key, c, _unit(norm(c)) or "元")
+                      for i, c in enumerate(row) if (key := _first(norm(c), FEE_COLUMNS))}
+            continue
+        if not mapped or _is_header(row) and not any(c.strip() for c in row[1:]):
+            continue
+        for i, (key, header, unit) in mapped.items():
+            if i < len(row):
+                place = _place("信息处理费表", shown_label(row[:1]), header)
+                ok, value = _value(cells, place, row[i], "count" if key == "notices" else "amount", unit)
+                if ok:
+                    cells.put(f"processing_fees.{key}", value, place)
+        cells.marks[NATIONAL_2021] += 1
+        break
+
+
+# --- fitting the cells to the format's data class -------------------------------------------------------
+
+def _field_type(cls: Any, path: str) -> Any:
+    """The declared type of field ``path`` of data class ``cls``, or None where there is no such field."""
+    for part in path.split("."):
+        cls = _dataclass_of(cls)
+        if cls is None:
+            return None
+        hints = typing.get_type_hints(cls)
+        if part not in hints or part not in {f.name for f in dataclasses.fields(cls)}:
+            return None
+        cls = hints[part]
+    return cls
+
+
+def _dataclass_of(tp: Any) -> Any:
+    if dataclasses.is_dataclass(tp):
+        return tp
+    found = [a for a in typing.get_args(tp) if dataclasses.is_dataclass(a)]
+    return found[0] if found else None
+
+
+def _check_against_model(fmt: str, cells: _Cells) -> None:
+    """Every cell read must be a field of the format's data class: a 2019 row in a 2021 table is named."""
+    report_class = formats.get(fmt).report_class
+    label = formats.get(fmt).label
+    for path in list(cells.values):
+        if _field_type(report_class, path) is None:
+            cells.errors.append(f"{cells.where[path]}：{label}中没有这一项，无法放入")
+            del cells.values[path]
+
+
+def _drop_stated_sums(values: dict[str, Any]) -> None:
+    """A 总计 printed equal to the sum it totals is that sum: left out, as a data file leaves it (and kept
+    where it differs or its parts are blank, so that the check names the discrepancy)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for path, value in values.items():
+        parent, _, key = path.rpartition(".")
+        rows.setdefault(parent, {})[key] = value
+    outcomes = [row for parent, row in rows.items()
+                if parent.startswith("applications.results.") and parent != "applications.results.total"]
+    for parent, row in rows.items():
+        if parent == "applications.results.total":
+            columns = [key for key in row if key != "total"]
+            sums = {key: _sum([o.get(key) for o in outcomes]) for key in columns}
+            if outcomes and all(row[key] == sums[key] for key in columns) and row.get("total") == _sum(
+                    [row[key] for key in columns]):
+                for key in row:
+                    del values[f"{parent}.{key}"]
+        elif "total" in row and len(row) > 1 and row["total"] == _sum([v for k, v in row.items() if k != "total"]):
+            del values[f"{parent}.total"]
+
+
+def _sum(items: list[Any]) -> Any:
+    return None if any(v is None for v in items) else sum(items)
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for key in parents:
+        data = data.setdefault(key, {})
+    data[last] = value
+
+
+# --- the organ, the parts' prose, the publication and contact ----------------------------------------
+
+def _organ(named: str) -> dict[str, Any]:
+    """The organ as the title names it: city and district where the title gives them, then its own name."""
+    organ: dict[str, Any] = {}
+    rest = named
+    city = _CITY.match(rest)
+    if city and _DISTRICT.match(city.group(2)):
+        organ["city"], rest = city.group(1), city.group(2)
+    district = _DISTRICT.match(rest)
+    if district and len(district.group(2)) >= 2:
+        organ["district"], rest = district.group(1), district.group(2)
+    town = _SEAT.sub("", rest) or rest
+    organ["town"] = town
+    if town != rest:
+        organ["name"] = rest
+    return organ
+
+
+def _part_of(text: str, after: int) -> tuple[int, str] | None:
+    """Which part (0 for 一 …) a block is the heading of, and the text after the heading; parts only go
+    forward, so that an enumeration ``一、……`` inside a part is not taken for a heading."""
+    found = _HEADING.match(text)
+    if not found:
+        return None
+    numeral, rest = found.groups()
+    for index, (mark, words, _) in enumerate(PARTS):
+        if mark == numeral and index > after:
+            title = norm(rest)[:24]
+            if any(word in title for word in words):
+                return index, ""
+    return None
+
+
+def _prose(page: Page, result: Transcript) -> None:
+    """The text of each part (and of the sub-parts of 一), the publication and contact of the preamble, and
+    the 落款's date; text beside the tables of 二, 三 and 四 is named as left out."""
+    parts: dict[int, list[str]] = {}
+    subs: dict[str, list[str]] = {}
+    part, sub = -1, ""
+    for at, block in enumerate(page.blocks):
+        if block == TABLE or _caption(page.blocks, at):
+            continue
+        if norm(block) == norm(page.title) and part < 0:
+            continue
+        heading = _part_of(block, part)
+        if heading is not None:
+            part, sub = heading[0], ""
+            continue
+        if part == 0:
+            found = _SUB_HEADING.match(block)
+            key = _first(norm(found.group(2)), SUB_PARTS) if found else None
+            if found and key:
+                sub = key
+                if found.group(3):
+                    subs.setdefault(sub, []).append(found.group(3).strip())
+                continue
+            if norm(block) == HISTORY_HEADING:
+                sub = "-"
+                continue
+            if sub == "-":
+                continue
+        if sub and sub != "-":
+            subs.setdefault(sub, []).append(block)
+        else:
+            parts.setdefault(part, []).append(block)
+    data = result.data
+    if 0 not in parts and not subs and not any(p > 0 for p in parts):
+        result.errors.append(f"{page.name}：找不到“一、总体情况”等各部分的标题，无法读取正文")
+    _preamble(parts.get(-1, []), page, data)
+    other = parts.get(5, [])
+    _signature(other, data)
+    fees = _fee_phrase(data)
+    other = [b for b in other if b != fees]
+    if other == [NO_OTHER]:
+        other = []
+    parts[5] = other
+    prose: dict[str, str] = {}
+    for index, (_, _, key) in enumerate(PARTS):
+        blocks = parts.get(index, [])
+        if key:
+            prose[key] = "\n\n".join(blocks)
+        elif blocks:
+            result.notes.append(f"{page.name}：“{PARTS[index][0]}”部分表格以外的 {len(blocks)} 段文字未导入"
+                                "（这一部分由表格生成）")
+    for key in OVERVIEW_PARTS:
+        if subs.get(key):
+            prose[key] = "\n\n".join(subs[key])
+    data["prose"] = {key: value for key, value in prose.items() if value or key in ("overview", "problems")}
+
+
+def _caption(blocks: list[str], at: int) -> bool:
+    """Whether block ``at`` is a table's caption: a short line without a full stop right above a table."""
+    text = blocks[at]
+    return at + 1 < len(blocks) and blocks[at + 1] == TABLE and len(text) <= 40 and "。" not in text
+
+
+def _preamble(blocks: list[str], page: Page, data: dict[str, Any]) -> None:
+    """Where the report is published and whom to ask, as the preamble (or the page's own data) says."""
+    text = "".join(blocks)
+    publication: dict[str, Any] = {}
+    found = _PUBLISHED_AT.search(text)
+    if found:
+        url = found.group("url")
+        publication["site"] = found.group("site").strip("“”\"")
+        publication["url"] = url if url.startswith("http") else f"http://{url}"
+        if found.group("column").strip():
+            publication["column"] = found.group("column").strip()
+    for key in ("site", "url", "column"):
+        if key not in publication and page.meta.get(key):
+            publication[key] = f"“{page.meta[key]}”栏目" if key == "column" else page.meta[key]
+    data["publication"] = publication
+    contact: dict[str, Any] = {}
+    asked = _CONTACT.search(text)
+    if asked:
+        contact["office"] = asked.group("office")
+        for item in re.split(r"[；;]", asked.group("details") or ""):
+            label, _, value = item.partition("：")
+            label, value = label.strip(), value.strip()
+            if not value:
+                continue
+            if "@" in value:
+                contact["email_name"], contact["email"] = label, value
+            else:
+                key = {"地址": "address", "邮编": "postcode", "邮政编码": "postcode"}.get(label, "phone")
+                contact[key] = value
+    data["contact"] = contact
+
+
+def _signature(blocks: list[str], data: dict[str, Any]) -> None:
+    """Take the 落款 off the end of the last part: the organ's name and the day of publication."""
+    organ = data.get("organ", {})
+    names = {n for n in (organ.get("town"), organ.get("name")) if n}
+    while blocks:
+        last = " ".join(blocks[-1].split())
+        found = _DATE.match(last)
+        if found and len(found.group("before")) <= 30:
+            day = f"{int(found.group('year')):04d}-{int(found.group('month')):02d}-{int(found.group('day')):02d}"
+            data.setdefault("publication", {})["date"] = day
+            last = found.group("before").strip()
+            if last and last not in names:
+                _official_name(organ, last)
+            blocks.pop()
+        elif last in names or (_SEAT.search(last) and len(last) <= 30):
+            _official_name(organ, last)
+            blocks.pop()
+        else:
+            break
+
+
+def _official_name(organ: dict[str, Any], name: str) -> None:
+    if name != organ.get("town") and _SEAT.sub("", name) == organ.get("town"):
+        organ["name"] = name
+
+
+def _fee_phrase(data: dict[str, Any]) -> str | None:
+    """The sentence our own 2021 pages print above the fee table (a page of ours re-imported drops it)."""
+    from helpers.report import tables
+
+    fees = data.get("processing_fees", {})
+    if data.get("format") != NATIONAL_2021 or None in (fees.get(k) for k in ("notices", "billed", "collected")):
+        return None
+    return tables.fee_sentence(data.get("year", 0), data.get("organ", {}).get("town", ""), fees["notices"],
+                               fees["billed"], fees["collected"])

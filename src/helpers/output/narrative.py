@@ -1,0 +1,57 @@
+"""Narrative stage: fill ``{{ … }}`` placeholders from the values an executed notebook recorded.
+
+Placeholders are evaluated one by one in Jinja2's sandbox, so that a data file's
+prose can read the report's values and nothing else; every inserted value is
+Markdown-escaped so that it reads as text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nbconvert.preprocessors import Preprocessor
+
+from helpers.output.markup import prose_to_html
+from helpers.output.notebook import PROSE_META, VALUES_MIME
+from helpers.report.placeholders import PART_HEADING, fill, part_titles
+
+
+class NarrativePreprocessor(Preprocessor):
+    """Fill placeholders in Markdown cells and in the data file's prose, then drop the recorded values."""
+
+    def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
+        values: dict[str, Any] = {}
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            kept = []
+            for output in cell.get("outputs", []):
+                if VALUES_MIME in output.get("data", {}):
+                    values.update(output["data"][VALUES_MIME])
+                else:
+                    kept.append(output)
+            cell.outputs = kept
+
+        markdown = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "markdown"]
+        headings = [
+            fill(m.group(0), values, _cell_name(i, c)) for i, c in markdown for m in PART_HEADING.finditer(c.source)
+        ]
+        titles = part_titles(headings)
+        values = {**values, "part_titles": titles, "part_count": len(titles)}
+
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "markdown":
+                cell.source = fill(cell.source, values, _cell_name(index, cell))
+            for output in cell.get("outputs", []):
+                prose = output.get("metadata", {}).get(PROSE_META)
+                if prose:
+                    where = f"{prose['file']} 第 {prose['line']} 行，字段 {prose['field']}"
+                    output["data"] = {"text/html": prose_to_html(fill(prose["markdown"], values, where))}
+        if "title" in values:
+            nb.metadata["title"] = values["title"]
+        return nb, resources
+
+
+def _cell_name(index: int, cell: Any) -> str:
+    first = next((line for line in cell.source.splitlines() if line.strip()), "")
+    return f"模板第 {index + 1} 个单元格（“{first[:30]}”）"

@@ -1,0 +1,220 @@
+"""Notebook stage: what a template notebook calls inside the kernel to load, record and show a report.
+
+Values are recorded as display outputs of a private MIME type, so that the
+narrative stage can fill placeholders after execution without re-running code.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from IPython.display import display
+
+from helpers.errors import BuildError, DataFileError, PlaceholderError, XxgkError
+from helpers.intake import gather
+from helpers.intake.gather import check_file
+from helpers.intake.load import load_history
+from helpers.output.charts import bar_chart, line_chart
+from helpers.output.layout import table_html
+from helpers.output.markup import prose_to_html
+from helpers.report import district as districts
+from helpers.report import formats, placeholders, tables
+from helpers.report.checks import errors
+from helpers.report.model import OVERVIEW_PARTS, Report
+
+VALUES_MIME = "application/vnd.xxgk.values+json"
+PROSE_META = "xxgk_prose"
+SAMPLE_NOTICE = "示例数据：本报告使用虚构的演示数据生成，仅供演示，不是真实的政府信息公开工作年度报告。"
+PARTS_CSS = Path(__file__).parent / "templates" / "xxgk" / "static" / "parts.css"
+_live: dict[str, Any] = {}  # in the editing view: the template's part titles, and placeholders filled as shown
+
+
+def start_editing_view(part_titles: list[str]) -> None:
+    """In a report's editing view in JupyterLab (``xxgk edit``): show tables and charts with the page's own
+    styles, and from now on show every placeholder filled with this report's value, as the page will."""
+    _live.update(part_titles=part_titles, part_count=len(part_titles))
+    css = PARTS_CSS.read_text(encoding="utf-8")
+    display({"text/html": f"<style>{css}</style>", "text/plain": ""}, raw=True)
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:  # our errors (a data file with problems …) as their Chinese message, not a traceback
+        shell.set_custom_exc((XxgkError,), _show_error)
+
+
+def _show_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:
+    _alert(str(value))
+    return []
+
+
+def _alert(message: str) -> None:
+    """A problem shown in the editing view, in the report's own notice style, its line breaks kept."""
+    html = f'<p class="sample-notice" role="alert" style="white-space: pre-wrap">{escape(message)}</p>'
+    display({"text/html": html, "text/plain": message}, raw=True)
+
+
+def _shown_filled(report: Report, text: str, where: str) -> str | None:
+    """``text`` with its placeholders filled in the editing view (None elsewhere, where the narrative stage
+    fills them at export); a placeholder that cannot be filled is shown as the error it is."""
+    if not _live:
+        return None
+    try:
+        return placeholders.fill(text, {**tables.facts(report), **_live}, where)
+    except PlaceholderError as exc:
+        _alert(str(exc))
+        return text
+
+
+def show_text(report: Report, markdown: str) -> None:
+    """A Markdown cell of the template, as the page will show it (the editing view shows these filled)."""
+    filled = _shown_filled(report, markdown, "模板中的文字")
+    display({"text/markdown": markdown if filled is None else filled, "text/plain": ""}, raw=True)
+
+
+def open_report(data_file: str | Path) -> Report:
+    """Load and check the report, record its values for the narrative, and show the sample notice if any.
+
+    A report that breaks a balancing rule is not built: the errors are raised here.
+    """
+    report, problems = check_file(data_file)
+    if errors(problems):
+        raise DataFileError(errors(problems))
+    record(tables.facts(report))
+    if report.sample:
+        show_sample_notice()
+    return report
+
+
+def show_sample_notice() -> None:
+    """The visible 示例数据 notice of a report or summary built from invented data."""
+    display(
+        {"text/html": f'<p class="sample-notice" role="note">{SAMPLE_NOTICE}</p>', "text/plain": SAMPLE_NOTICE},
+        raw=True,
+    )
+
+
+def record(values: dict) -> None:
+    """Record values that Markdown placeholders may quote; the narrative stage reads them back."""
+    display({VALUES_MIME: values, "text/plain": ""}, raw=True)
+
+
+def show_prose(report: Report, field: str, *, otherwise: str = "") -> None:
+    """Show one prose field of the data file (``otherwise`` when it is empty, so that no part is left bare);
+    its placeholders are filled by the narrative stage."""
+    text = getattr(report.prose, field)
+    path = f"prose.{field}"
+    if not text.strip():
+        if otherwise:
+            display({"text/html": f"<p>{escape(otherwise)}</p>", "text/plain": otherwise}, raw=True)
+        return
+    meta = {"file": report.origin.file, "field": path, "line": report.origin.line(path), "markdown": text}
+    shown = _shown_filled(report, text, f"字段 {path}") or text
+    display({"text/html": prose_to_html(shown), "text/plain": shown}, raw=True, metadata={PROSE_META: meta})
+
+
+def show_overview(report: Report) -> None:
+    """一、总体情况: its free text, then each of the five usual sub-parts the file gives, under its heading."""
+    show_prose(report, "overview")
+    for field, heading in OVERVIEW_PARTS.items():
+        if getattr(report.prose, field, "").strip():
+            display({"text/html": f"<h3>{escape(heading)}</h3>", "text/plain": heading}, raw=True)
+            show_prose(report, field)
+
+
+def show_signature(report: Report) -> None:
+    """The 落款 at the end of the report: the organ's official name and the day of publication."""
+    name, day = tables.signature(report)
+    lines = "".join(f"<span>{escape(line)}</span>" for line in (name, day) if line)
+    display({"text/html": f'<p class="signature">{lines}</p>', "text/plain": "\n".join(filter(None, (name, day)))},
+            raw=True)
+
+
+def show_table(*frames: pd.DataFrame) -> None:
+    """Display tables of the tables stage, each wrapped so that a wide table scrolls on its own."""
+    for frame in frames:
+        label = escape(frame.attrs.get("caption", "表格"), quote=True)
+        html = f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">{table_html(frame)}</div>'
+        display({"text/html": html, "text/plain": frame.to_string()}, raw=True)
+
+
+def show_tables(report: Report, name: str) -> None:
+    """The report's tables of one kind (its format's open-data key); nothing if its format has none."""
+    show_table(*formats.of(report).tables(report).get(name, []))
+
+
+def show_history(report: Report) -> None:
+    """Year over year: last year's main figures beside this year's, and a trend over all earlier years."""
+    history = load_history(report.origin.path, report.year)
+    previous = next((r for r in history if r.year == report.year - 1), None)
+    if not history:
+        return
+    display({"text/html": "<h3>与往年数据对比</h3>", "text/plain": "与往年数据对比"}, raw=True)
+    if previous is not None:
+        show_table(tables.year_over_year(report, previous))
+    show_chart(trend_chart([*history, report]), "历年主动公开与收到申请情况（每项一图；没有数据的年度留空，不连线）")
+
+
+def trend_chart(reports: list[Report]) -> str:
+    """主动公开 and applications over the years given, as a small SVG plot per quantity."""
+    frame = tables.trend(reports)
+    years = sorted(r.year for r in reports)
+    series = {name: [None if v != v else v for v in frame[name]] for name in frame.columns}  # NaN: unknown
+    desc = "；".join(
+        f"{year}年：" + "，".join(f"{name}{'未公布' if v is None else f'{v:g}'}" for name, v in zip(
+            series, (values[i] for values in series.values()), strict=True))
+        for i, year in enumerate(years)
+    )
+    return line_chart(years, series, desc=desc)
+
+
+def show_chart(svg: str, caption: str = "") -> None:
+    """Display an SVG chart of ours inline, as a figure."""
+    note = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    display({"text/html": f'<figure class="chart">{svg}{note}</figure>', "text/plain": caption or "图表"}, raw=True)
+
+
+def open_district(data_dir: str | Path, district: str, year: int) -> districts.District:
+    """Load a district's towns for the year and record the summary's values for the narrative."""
+    found = gather.load_district(data_dir, district, year)
+    if not found.reports:
+        raise BuildError(f"{data_dir}：{year} 年没有代码为 {district} 的区可计入汇总的数据文件")
+    record(districts.values(found))
+    if any(r.sample for r in found.reports):
+        show_sample_notice()
+    return found
+
+
+def show_comparison(district: districts.District) -> None:
+    """The per-town table and a bar chart per main figure."""
+    frame = districts.comparison(district)
+    show_table(frame)
+    for column in frame.columns[:2]:
+        values = [None if v is None else int(v) for v in frame[column]]  # None: blank in a published report
+        desc = "；".join(f"{town}{'未公布' if v is None else v}" for town, v in zip(frame.index, values, strict=True))
+        show_chart(bar_chart(list(frame.index), values, title=f"各{district.label()}{column}", desc=desc))
+
+
+def show_totals(district: districts.District, table: str) -> None:
+    """A table of the towns' format summed over the district's counted towns; sums over blanks are said so."""
+    frames = districts.summed(district, table)
+    unknown = districts.unknown_in(district)
+    if frames and unknown:
+        note = f"注：{'、'.join(unknown)}按原样记录的已发布报告中有空白单元格，含这些单元格的合计为未知，显示为空白。"
+        display({"text/html": f'<p class="note">{escape(note)}</p>', "text/plain": note}, raw=True)
+    if not frames:
+        text = "本年度报告格式不含此表。"
+        if district.format() is None:
+            text = f"各{district.label()}本年度使用的报告格式不一致，此表不作合计。"
+        display({"text/html": f"<p>{text}</p>", "text/plain": text}, raw=True)
+        return
+    show_table(*frames)
+
+
+def show_missing(district: districts.District) -> None:
+    """Towns of the district not counted this year: no data file, or a data file with errors (and why)."""
+    items = [f"{name}：未报送本年度数据" for name in district.missing] + [str(t) for t in district.excluded]
+    html = "".join(f"<li>{escape(item)}</li>" for item in items) or "<li>无</li>"
+    display({"text/html": f'<ul class="not-counted">{html}</ul>', "text/plain": "\n".join(items) or "无"}, raw=True)

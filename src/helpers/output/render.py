@@ -1,0 +1,119 @@
+"""Render stage: an executed report notebook → one self-contained HTML page (our nbconvert exporter), and its PDF."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert import HTMLExporter
+from traitlets import Bool, Unicode, default
+
+from helpers.errors import BuildError, os_reason
+
+TEMPLATES = Path(__file__).parent / "templates"
+TITLE_TAIL = re.compile(r"(<h1[^>]*>[^<]*?)(政府信息公开工作年度报告(?:汇总)?)(</h1>)")
+
+
+class ReportExporter(HTMLExporter):
+    """HTML export of an executed report: placeholders filled, no code, no prompts, our template."""
+
+    export_from_notebook = "xxgk report"
+    template_name = Unicode("xxgk").tag(config=True)
+    exclude_input = Bool(True).tag(config=True)
+    exclude_input_prompt = Bool(True).tag(config=True)
+    exclude_output_prompt = Bool(True).tag(config=True)
+    embed_images = Bool(True).tag(config=True)
+    exclude_anchor_links = Bool(True).tag(config=True)
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATES)]
+
+    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[Any, dict[str, Any]]:
+        """The page, its title kept from breaking inside “…政府信息公开工作年度报告”, so that a long title wraps
+        before it rather than leaving “报告” alone on the last line."""
+        body, resources = super().from_notebook_node(nb, resources, **kw)
+        return TITLE_TAIL.sub(r'\1<span class="title-tail">\2</span>\3', body, count=1), resources
+
+
+def read_template(template: Path) -> Any:
+    """A template notebook, or a Chinese BuildError saying why it is not one."""
+    from nbformat.reader import NotJSONError
+
+    try:
+        return nbformat.read(str(template), as_version=4)
+    except OSError as exc:
+        raise BuildError(f"无法读取模板笔记本 {template}（{os_reason(exc)}）") from None
+    except (NotJSONError, ValueError, KeyError, AttributeError) as exc:
+        raise BuildError(f"模板 {template} 不是有效的 Jupyter 笔记本（{type(exc).__name__}）") from None
+
+
+
+
+def export_html(notebook: Any) -> str:
+    """The report page for an executed notebook (a NotebookNode or a path)."""
+    if not isinstance(notebook, nbformat.NotebookNode):
+        notebook = nbformat.read(str(notebook), as_version=4)
+    body, _ = ReportExporter().from_notebook_node(notebook)
+    return body
+
+
+# Headless, and no network at all: every host name resolves to nothing, and the services that would try
+# (updates, components, metrics, safe browsing, translation, domain reliability …) are off.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-breakpad",
+    "--metrics-recording-only",
+    "--no-pings",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater,DialMediaRouteProvider,NetworkTimeServiceQuerying",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+
+
+def chromium() -> str | None:
+    """The Chromium to print with: $XXGK_CHROMIUM, else chromium on the PATH."""
+    return os.environ.get("XXGK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def print_pdf(html: Path, pdf: Path, *, timeout: int = 120) -> None:
+    """Print a report page to an A4 PDF with Chromium's print-to-PDF (the page's own print CSS)."""
+    from helpers.atomic import replace_atomic
+
+    browser = chromium()
+    if browser is None:
+        raise BuildError("生成 PDF 需要 Chromium（Debian 软件包 chromium），本机没有找到。")
+    with tempfile.TemporaryDirectory(prefix="xxgk-pdf-") as scratch:
+        target = Path(scratch) / "report.pdf"
+        run = subprocess.run(
+            [
+                browser,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={scratch}/profile",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={target}",
+                html.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if run.returncode != 0 or not target.exists():
+            raise BuildError(f"{html}：Chromium 打印 PDF 失败（{run.stderr.strip()[-300:]}）")
+        replace_atomic(target, pdf)

@@ -1,0 +1,141 @@
+"""Checks stage: the rules every report is held to, and its format's balancing (勾稽关系) and cross-year
+rules; returns problems, never prints.
+
+Errors stop a report; warnings are built and listed in the build summary.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import fields
+
+from helpers.errors import Problem
+from helpers.report import formats, placeholders
+from helpers.report.model import Report
+
+TABLE_ACTIVE = "表二"
+TABLE_APPLICATIONS = "表三"
+TABLE_APPEALS = "表四"
+SIMILAR = 0.9  # 内容雷同: the 2021 notice warns against copying last year's text
+SIMILAR_MIN_CHARS = 60  # a one-line part such as "无其他需要报告的事项" may stay the same each year
+DRAFT_MARK = "【草稿：沿用{year}年度报告原文，请按本年度实际修改，并删除本行】"  # written by xxgk new-year
+_DRAFT = re.compile(r"【草稿：沿用(\d{4})年度报告原文[^】\n]*】")
+
+
+def check(report: Report, previous: Report | None = None) -> list[Problem]:
+    """Every rule that applies to ``report``; ``previous`` is last year's report of the same town, if any."""
+    fmt = formats.of(report)
+    problems = _placeholders(report) + _drafts(report)
+    problems += _similar_prose(report, previous) if previous is not None else []
+    if not fmt.in_force(report.year):
+        problems.append(
+            problem_at(
+                report,
+                "format",
+                expected=f"{report.year} 年适用的报告格式（{fmt.name} 用于 {fmt.years_text()}的报告）",
+                found=fmt.name,
+                severity="warning" if report.published else "error",
+            )
+        )
+    return problems + fmt.checks(report, previous) + _blanks(report)
+
+
+TABLE_OF = {"active": TABLE_ACTIVE, "applications": TABLE_APPLICATIONS, "appeals": TABLE_APPEALS}
+
+
+def _blanks(report: Report) -> list[Problem]:
+    """Each table of a published report with blank cells, as one warning: kept blank, counted as unknown."""
+    problems = []
+    for part, blank in report.blanks().items():
+        shown = "、".join(blank[:5]) + ("等" if len(blank) > 5 else "")
+        problems.append(
+            problem_at(
+                report,
+                blank[0],
+                table=TABLE_OF.get(part, ""),
+                expected="填写了数字的单元格",
+                found=f"{len(blank)} 个空白单元格（{shown}），按已发布的报告原样保留为空白，视为未知",
+                severity="warning",
+            )
+        )
+    return problems
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.is_error]
+
+
+def warnings(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if not p.is_error]
+
+
+def problem_at(report: Report, path: str, **kw: str) -> Problem:
+    """A problem at field ``path`` of the report's data file, with that field's line."""
+    return Problem(report.origin.file, report.origin.line(path), path, **kw)
+
+
+def _placeholders(report: Report) -> list[Problem]:
+    """Placeholders in the prose that a build would refuse (method calls, unknown filters, too long …)."""
+    problems = []
+    for f in fields(report.prose):
+        text = getattr(report.prose, f.name)
+        path = f"prose.{f.name}"
+        for placeholder in placeholders.find(text):
+            why = placeholders.refusal(placeholder)
+            if why:
+                at = report.origin.text_line(path, placeholder.line)
+                problems.append(
+                    Problem(report.origin.file, at, path, "只读取数值的占位符", f"{placeholder.shown}：{why}")
+                )
+    return problems
+
+
+def _drafts(report: Report) -> list[Problem]:
+    """A part still marked as last year's draft (xxgk new-year) must not be published as it is."""
+    problems = []
+    for f in fields(report.prose):
+        path = f"prose.{f.name}"
+        text = getattr(report.prose, f.name)
+        mark = _DRAFT.search(text)
+        if mark:
+            line = report.origin.text_line(path, text.count("\n", 0, mark.start()) + 1)
+            problems.append(
+                Problem(
+                    report.origin.file, line, path, "本年度的正文",
+                    f"仍带草稿标记的{mark.group(1)}年度原文",
+                    "请按本年度实际修改这一部分，然后删除草稿标记这一行。",
+                )
+            )
+    return problems
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two texts are, from 0 to 1 (difflib's ratio, ignoring white space)."""
+    return difflib.SequenceMatcher(None, "".join(a.split()), "".join(b.split()), autojunk=False).ratio()
+
+
+def _similar_prose(report: Report, previous: Report) -> list[Problem]:
+    """A part whose prose is (nearly) the same as last year's: 内容雷同."""
+    parts = formats.of(report).prose_parts
+    problems = []
+    for f in fields(report.prose):
+        now, before = getattr(report.prose, f.name), getattr(previous.prose, f.name, "")
+        if (
+            not isinstance(before, str)
+            or min(len("".join(now.split())), len("".join(before.split()))) < SIMILAR_MIN_CHARS
+        ):
+            continue
+        ratio = similarity(now, before)
+        if ratio >= SIMILAR:
+            problems.append(
+                problem_at(
+                    report,
+                    f"prose.{f.name}",
+                    expected=f"与{previous.year}年“{parts.get(f.name, f.name)}”"
+                    f"有实质区别的正文（相似度低于 {SIMILAR:.0%}）",
+                    found=f"相似度 {ratio:.0%}（内容雷同）",
+                    severity="warning",
+                )
+            )
+    return problems

@@ -1,0 +1,319 @@
+"""Editing view: a town's report as a notebook in JupyterLab, its narrative as Markdown cells.
+
+``data/<town>/<year>.ipynb`` is not a file: JupyterLab asks our contents manager for it, which builds it from
+the format's template and the data file ``data/<town>/<year>.yaml``. The template's cells compute the tables
+as a build does; each part of the narrative is an ordinary Markdown cell, tagged with its part. Saving the
+notebook writes those cells back into the data file's ``prose:`` (nothing else), so the data file stays the one
+home of the narrative: editing it there or here is the same, and there is no second copy to drift.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import functools
+import io
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_server.services.contents.filemanager import FileContentsManager
+from papermill.parameterize import parameterize_notebook
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import LiteralScalarString
+from tornado import web
+
+from helpers.atomic import write_atomic
+from helpers.errors import DataFileError, XxgkError
+from helpers.intake.load import parse_yaml
+from helpers.output.render import read_template
+from helpers.project import Project, year_file
+from helpers.report import formats, placeholders
+from helpers.report.model import OVERVIEW_PARTS
+from helpers.report.placeholders import part_titles
+
+NARRATIVE_TAG = "xxgk-narrative"
+_PROSE_CALL = re.compile(r"show_prose\(\s*report\s*,\s*[\"'](\w+)[\"']")
+_OVERVIEW_CALL = re.compile(r"show_overview\(\s*report")
+
+
+def _yaml() -> YAML:
+    """The round-trip reader and writer: a data file comes back as it was, but for the parts changed."""
+    yaml = YAML(typ="rt")
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _read(data_file: Path, yaml: YAML | None = None) -> CommentedMap:
+    """The data file's YAML, or the loader's own Chinese explanation of what is wrong with it."""
+    return parse_yaml(data_file.read_text(encoding="utf-8-sig"), data_file.name, yaml)
+
+
+def view(project: Project, data_file: Path) -> Any:
+    """The editing notebook of a data file: the template's cells, the narrative as Markdown cells."""
+    relative = data_file.relative_to(project.root).as_posix()
+    try:
+        doc = _read(data_file)
+    except (DataFileError, OSError) as exc:
+        return _notice(f"数据文件 {relative} 有错误，修改后请重新打开本笔记本：\n\n{exc}")
+    fmt = formats.lookup(doc.get("format"))
+    if fmt is None:
+        return _notice(f"数据文件 {relative} 的 format 不是已知的报告格式（{'、'.join(formats.names())}）。")
+    template = read_template(project.template(fmt.template))
+    prose = doc.get("prose") if isinstance(doc.get("prose"), dict) else {}
+    titles = part_titles([c.source for c in template.cells if c.cell_type == "markdown"])
+    guide = (
+        f"**编辑视图**：本笔记本由模板和数据文件 `{relative}` 生成。各部分标题下的文字单元格就是本报告的正文，"
+        "双击即可修改，可用 `{{ year }}`、`{{ organ.town }}` 等占位符引用数值；**保存（Ctrl+S）后写回数据文件**。"
+        "灰色的代码单元格和标题来自模板，不能在这里修改。“运行”菜单中的“运行全部单元格”显示发布时的样子："
+        "占位符换成数值，表格与网页相同。"
+    )
+    setup = f"from helpers.notebook import show_text, start_editing_view\n\nstart_editing_view({_literal(titles)})"
+    cells = [_locked(nbformat.v4.new_markdown_cell(guide)), _locked(nbformat.v4.new_code_cell(setup), hidden=True)]
+    waiting: list[Any] | None = []  # template text shown filled needs the report: it waits for the cell opening it
+    for cell in template.cells:
+        if cell.cell_type == "markdown" and any(True for _ in placeholders.find(cell.source)):
+            shown = _locked(nbformat.v4.new_code_cell(f"show_text(report, {_literal(cell.source)})"), hidden=True)
+            (cells if waiting is None else waiting).append(shown)
+            continue
+        if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
+            for part in _parts_shown(cell.source, prose):
+                text = str(prose.get(part) or "").rstrip("\n")
+                meta = {"tags": [NARRATIVE_TAG], "xxgk": {"part": part}}
+                cells.append(nbformat.v4.new_markdown_cell(text, metadata=meta))
+        own = copy.deepcopy(cell)
+        if own.cell_type == "code":
+            own.outputs, own.execution_count = [], None
+        cells.append(_locked(own, hidden=own.cell_type == "code"))
+        if "open_report(" in cell.source and waiting is not None:
+            cells += waiting
+            waiting = None
+    nb = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(template.metadata))
+    nb.metadata["xxgk"] = {"data_file": relative}
+    nb.metadata["papermill"] = {}  # what papermill's parameterize expects to find, as its execute prepares it
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+    nb = parameterize_notebook(nb, {"data_file": data_file.name}, report_mode=False)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            _locked(cell, hidden=True)
+    nb.metadata.pop("papermill", None)
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("papermill", None)
+        cell.id = f"xxgk-{index}"  # the same view twice is the same notebook (JupyterLab compares hashes)
+    return nb
+
+
+def _literal(value: Any) -> str:
+    """A Python literal of a string or list of strings (JSON is one)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _parts_shown(source: str, prose: dict) -> list[str]:
+    """The prose parts a template code cell shows: ``show_prose(report, "problems")``, and for ``show_overview``
+    the overview and those of its five sub-parts the file has."""
+    parts = []
+    if _OVERVIEW_CALL.search(source):
+        parts += ["overview", *(p for p in OVERVIEW_PARTS if str(prose.get(p) or "").strip())]
+    parts += _PROSE_CALL.findall(source)
+    return parts
+
+
+def _locked(cell: Any, hidden: bool = False) -> Any:
+    """A template cell in the view: not editable or deletable (its changes would not be saved), its code hidden."""
+    cell.metadata["editable"] = False
+    cell.metadata["deletable"] = False
+    if hidden:
+        cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+    return cell
+
+
+def _notice(text: str) -> Any:
+    return nbformat.v4.new_notebook(cells=[_locked(nbformat.v4.new_markdown_cell(text))])
+
+
+def narrative(nb: Any) -> dict[str, str]:
+    """The narrative in a saved editing view: per part, the text of its Markdown cell and of any Markdown cells the
+    clerk added right after it (a cell split in two, a new paragraph), joined again.
+
+    Raises ValueError, in Chinese, for text the clerk added where it belongs to no part: it would be lost.
+    """
+    parts: dict[str, list[str]] = {}
+    current: str | None = None
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {})
+        part = meta.get("xxgk", {}).get("part")
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else source
+        if cell.get("cell_type") == "markdown" and isinstance(part, str):
+            current = part
+        elif meta.get("editable") is False or str(cell.get("id", "")).startswith("xxgk-"):
+            current = None  # a cell of the template: what follows is no longer this part
+            continue
+        elif cell.get("cell_type") != "markdown" or not text.strip():
+            continue
+        elif current is None:
+            raise ValueError(f"新加的文字单元格（“{text.strip()[:20]}”）不在任何一部分正文之后，无法保存；"
+                             "请把这段文字写进某一部分的正文单元格")
+        parts.setdefault(current, []).append(text)
+    return {part: "\n\n".join(t.strip("\n") for t in texts if t.strip()) for part, texts in parts.items()}
+
+
+def write_narrative(data_file: Path, parts: dict[str, str]) -> bool:
+    """Write the parts into the data file's ``prose:``, everything else kept as it is; False if nothing changed."""
+    if not parts:
+        return False
+    yaml = _yaml()
+    doc = _read(data_file, yaml)
+    prose = doc.get("prose")
+    if not isinstance(prose, CommentedMap):
+        prose = doc["prose"] = CommentedMap()
+    changed = False
+    for part, new in parts.items():
+        new = new.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+        if str(prose.get(part) or "").strip("\n") == new:
+            continue
+        prose[part] = LiteralScalarString(new + "\n") if new else ""
+        changed = True
+    if changed:
+        buffer = io.StringIO()
+        yaml.dump(doc, buffer)
+        write_atomic(data_file, buffer.getvalue())
+    return changed
+
+
+class ReportContentsManager(FileContentsManager):
+    """JupyterLab's files, plus an editing view ``<data>/<town>/<year>.ipynb`` beside every data file."""
+
+    def _data_file(self, path: str) -> Path | None:
+        """The data file whose editing view ``path`` names, if it does (and no real notebook is there)."""
+        path = path.strip("/")
+        if not path.endswith(".ipynb") or os.path.exists(self._get_os_path(path)):
+            return None
+        candidate = Path(self._get_os_path(path[: -len(".ipynb")] + ".yaml"))
+        project = self._project
+        if project is None or year_file(candidate) is None or not candidate.is_file():
+            return None
+        return candidate if candidate.parent.parent.resolve() == project.data else None
+
+    @functools.cached_property
+    def _project(self) -> Project | None:
+        """The project the server's root folder is in (found once: the root does not change)."""
+        try:
+            return Project.find(Path(self.root_dir))
+        except XxgkError:
+            return None
+
+    def _view_model(self, path: str, data_file: Path, content: bool, require_hash: bool = False) -> dict[str, Any]:
+        yaml_path = path[: -len(".ipynb")] + ".yaml"
+        model = self._base_model(yaml_path)
+        model.update(name=path.rsplit("/", 1)[-1], path=path, type="notebook", size=None)
+        if content or require_hash:
+            assert self._project is not None  # a view exists only in a project
+            nb = view(self._project, data_file)
+            if require_hash:
+                model.update(**self._get_hash(nbformat.writes(nb).encode()))
+            if content:
+                model["content"] = nb
+                model["format"] = "json"
+                self.validate_notebook_model(model)
+        return model
+
+    def exists(self, path: str) -> bool:
+        return self._data_file(path) is not None or super().exists(path)
+
+    def file_exists(self, path: str = "") -> bool:
+        return self._data_file(path) is not None or bool(super().file_exists(path))
+
+    def get(self, path: str, content: bool = True, type: str | None = None, format: str | None = None,
+            require_hash: bool = False) -> dict[str, Any]:
+        data_file = self._data_file(path)
+        if data_file is not None:
+            return self._view_model(path.strip("/"), data_file, content, require_hash)
+        model = super().get(path, content=content, type=type, format=format, require_hash=require_hash)
+        if model["type"] == "directory" and content and isinstance(model.get("content"), list):
+            listed = {item["path"] for item in model["content"]}
+            for item in list(model["content"]):
+                if item["type"] == "file" and item["name"].endswith(".yaml"):
+                    view_path = item["path"][: -len(".yaml")] + ".ipynb"
+                    found = self._data_file(view_path)
+                    if found is not None and view_path not in listed:
+                        model["content"].append(self._view_model(view_path, found, False))
+        return model
+
+    def save(self, model: dict[str, Any], path: str = "") -> dict[str, Any]:
+        data_file = self._data_file(path)
+        if data_file is None:
+            return super().save(model, path)
+        if model.get("type") != "notebook" or "content" not in model:
+            raise web.HTTPError(400, "编辑视图只能保存为笔记本")
+        try:
+            write_narrative(data_file, narrative(model["content"]))
+        except (DataFileError, OSError, ValueError) as exc:
+            raise web.HTTPError(400, f"无法写回数据文件 {data_file.name}：{exc}") from None
+        return self._view_model(path.strip("/"), data_file, False, require_hash=True)
+
+    def delete_file(self, path: str) -> None:
+        if self._data_file(path) is not None:
+            raise web.HTTPError(400, "编辑视图不是文件，不能删除；要删除报告请删除它的数据文件")
+        super().delete_file(path)
+
+    def rename_file(self, old_path: str, new_path: str) -> None:
+        if self._data_file(old_path) is not None:
+            raise web.HTTPError(400, "编辑视图不能改名；它总是与数据文件同名")
+        super().rename_file(old_path, new_path)
+
+    # A view has no file to keep checkpoints of; the data file is in git.
+    def create_checkpoint(self, path: str) -> dict[str, Any]:
+        if self._data_file(path) is not None:
+            now = datetime.datetime.now(datetime.UTC)
+            return {"id": "view", "last_modified": now}
+        return super().create_checkpoint(path)
+
+    def list_checkpoints(self, path: str) -> list[dict[str, Any]]:
+        return [] if self._data_file(path) is not None else super().list_checkpoints(path)
+
+    def restore_checkpoint(self, checkpoint_id: str, path: str) -> None:
+        if self._data_file(path) is None:
+            super().restore_checkpoint(checkpoint_id, path)
+
+    def delete_checkpoint(self, checkpoint_id: str, path: str) -> None:
+        if self._data_file(path) is None:
+            super().delete_checkpoint(checkpoint_id, path)
+
+
+JUPYTER_CONFIG = Path(__file__).parent / "jupyter"  # Lab's settings for this project: Chinese, no news prompt
+
+
+def lab_command(project: Project, *, open_path: str = "", port: int = 0, browser: bool = True) -> list[str]:
+    """The command line of JupyterLab for the project: on 127.0.0.1 only, with the editing views, opening
+    ``open_path`` (a path in the project) when given."""
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.root_dir={project.root}",
+        f"--ServerApp.contents_manager_class={ReportContentsManager.__module__}.{ReportContentsManager.__name__}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--allow-root",
+    ]
+    if open_path:
+        command.append(f"--ServerApp.default_url=/lab/tree/{open_path}")
+    if port:
+        command += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
+    if not browser:
+        command.append("--no-browser")
+    return command
+
+
+def lab_environment() -> dict[str, str]:
+    """The environment of JupyterLab: our settings first on Jupyter's configuration path."""
+    paths = [str(JUPYTER_CONFIG), *filter(None, os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep))]
+    return {**os.environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(paths)}
