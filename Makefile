@@ -23,6 +23,7 @@ lab: $(STAMP)
 lint: $(STAMP)
 	ruff check src tests benchmarks
 	mypy
+	lint-imports
 
 install: $(STAMP)
 

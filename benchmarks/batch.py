@@ -6,7 +6,7 @@
    on ``--naive`` reports, then (b) ``xxgk build -j J`` from cold on ``--batch`` other reports, so that the
    machine's load falls on both alike. Per report: wall seconds and CPU seconds (user+sys of every process,
    kernels included); the ratio (a)/(b) per round, its median and spread.
-2. Where a report's time goes, kernel by kernel, with the warm start (``helpers.warm``) and without
+2. Where a report's time goes, kernel by kernel, with the warm start (``helpers.build.warm``) and without
    (``XXGK_WARM=0``), alternated: kernel start until it answers, the template's imports, the rest of the
    execution, the HTML export (medians of ``--samples``).
 3. Scale: ``xxgk build -j J`` from cold on ``--reports`` reports (reports per minute, the time 1 000 would take

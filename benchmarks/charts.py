@@ -27,12 +27,12 @@ BIN = Path(sys.executable).parent
 DRAW = """
 import sys, time
 from pathlib import Path
-from helpers import tables  # pandas: the kernel has it for the tables anyway
-from helpers.load import load_report
+from helpers.report import tables  # pandas: the kernel has it for the tables anyway
+from helpers.intake.load import load_report
 reports = sorted((load_report(p) for p in Path(sys.argv[1]).glob("*.yaml")), key=lambda r: r.year)
 frame = tables.trend(reports)
 start = time.perf_counter()
-from helpers.charts import bar_chart, line_chart
+from helpers.output.charts import bar_chart, line_chart
 line_chart([r.year for r in reports], {c: list(frame[c]) for c in frame.columns}, desc="说明")
 bar_chart(["东城街道", "西城街道", "南湖街道", "北关街道"], [115, 20, None, 3], title="各镇街收到申请", desc="说明")
 print(time.perf_counter() - start)

@@ -13,6 +13,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from helpers.atomic import write_new
 from helpers.build.batch import (
     BuildLock,
     Job,
@@ -27,13 +28,17 @@ from helpers.build.batch import (
 from helpers.errors import DataFileError, Problem, ProjectError, XxgkError, os_reason
 from helpers.intake import parsed
 from helpers.intake.gather import check_file
+from helpers.intake.importer import ImportResult, import_file, importable
 from helpers.intake.load import display_path, load_report, town_slug, write_district
+from helpers.intake.newyear import latest_before, new_year_text
 from helpers.output.index import write_index
 from helpers.project import MARKER, Project, data_files_under, strays, year_files
 from helpers.report import formats
 from helpers.report.checks import errors, warnings
 from helpers.report.demo import SAMPLE_TOWNS, demo_towns, district_data
 from helpers.report.model import SLUG, SLUG_RULE, Report
+from helpers.report.placeholders import misspelt, misspelt_in_template, namespace
+from helpers.report.values import dotted
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -179,8 +184,6 @@ def _executor(args: argparse.Namespace) -> Executor:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from helpers.report.placeholders import misspelt, misspelt_in_template
-
     project = _project_or_none(args)
     paths = args.paths or [_project(args).data]
     files = [file for path in paths for file in data_files_under(path)]
@@ -228,9 +231,6 @@ def _print_checked(name: str, found: list[Problem], strict: bool) -> bool:
 
 def _names(files: list[Path], project: Project | None) -> int:
     """``check --names``: every name a placeholder may use, with this report's value."""
-    from helpers.report.placeholders import namespace
-    from helpers.report.values import dotted
-
     read: dict[Path, Any] = {}
     for path in files:
         try:
@@ -260,7 +260,7 @@ def _project_or_none(args: argparse.Namespace) -> Project | None:
 def _template_of(report: Report, project: Project | None, read: dict[Path, Any]) -> tuple[Path | None, Any]:
     """The template file of the report's format in the project, and the template as read (each file read once,
     into ``read``); None for either where there is no project or no such file."""
-    from helpers.output.render import read_template
+    from helpers.output.render import read_template  # nbconvert (about 1 s): only --names with a template
 
     template_file = project.template(formats.of(report).template) if project else None
     if template_file is None or not template_file.is_file():
@@ -271,9 +271,6 @@ def _template_of(report: Report, project: Project | None, read: dict[Path, Any])
 
 
 def _new_year(args: argparse.Namespace) -> int:
-    from helpers.atomic import write_new
-    from helpers.intake.newyear import latest_before, new_year_text
-
     data = _data_dir(args)
     if args.town:
         slugs = [_town(data, town) for town in args.town]
@@ -337,7 +334,7 @@ def _preview(args: argparse.Namespace) -> int:
     import time
     import webbrowser
 
-    from helpers.serve.preview import Preview, serve
+    from helpers.serve.preview import Preview, serve  # the build's papermill and watchfiles, for preview only
 
     project, slug, data_file = _town_year(args)
     preview = Preview(project, slug, args.year, args.timeout)
@@ -375,7 +372,7 @@ def _preview(args: argparse.Namespace) -> int:
 
 def _start_lab(project: Project, view: str, args: argparse.Namespace) -> int:
     """Replace this process with JupyterLab (its own signal handling, its own exit code)."""
-    from helpers.serve.edit import lab_command, lab_environment
+    from helpers.serve.edit import lab_command, lab_environment  # jupyter_server, for edit and lab only
 
     command = lab_command(project, open_path=view, port=args.port, browser=not args.no_browser)
     sys.stdout.flush()
@@ -405,7 +402,7 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _excel_template(args: argparse.Namespace) -> int:
-    from helpers.intake.excel import build_workbook, prefill_from
+    from helpers.intake.excel import build_workbook, prefill_from  # openpyxl, for this command only
 
     if args.town and not SLUG.match(args.town):
         print(f"镇街代码无效：{args.town}（只能{SLUG_RULE}）")
@@ -421,8 +418,6 @@ def _excel_template(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from helpers.intake.importer import ImportResult, import_file, importable
-
     failed = 0
     data = _data_dir(args)
     files = importable(args.files)

@@ -109,7 +109,7 @@ class Project:
 
     @property
     def parsed(self) -> Path:
-        """Where a build keeps parsed data files between its processes (``helpers.parsed``)."""
+        """Where a build keeps parsed data files between its processes (``helpers.intake.parsed``)."""
         return self.outputs / ".cache" / "parsed"
 
     def template(self, name: str) -> Path:

@@ -28,10 +28,10 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.checks import problem_at
+from helpers.report.checks import problem_at
 from helpers.errors import Problem
-from helpers.formats import ReportFormat
-from helpers.model import Markdown, Report
+from helpers.report.formats import ReportFormat
+from helpers.report.model import Markdown, Report
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,8 @@ def _template() -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell("# {{ organ.town }}{{ year }}年来访来电报告"),
         params,
         nbformat.v4.new_code_cell(
-            "from helpers.notebook import open_report, show_prose, show_tables\n\nreport = open_report(data_file)"
+            "from helpers.output.notebook import open_report, show_prose, show_tables\n\n"
+            "report = open_report(data_file)"
         ),
         nbformat.v4.new_markdown_cell("## 一、概述"),
         nbformat.v4.new_code_cell('show_prose(report, "overview")'),

@@ -1,4 +1,4 @@
-"""Kernels forked from a pre-imported parent (helpers.warm): still one fresh kernel per report — no state, module
+"""Kernels forked from a pre-imported parent (helpers.build.warm): still one fresh kernel per report — no state, module
 or environment variable of one report is seen by the next on the same worker; a kernel that exits, hangs or
 raises fails its report only; the ordinary launch (``XXGK_WARM=0``) builds the same pages byte for byte; and
 Dask workers fork their kernels too."""
@@ -23,7 +23,7 @@ BIN = Path(sys.executable).parent
 PROBE = '''import json, os, sys
 from pathlib import Path
 
-import helpers.load as loaded
+import helpers.intake.load as loaded
 
 assert "leftover" not in globals(), "a global of another report"
 leftover = data_file

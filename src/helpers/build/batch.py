@@ -23,13 +23,16 @@ from typing import Any
 
 from helpers.atomic import write_atomic
 from helpers.errors import BuildError, DataFileError, Problem, XxgkError, os_reason
-from helpers.intake.gather import check_file
+from helpers.intake.gather import check_file, load_district
 from helpers.intake.gather import towns as district_towns
 from helpers.intake.load import load_report, load_typed
+from helpers.output.opendata import district_csv, dumps, report_json
 from helpers.project import DISTRICT_TEMPLATE, Outputs, Project, summary_stem, year_files_of_town
 from helpers.report import formats
 from helpers.report.checks import errors, warnings
+from helpers.report.district import unknown_in
 from helpers.report.model import SLUG, SLUG_RULE
+from helpers.report.placeholders import misspelt, misspelt_in_template
 
 MANIFEST = "manifest.json"
 LIBRARIES = (
@@ -428,12 +431,12 @@ def build_one(job: Job) -> Result:
 
 
 def _build(job: Job) -> Result:
+    # Imported here, in the workers only: papermill, nbconvert and nbformat cost about a second to import, which a
+    # build with nothing to do never pays.
     import nbformat
 
     from helpers.build.execute import execute
-    from helpers.output.opendata import dumps, report_json
     from helpers.output.render import export_html, print_pdf, read_template
-    from helpers.report.placeholders import misspelt, misspelt_in_template
 
     start = time.perf_counter()
     notes: list[str] = []
@@ -463,7 +466,7 @@ def _build(job: Job) -> Result:
             if job.pdf:
                 print_pdf(job.html, job.pdf_file)
             if job.docx:
-                from helpers.output.word import docx_from_page
+                from helpers.output.word import docx_from_page  # python-docx, only for builds asked for Word
 
                 write_atomic(job.docx_file, docx_from_page(html))
             job.failed_notebook.unlink(missing_ok=True)
@@ -480,10 +483,6 @@ def _build(job: Job) -> Result:
 
 def _district_inputs(job: Job) -> tuple[str, dict[str, Any], str, list[str]]:
     """A district summary's name, notebook parameters, CSV, and a warning per town left out of it."""
-    from helpers.intake.gather import load_district
-    from helpers.output.opendata import district_csv
-    from helpers.report.district import unknown_in
-
     district = load_district(job.data_file, job.district, job.year)
     if not district.reports:
         reasons = "；".join(str(t) for t in district.excluded) or "该区没有本年度的数据文件"
@@ -497,10 +496,10 @@ def _district_inputs(job: Job) -> tuple[str, dict[str, Any], str, list[str]]:
 
 
 def _rss_mb() -> float:
-    """Peak resident memory of this worker process so far and of its zygote (helpers.warm), in MB."""
+    """Peak resident memory of this worker process so far and of its zygote (helpers.build.warm), in MB."""
     import resource
 
-    from helpers.build.warm import zygote_rss_mb
+    from helpers.build.warm import zygote_rss_mb  # jupyter_client's provisioning (0.1 s), a worker's business
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 + zygote_rss_mb()
 
@@ -576,7 +575,7 @@ def run(
 def local_executor(workers: int) -> cf.Executor:
     """A pool of worker processes; each builds many reports, one fresh kernel per report; a worker that dies
     fails only its own report."""
-    from helpers.build.pool import LocalPool
+    from helpers.build.pool import LocalPool  # with the warm start's jupyter_client: only a build that runs reports
 
     return LocalPool(workers)
 

@@ -90,7 +90,7 @@ class IPCKernelManager(AsyncKernelManager):
 
     @property
     def kernel_spec(self) -> Any:
-        """The kernel's spec; an ordinary Python kernel's asks for the warm start (``helpers.warm``) where it
+        """The kernel's spec; an ordinary Python kernel's asks for the warm start (``helpers.build.warm``) where it
         can be used."""
         spec = super().kernel_spec
         if spec is not None and warm.usable() and spec.argv[1:3] == ["-m", warm.LAUNCHER]:

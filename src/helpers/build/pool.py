@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from helpers.build.warm import stop
 from helpers.errors import BuildError
 
 
@@ -43,8 +44,6 @@ def _serve(conn: Connection, parent: int) -> None:
 
     Ctrl-C (or the pool's own SIGINT) ends it quietly: the build it was running has cleaned up its kernel.
     """
-    from helpers.build.warm import stop
-
     _die_with(parent)
     try:
         _loop(conn)

@@ -27,6 +27,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from helpers.errors import WorkbookError, os_reason
+from helpers.intake.newyear import latest_before, next_year
 from helpers.report import formats, tables
 from helpers.report.formats import ReportFormat
 from helpers.report.model import (
@@ -47,7 +48,7 @@ from helpers.report.model import (
     blank,
     required,
 )
-from helpers.report.values import ValueProblem, read_cell
+from helpers.report.values import ValueProblem, dotted, read_cell
 
 ORGAN_SHEET, PROSE_SHEET, FIGURES_SHEET = "机关信息", "正文", "统计数据"
 ACTIVE_SHEET, APPLICATIONS_SHEET, APPEALS_SHEET = "表二", "表三", "表四"
@@ -565,9 +566,6 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
 def prefill_from(data_dir: Path, slug: str, year: int, fmt: str) -> dict[str, Any]:
     """What a new year's workbook starts from: what ``xxgk new-year`` would write for the town (its details,
     last year's 结转 as this year's 上年结转, last year's prose as a draft), cell path by cell path."""
-    from helpers.intake.newyear import latest_before, next_year
-    from helpers.report.values import dotted
-
     previous = latest_before(data_dir / slug, year)
     if previous is None:
         return {"organ.slug": slug}

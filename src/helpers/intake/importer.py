@@ -11,8 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers.atomic import write_atomic
 from helpers.errors import DataFileError, WorkbookError
+from helpers.intake.load import dump_yaml, latest_organs, load_report, parse_report, town_slug, year_files_of_town
+from helpers.report.checks import check, errors
 from helpers.report.model import SLUG, SLUG_RULE
+from helpers.report.placeholders import misspelt
+from helpers.report.values import dotted
 
 WORKBOOK_SUFFIXES = (".xlsx",)
 _KIND_SUFFIX = re.compile(r"(街道办事处|街道|人民政府|办事处|镇|乡|区|县|旗|市)$")
@@ -30,7 +35,7 @@ class ImportResult:
 
 def importable(paths: Iterable[Path]) -> list[Path]:
     """The files named, with every importable file of a folder named (its sub-folders too), in name order."""
-    from helpers.intake.pages import PAGE_SUFFIXES, WORD_SUFFIXES
+    from helpers.intake.pages import PAGE_SUFFIXES, WORD_SUFFIXES  # lxml, trafilatura: only an import reads pages
 
     suffixes = (*WORKBOOK_SUFFIXES, *PAGE_SUFFIXES, *WORD_SUFFIXES)
     found: list[Path] = []
@@ -46,6 +51,7 @@ def importable(paths: Iterable[Path]) -> list[Path]:
 def import_file(path: Path, data_dir: Path, *, overwrite: bool = False, keep_invalid: bool = False,
                 town: str | None = None) -> ImportResult:
     """Import one file by its kind; never raises for what is wrong with the file."""
+    # lxml, trafilatura and python-docx (about 0.5 s) only for a page or a Word file.
     from helpers.intake.pages import PageError, read_page
     from helpers.intake.transcribe import NotAReport, transcribe
 
@@ -88,9 +94,6 @@ def _refused(name: str, lines: list[str], errors: list[str] | None = None) -> Im
 def _complete(data: dict[str, Any], data_dir: Path, town: str | None) -> None:
     """The organ's codes, and what the page does not say of its publication and contact, from the town's
     latest data file where there is one; otherwise codes from the names' pinyin."""
-    from helpers.intake.load import load_report, town_slug, year_files_of_town
-    from helpers.report.values import dotted
-
     organ = data["organ"]
     slug = town or town_slug(data_dir, organ.get("name") or organ["town"]) or town_slug(data_dir, organ["town"])
     latest = None
@@ -125,15 +128,13 @@ def _code(name: str) -> str:
 
 def _district_code(data_dir: Path, district: str) -> str:
     """The district's code as the data folder's other towns give it, else from its pinyin."""
-    from helpers.intake.load import latest_organs
-
     known = (organ.district_slug for _, organ in latest_organs(data_dir) if organ.district == district)
     return next((slug for slug in known if slug), None) or _code(district)
 
 
 def import_workbook(path: Path, data_dir: Path, *, overwrite: bool = False, keep_invalid: bool = False) -> ImportResult:
     """Read a filled workbook, check it, and write ``<data>/<town>/<year>.yaml`` if all is well."""
-    from helpers.intake.excel import ORGAN_SHEET, read_workbook
+    from helpers.intake.excel import ORGAN_SHEET, read_workbook  # openpyxl, only for a workbook
 
     name = path.name
     try:
@@ -154,11 +155,6 @@ def import_workbook(path: Path, data_dir: Path, *, overwrite: bool = False, keep
 def _finish(name: str, data: dict[str, Any], data_dir: Path, where: dict[str, str], errors_found: list[str],
             notes: list[str], overwrite: bool, keep_invalid: bool) -> ImportResult:
     """Check the content as the data file it becomes (against last year's), then write it or say why not."""
-    from helpers.atomic import write_atomic
-    from helpers.intake.load import dump_yaml, load_report, parse_report
-    from helpers.report.checks import check, errors
-    from helpers.report.placeholders import misspelt
-
     lines = [*errors_found, *notes]
     year = data["year"]
     target = data_dir / data["organ"]["slug"] / f"{year}.yaml"

@@ -21,6 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from helpers.atomic import write_atomic
+from helpers.report import formats
 from helpers.report.model import Change, Source
 
 FOLDER = "XXGK_PARSED"
@@ -52,8 +54,6 @@ def _place(text: str, shown: str, path: Path) -> Path | None:
 
 def recall(text: str, shown: str, path: Path) -> Any | None:
     """The report parsed earlier from exactly this text at this path, or None."""
-    from helpers.report import formats
-
     place = _place(text, shown, path)
     if place is None:
         return None
@@ -70,8 +70,6 @@ def keep(text: str, shown: str, path: Path, report: Any) -> None:
     place = _place(text, shown, path)
     if place is None:
         return
-    from helpers.atomic import write_atomic
-
     try:
         place.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(place, json.dumps(_plain(report), ensure_ascii=False))

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from helpers.intake.pages import TABLE, Grid, Page
-from helpers.report import formats
+from helpers.report import formats, tables
 from helpers.report.model import OVERVIEW_PARTS, AmountUnit
 
 NATIONAL_2019, NATIONAL_2021 = "national-2019", "national-2021"
@@ -660,8 +660,6 @@ def _official_name(organ: dict[str, Any], name: str) -> None:
 
 def _fee_phrase(data: dict[str, Any]) -> str | None:
     """The sentence our own 2021 pages print above the fee table (a page of ours re-imported drops it)."""
-    from helpers.report import tables
-
     fees = data.get("processing_fees", {})
     if data.get("format") != NATIONAL_2021 or None in (fees.get(k) for k in ("notices", "billed", "collected")):
         return None

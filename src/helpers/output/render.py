@@ -14,6 +14,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets import Bool, Unicode, default
 
+from helpers.atomic import replace_atomic
 from helpers.errors import BuildError, os_reason
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -94,8 +95,6 @@ def chromium() -> str | None:
 
 def print_pdf(html: Path, pdf: Path, *, timeout: int = 120) -> None:
     """Print a report page to an A4 PDF with Chromium's print-to-PDF (the page's own print CSS)."""
-    from helpers.atomic import replace_atomic
-
     browser = chromium()
     if browser is None:
         raise BuildError("生成 PDF 需要 Chromium（Debian 软件包 chromium），本机没有找到。")

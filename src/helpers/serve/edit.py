@@ -75,7 +75,8 @@ def view(project: Project, data_file: Path) -> Any:
         "灰色的代码单元格和标题来自模板，不能在这里修改。“运行”菜单中的“运行全部单元格”显示发布时的样子："
         "占位符换成数值，表格与网页相同。"
     )
-    setup = f"from helpers.notebook import show_text, start_editing_view\n\nstart_editing_view({_literal(titles)})"
+    setup = ("from helpers.output.notebook import show_text, start_editing_view\n\n"
+             f"start_editing_view({_literal(titles)})")
     cells = [_locked(nbformat.v4.new_markdown_cell(guide)), _locked(nbformat.v4.new_code_cell(setup), hidden=True)]
     waiting: list[Any] | None = []  # template text shown filled needs the report: it waits for the cell opening it
     for cell in template.cells:
