@@ -10,10 +10,19 @@ columns), ``corner_note`` (a note in that cell instead), ``row_headers``
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
 import pandas as pd
+
+SHORT_LABEL = 4  # a label of up to four characters (自然人, 结果维持) never breaks, on screen, on paper or in Word
+PORTRAIT_EM = 53.0  # the A4 portrait text width (174 mm) in ems of print's 9 pt table type, less a little for borders
+PRINT_PADDING_EM = 0.8  # a printed cell's padding (0.3rem each side) in ems of 9 pt
+PAGE_PADDING_REM = 2.5  # main.report's padding on a screen
+MIN_VIEWPORT_REM, MAX_VIEWPORT_REM = 20, 54  # the narrowest phone we design for; main.report's widest
+SCROLL_HINT = "左右滑动查看全表"  # parts.css's .scroll-hint::before, kept here for the tests
 
 
 def _levels(index: pd.Index) -> list[tuple[str, ...]]:
@@ -65,7 +74,7 @@ def table_html(frame: pd.DataFrame) -> str:
                 while level + down < col_depth and columns[j][level + down] == "":
                     down += 1
                 scope = "colgroup" if span > 1 else "col"
-                cells.append(f'<th scope="{scope}"{_spans(down, span)}>{escape(label)}</th>')
+                cells.append(f'<th scope="{scope}"{_short(label)}{_spans(down, span)}>{escape(label)}</th>')
             j += span
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</thead>")
@@ -86,11 +95,12 @@ def table_html(frame: pd.DataFrame) -> str:
             link = links.get(label)
             text = f'<a href="{escape(link, quote=True)}">{escape(label)}</a>' if link else escape(label)
             name = ' class="name"' if links else ""
-            cells.append(f'<th scope="{scope}"{name}{_spans(down, across)}>{text}</th>')
+            cells.append(f'<th scope="{scope}"{name or _short(label)}{_spans(down, across)}>{text}</th>')
         for value in values:
             text, css = format_value(value)
             cells.append(f'<td class="{css}">{escape(text)}</td>')
-        out.append("<tr>" + "".join(cells) + "</tr>")
+        spans = ' class="spans"' if any("rowspan=" in cell for cell in cells) else ""  # see report.css (print)
+        out.append(f"<tr{spans}>" + "".join(cells) + "</tr>")
     out.append("</tbody>")
     out.append("</table>")
     return "\n".join(out)
@@ -98,3 +108,70 @@ def table_html(frame: pd.DataFrame) -> str:
 
 def _spans(rowspan: int, colspan: int) -> str:
     return (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
+
+
+def _short(label: str) -> str:
+    """The class of a label that must not break: one of at most ``SHORT_LABEL`` characters."""
+    return ' class="nb"' if 0 < len(label) <= SHORT_LABEL else ""
+
+
+def text_em(text: str) -> float:
+    """How wide a text is set in ems: a CJK or full-width character one em, any other about half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
+
+
+@dataclass(frozen=True)
+class Widths:
+    """The narrowest a table can be set without breaking a short label or a number: on screen in rem (cells'
+    padding and minimum widths included, as parts.css sets them), on paper in ems of print's 9 pt type."""
+
+    screen_rem: float
+    print_em: float
+
+
+def widths(frame: pd.DataFrame) -> Widths:
+    """``Widths`` of the table ``table_html`` writes for ``frame``: over its columns, the widest content that
+    does not break (a short label, a number) or the column's minimum width, with the cells' padding."""
+    columns = _levels(frame.columns)
+    rows = _levels(frame.index) if frame.attrs.get("row_headers", True) else []
+    screen = printed = 0.0
+    for j, labels in enumerate(columns):
+        short = max((text_em(label) for label in labels if 0 < len(label) <= SHORT_LABEL), default=1.0)
+        widest = max([short, *(text_em(format_value(v)[0]) for v in frame.iloc[:, j])])
+        screen += max(3.6 * 0.95, widest * 0.95 + 1.2) + 0.06  # thead th: min-width 3.6em at 0.95rem, border-box
+        printed += widest + PRINT_PADDING_EM
+    for level in range(len(rows[0]) if rows else 0):
+        short = max((text_em(key[level]) for key in rows if 0 < len(key[level]) <= SHORT_LABEL), default=2.0)
+        screen += max(5.5 * 0.95, short * 0.95 + 1.2) + 0.06  # tbody th: min-width 5.5em
+        printed += max(short, 2.0) + PRINT_PADDING_EM
+    return Widths(round(screen, 2), round(printed, 2))
+
+
+def table_block(frame: pd.DataFrame) -> str:
+    """A table in its own box: on a screen narrower than the table it scrolls sideways, with shadows at the
+    edges while there is more to scroll to and a hint that says so (class ``wide-N``: shown on viewports of at
+    most N rem, N in halves, ``wide-all`` on every screen); on paper it is set in full, on a landscape page
+    (class ``print-landscape``) when a portrait page is too narrow for it."""
+    label = escape(frame.attrs.get("caption", "表格"), quote=True)
+    measured = widths(frame)
+    viewport = measured.screen_rem + PAGE_PADDING_REM
+    classes = ["table-wrap"]
+    if viewport > MAX_VIEWPORT_REM:
+        classes.append("wide-all")
+    elif viewport > MIN_VIEWPORT_REM:
+        classes.append("wide-" + f"{round(viewport * 2) / 2:g}".replace(".", "-"))
+    if measured.print_em > PORTRAIT_EM:
+        classes.append("print-landscape")
+    hint = '<span class="scroll-hint" aria-hidden="true"></span>'  # its words come from the CSS: not the page's text
+    return (f'<div class="{" ".join(classes)}" role="region" aria-label="{label}" tabindex="0">{hint}'
+            f"{table_html(frame)}</div>")
+
+
+def hint_rules() -> str:
+    """parts.css's rules that show the hint of a ``wide-N`` table on viewports of at most N rem."""
+    lines = []
+    for twice in range(MIN_VIEWPORT_REM * 2 + 1, MAX_VIEWPORT_REM * 2 + 1):
+        n = f"{twice / 2:g}"
+        lines.append(f"@media screen and (max-width: {n}rem) {{ .wide-{n.replace('.', '-')} > .scroll-hint "
+                     "{ display: block; } }")
+    return "\n".join(lines) + "\n"

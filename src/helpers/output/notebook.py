@@ -18,7 +18,7 @@ from helpers.intake import gather
 from helpers.intake.gather import check_file
 from helpers.intake.load import load_history
 from helpers.output.charts import bar_chart, line_chart
-from helpers.output.layout import table_html
+from helpers.output.layout import table_block
 from helpers.output.markup import prose_to_html
 from helpers.report import district as districts
 from helpers.report import formats, placeholders, tables
@@ -135,9 +135,7 @@ def show_signature(report: Report) -> None:
 def show_table(*frames: pd.DataFrame) -> None:
     """Display tables of the tables stage, each wrapped so that a wide table scrolls on its own."""
     for frame in frames:
-        label = escape(frame.attrs.get("caption", "表格"), quote=True)
-        html = f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">{table_html(frame)}</div>'
-        display({"text/html": html, "text/plain": frame.to_string()}, raw=True)
+        display({"text/html": table_block(frame), "text/plain": frame.to_string()}, raw=True)
 
 
 def show_tables(report: Report, name: str) -> None:

@@ -10,19 +10,21 @@ where a font is missing. Charts are left out: the figures they show are in the t
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
 from lxml import html as lxml_html
 
 from helpers.intake.pages import CAPTION_STYLE
+from helpers.output.layout import SHORT_LABEL, text_em
 
 TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT, NUMBER_FONT = (
     "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
@@ -30,6 +32,14 @@ TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT, NUMBER_FONT = (
 ER_HAO, SAN_HAO, SI_HAO, WU_HAO = Pt(22), Pt(16), Pt(14), Pt(10.5)  # 二号, 三号, 四号, 五号
 LINE = Pt(28.95)  # 22 lines in the 225 mm of the text block
 MARGINS = {"top": Cm(3.7), "bottom": Cm(3.5), "left": Cm(2.8), "right": Cm(2.6)}  # 天头 37 mm, 版心 156 × 225 mm
+# A landscape page for a table too wide for the 版心: the same margins turned with the page.
+LANDSCAPE_MARGINS = {"top": Cm(2.8), "bottom": Cm(2.6), "left": Cm(3.7), "right": Cm(3.5)}
+LANGUAGE = "zh-CN"  # for East Asian text too: Word and WPS then use Chinese glyph forms and line-breaking rules
+TITLE_TAIL = re.compile(r"政府信息公开工作年度报告(?:汇总)?$")
+CELL_MARGIN = Pt(2.85)  # a table cell's left and right margins (0.1 cm)
+TABLE_SIZES = (WU_HAO, Pt(9))  # 五号, else 小五 where 五号 does not fit
+ROOMY = 1.3  # a size is roomy when its columns would like at most this much more than the text width
+LATIN_RUN = re.compile(r"(?:https?://|www\.)\S+|[\x21-\x7e]{16,}")  # a URL or long Latin text
 
 
 @dataclass
@@ -54,7 +64,10 @@ def _paragraph(document: Any, text: str, *, font: str = BODY_FONT, size: Any = S
                align: Any = WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True) -> Any:
     """One paragraph; a line break in ``text`` stays a line break."""
     paragraph = document.add_paragraph()
-    paragraph.alignment = align
+    # A justified line before a URL (which cannot break) is spread out letter by letter: such a paragraph is set
+    # flush left instead.
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if align == WD_ALIGN_PARAGRAPH.JUSTIFY and LATIN_RUN.search(text) \
+        else align
     form = paragraph.paragraph_format
     if size == SAN_HAO:
         form.line_spacing_rule, form.line_spacing = WD_LINE_SPACING.EXACTLY, LINE
@@ -118,19 +131,36 @@ def _grid(table: Any) -> list[list[_Cell | None]]:
 
 
 def _table(document: Any, table: Any) -> None:
+    """A table with its caption: columns sized from their content at 五号 (小五 where 五号 does not fit), on a
+    landscape page of its own where the 版心 is too narrow even so."""
+    grid = _grid(table)
+    size, widths, landscape = _fit(grid) if grid and grid[0] else (WU_HAO, [], False)
+    if landscape:
+        _new_section(document, landscape=True)
     caption = table.find("caption")
     if caption is not None:  # Word's 题注 (Caption) style, so that a reader of the file knows it is the table's
         written = _paragraph(document, _text(caption), font=HEADING_FONT, size=SI_HAO,
                              align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
         written.style = document.styles[CAPTION_STYLE]
-    grid = _grid(table)
-    if not grid or not grid[0]:
-        return
+    if widths:
+        _fill(document, grid, size, widths)
+    _paragraph(document, "", indent=False)
+    if landscape:
+        _new_section(document, landscape=False)
+
+
+def _fill(document: Any, grid: list[list[_Cell | None]], size: Any, widths: list[Any]) -> None:
     out = document.add_table(rows=len(grid), cols=len(grid[0]))
     out.style = "Table Grid"
     out.alignment = WD_TABLE_ALIGNMENT.CENTER
     out.autofit = False
-    widths = _widths(grid)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(round(CELL_MARGIN.pt * 20)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    out._tbl.tblPr.append(margins)
     for column, width in zip(out.columns, widths, strict=True):
         column.width = width  # the table's grid, which LibreOffice and WPS follow
     for row in out.rows:
@@ -149,27 +179,110 @@ def _table(document: Any, table: Any) -> None:
             )
             paragraph = target.paragraphs[0]
             paragraph.alignment = align
-            _runs(paragraph, cell.text, BODY_FONT, WU_HAO, cell.header)
+            _runs(paragraph, cell.text, BODY_FONT, size, cell.header)
     repeat = sum(1 for row in grid if any(c is not None and c.header for c in row))
     for tr in out.rows[:repeat]:
         properties = tr._tr.get_or_add_trPr()
         header = OxmlElement("w:tblHeader")  # the header rows repeat on every page the table runs over
         header.set(qn("w:val"), "true")
         properties.append(header)
-    _paragraph(document, "", indent=False)
 
 
-def _widths(grid: list[list[_Cell | None]]) -> list[Any]:
-    """Column widths over the text block: a label column as wide as its longest label needs (within reason),
-    the columns of figures alike."""
-    need = []
+def _fit(grid: list[list[_Cell | None]]) -> tuple[Any, list[Any], bool]:
+    """The table's type size, column widths and whether it needs a landscape page: the first of 五号 and 小五,
+    portrait then landscape, at which every column holds its short labels and numbers unbroken."""
+    for landscape in (False, True):
+        room = text_width(landscape).pt
+        fitting = [(size, *_needs(grid, size.pt)) for size in TABLE_SIZES]
+        fitting = [(size, need, want) for size, need, want in fitting if sum(need) <= room]
+        # 五号 unless its long labels (表三's) would wrap far more than at 小五
+        roomy = [f for f in fitting if sum(f[2]) <= ROOMY * room]
+        for size, need, want in roomy[:1] or fitting[:1]:
+            return size, [Pt(w) for w in _spread(need, want, room)], landscape
+    size = TABLE_SIZES[-1]  # wider than a landscape page even so: columns in proportion, labels may break
+    need, _ = _needs(grid, size.pt)
+    room = text_width(True).pt
+    return size, [Pt(room * n / sum(need)) for n in need], True
+
+
+def _needs(grid: list[list[_Cell | None]], size: float) -> tuple[list[float], list[float]]:
+    """Each column's width in points: the least that holds its short labels (at most ``SHORT_LABEL``
+    characters) and numbers on one line, and what it would like (its longer labels on fewer lines)."""
+    margins = 2 * CELL_MARGIN.pt + 1.0  # and the rules
+    need, want = [], []
     for c in range(len(grid[0])):
         cells = [cell for row in grid if (cell := row[c]) is not None and cell.cols == 1]
-        labels = [cell.text for cell in cells if not cell.header and not _is_number(cell.text)]
-        headers = [cell.text for cell in cells if cell.header]
-        need.append(max(min(max(map(len, labels), default=0), 8), min(max(map(len, headers), default=0), 4)) + 1)
-    total = sum(need)
-    return [Cm(15.6 * n / total) for n in need]
+        least, liked = 1.0, 1.0
+        for cell in cells:
+            for line in cell.text.split("\n"):
+                em = text_em(line)
+                if _is_number(line) or len(line) <= SHORT_LABEL:
+                    least, liked = max(least, em), max(liked, em)
+                else:
+                    least, liked = max(least, min(em, SHORT_LABEL)), max(liked, min(em, 10.0))
+        need.append(least * size + margins)
+        want.append(liked * size + margins)
+    return need, want
+
+
+def _spread(need: list[float], want: list[float], room: float) -> list[float]:
+    """Widths that fill ``room``: each column its need, the rest shared as the columns would like it."""
+    if sum(want) <= room:
+        return [w * room / sum(want) for w in want]
+    extra = [w - n for n, w in zip(need, want, strict=True)]
+    spare = room - sum(need)
+    return [n + spare * e / sum(extra) for n, e in zip(need, extra, strict=True)]
+
+
+def text_width(landscape: bool) -> Any:
+    """The width of the text block: the 版心 (156 mm), or a landscape page's."""
+    if landscape:
+        return Emu(Cm(29.7) - LANDSCAPE_MARGINS["left"] - LANDSCAPE_MARGINS["right"])
+    return Emu(Cm(21.0) - MARGINS["left"] - MARGINS["right"])
+
+
+def _new_section(document: Any, *, landscape: bool) -> None:
+    """A new page in the orientation asked for; its page numbers go on from the last page's."""
+    _page_setup(document.add_section(WD_SECTION.NEW_PAGE), landscape=landscape)
+
+
+def _page_setup(section: Any, *, landscape: bool) -> None:
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side, size in (LANDSCAPE_MARGINS if landscape else MARGINS).items():
+        setattr(section, f"{side}_margin", size)
+    section.footer_distance = Cm(2.0)
+
+
+def _chinese(document: Any) -> None:
+    """The document's languages: Chinese for East Asian text, in the default run properties and the theme's."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        properties.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+    theme = document.settings.element.find(qn("w:themeFontLang"))
+    if theme is None:
+        theme = OxmlElement("w:themeFontLang")
+        document.settings.element.append(theme)
+    theme.set(qn("w:val"), LANGUAGE)
+    theme.set(qn("w:eastAsia"), LANGUAGE)
+
+
+def _title(text: str) -> str:
+    """The title as set: broken before 政府信息公开工作年度报告 when it does not fit one line (as on the page),
+    so that the line never breaks inside those words."""
+    tail = TITLE_TAIL.search(text)
+    if tail is None or tail.start() == 0 or text_em(text) * ER_HAO.pt <= text_width(False).pt:
+        return text
+    return text[: tail.start()] + "\n" + tail.group(0)
 
 
 def _page_numbers(section: Any) -> None:
@@ -201,12 +314,9 @@ def docx_from_page(page: str) -> bytes:
     root = lxml_html.document_fromstring(page)
     main = root.find(".//main")
     document = Document()
+    _chinese(document)
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    for side, size in MARGINS.items():
-        setattr(section, f"{side}_margin", size)
-    section.footer_distance = Cm(2.0)
+    _page_setup(section, landscape=False)
     normal = document.styles["Normal"]
     _font(normal, BODY_FONT, SAN_HAO)
     _page_numbers(section)
@@ -217,7 +327,7 @@ def docx_from_page(page: str) -> bytes:
             continue
         classes = element.get("class", "").split()
         if element.tag == "h1":
-            _paragraph(document, _text(element), font=TITLE_FONT, size=ER_HAO, align=WD_ALIGN_PARAGRAPH.CENTER,
+            _paragraph(document, _title(_text(element)), font=TITLE_FONT, size=ER_HAO, align=WD_ALIGN_PARAGRAPH.CENTER,
                        indent=False)
             _paragraph(document, "", indent=False)
         elif element.tag == "h2":
