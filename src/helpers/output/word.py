@@ -20,7 +20,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor, Twips
 from lxml import html as lxml_html
 
 from helpers.intake.pages import CAPTION_STYLE
@@ -198,11 +198,16 @@ def _fit(grid: list[list[_Cell | None]]) -> tuple[Any, list[Any], bool]:
         # 五号 unless its long labels (表三's) would wrap far more than at 小五
         roomy = [f for f in fitting if sum(f[2]) <= ROOMY * room]
         for size, need, want in roomy[:1] or fitting[:1]:
-            return size, [Pt(w) for w in _spread(need, want, room)], landscape
+            return size, [_twips(w) for w in _spread(need, want, room)], landscape
     size = TABLE_SIZES[-1]  # wider than a landscape page even so: columns in proportion, labels may break
     need, _ = _needs(grid, size.pt)
     room = text_width(True).pt
-    return size, [Pt(room * n / sum(need)) for n in need], True
+    return size, [_twips(room * n / sum(need)) for n in need], True
+
+
+def _twips(points: float) -> Any:
+    """A width in whole twips, rounded down, as Word stores it: the columns never add up to more than the room."""
+    return Twips(int(points * 20))
 
 
 def _needs(grid: list[list[_Cell | None]], size: float) -> tuple[list[float], list[float]]:
@@ -268,6 +273,9 @@ def _chinese(document: Any) -> None:
         properties.append(lang)
     lang.set(qn("w:val"), LANGUAGE)
     lang.set(qn("w:eastAsia"), LANGUAGE)
+    for rid, rel in list(document.part.rels.items()):  # Word 2010's copy of the styles, in English: not needed
+        if rel.reltype.endswith("/stylesWithEffects"):
+            document.part.drop_rel(rid)
     theme = document.settings.element.find(qn("w:themeFontLang"))
     if theme is None:
         theme = OxmlElement("w:themeFontLang")
