@@ -119,6 +119,10 @@ class Project:
         return year_files(self.data)
 
 
+OUTPUT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a town's or district's code, or <district>-summary
+REPORT_KEY = re.compile(r"^\d{4}/[a-z0-9][a-z0-9_-]*$")  # a report's key in the manifest: <year>/<stem>
+
+
 @dataclass(frozen=True)
 class Outputs:
     """The files a report or a district summary writes under ``<outputs>/<year>/``."""
@@ -127,6 +131,14 @@ class Outputs:
     year: int
     stem: str  # the town's code, or ``<district>-summary``
     district: str = ""
+
+    def __post_init__(self) -> None:
+        # Every name below comes from a validated code; this holds even if one did not (a file planted where a
+        # build reads back): an output path never leaves <outputs>/<year>/.
+        if not (OUTPUT_NAME.match(self.stem) and (not self.district or OUTPUT_NAME.match(self.district))
+                and isinstance(self.year, int) and 1000 <= self.year <= 9999):
+            shown = f"{str(self.year)[:10]}/{self.stem[:60]}"
+            raise ProjectError(f"无效的输出文件名：{shown}（只能由小写字母、数字、- 或 _ 组成）")
 
     @property
     def folder(self) -> Path:

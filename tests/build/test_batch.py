@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import json
 import shutil
 from pathlib import Path
 
@@ -10,9 +11,9 @@ import pytest
 
 from helpers.build import batch
 from helpers.build.batch import Job, Manifest, Result, find_jobs, load_batch
-from helpers.errors import DataFileError
+from helpers.errors import DataFileError, ProjectError
 from helpers.output.index import write_index
-from helpers.project import Project
+from helpers.project import Outputs, Project
 from tests.conftest import FIXTURES, ROOT, make_project
 
 CHECKS = FIXTURES / "checks"
@@ -254,3 +255,26 @@ def test_pdf_and_word_files_are_made_for_exactly_the_reports_selected(project):
     assert {(j.key, j.pdf, j.docx) for j in chosen} == expected
     everything = find_jobs(Project.at(project), years=[2025], pdf=True, docx=True)
     assert all(j.pdf and j.docx for j in everything)
+
+
+def test_a_manifest_key_that_is_not_a_report_name_is_dropped_with_a_warning(tmp_path):
+    out = tmp_path / "outputs"
+    out.mkdir()
+    good = {"status": "built", "warnings": [], "inputs": "x", "name": "南湖街道"}
+    entries = {"2025/nanhu": good, "2025/../../x": good, "2025/a/b": good, "2025/Nanhu": good}
+    (out / "manifest.json").write_text(json.dumps({"version": 1, "reports": entries}), encoding="utf-8")
+    manifest = Manifest(out)
+    assert list(manifest.reports) == ["2025/nanhu"]
+    assert len(manifest.notes) == 3 and all("不是报告的名称" in note for note in manifest.notes)
+    manifest.save()  # and the index, which lists what the manifest holds, is written
+    (out / "manifest.json").write_text("[" * 100_000, encoding="utf-8")
+    assert "已损坏" in Manifest(out).notes[0]  # too deep to read: set aside like any damaged manifest
+
+
+@pytest.mark.parametrize("stem", ["../x", "a/b", "", "Nanhu", ".hidden", "x\0y"])
+def test_no_output_path_leaves_its_year_folder(tmp_path, stem):
+    with pytest.raises(ProjectError, match="无效的输出文件名"):
+        Outputs(tmp_path, 2025, stem)
+    with pytest.raises(ProjectError):
+        Outputs(tmp_path, 2025, "yangli-summary", district=stem or "..")
+    assert Outputs(tmp_path, 2025, "yangli-summary", district="yangli").data == tmp_path / "2025" / "yangli.csv"

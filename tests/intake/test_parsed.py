@@ -4,6 +4,7 @@ its lines, the "+" of a change), a changed file is parsed anew, and a damaged or
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 
 import pytest
@@ -19,6 +20,7 @@ FILES = sorted(ROOT.glob("data/*/*.yaml")) + sorted(FIXTURES.glob("published/*/*
 def kept(tmp_path, monkeypatch):
     folder = tmp_path / "parsed"
     monkeypatch.setenv(parsed.FOLDER, str(folder))
+    monkeypatch.setenv(parsed.KEY, str(tmp_path / "key" / "parsed.key"))
     return folder
 
 
@@ -66,3 +68,55 @@ def test_a_damaged_entry_is_not_used(tmp_path, kept):
     assert parsed.recall(text, shown, path) is None
     entry.write_text('{"format": "no-such-format"}', encoding="utf-8")
     assert parsed.recall(text, shown, path) is None
+
+
+def _planted(kept, path, plain):
+    """An entry an attacker writes under the name a build will look for: the name is no secret, the key is."""
+    text, shown = path.read_text(encoding="utf-8"), load.display_path(path)
+    place = parsed._place(text, shown, path)
+    place.parent.mkdir(parents=True, exist_ok=True)
+    return text, shown, place
+
+
+def test_a_planted_entry_is_ignored_with_a_warning_and_the_file_read(tmp_path, kept, capsys):
+    path = tmp_path / "data" / "nanhu" / "2025.yaml"
+    path.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "nanhu" / "2025.yaml", path)
+    real = load.parse_report(path.read_text(encoding="utf-8"), load.display_path(path), path)
+    hostile = parsed._plain(real)
+    hostile["publication"]["url"] = "javascript:alert(1)"
+    hostile["active"]["licensing"]["decisions"] = -1000
+    hostile["organ"]["district_slug"] = "../../../../../x"
+    text, shown, place = _planted(kept, path, hostile)
+    body = json.dumps(hostile, ensure_ascii=False)
+    for planted in (body, "0" * 64 + "\n" + body, parsed._mac(b"k" * 32, place, body.encode()) + "\n" + body):
+        place.write_text(planted, encoding="utf-8")
+        assert parsed.recall(text, shown, path) is None
+        assert "未通过校验" in capsys.readouterr().err
+    load._cache.clear()
+    report = load.load_report(path)
+    assert report.publication.url == real.publication.url and report.organ.district_slug == "yangli"
+    assert report.active.licensing.decisions == real.active.licensing.decisions
+    assert parsed.recall(text, shown, path) == real  # the entry was replaced by a signed one
+
+
+def test_a_deep_entry_is_ignored_without_a_recursion_error(kept, tmp_path):
+    path = ROOT / "data" / "nanhu" / "2025.yaml"
+    text, shown, place = _planted(kept, path, None)
+    place.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    assert parsed.recall(text, shown, path) is None
+    key = parsed._key()
+    body = b"[" * 100_000 + b"]" * 100_000  # even signed (a key leaked): no RecursionError escapes
+    place.write_bytes(parsed._mac(key, place, body).encode() + b"\n" + body)
+    assert parsed.recall(text, shown, path) is None
+
+
+def test_without_a_key_nothing_is_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv(parsed.FOLDER, str(tmp_path / "parsed"))
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    monkeypatch.setenv(parsed.KEY, str(blocked / "parsed.key"))  # its folder is a file: no key can be made
+    path = ROOT / "data" / "nanhu" / "2025.yaml"
+    text, shown = path.read_text(encoding="utf-8"), load.display_path(path)
+    parsed.keep(text, shown, path, load.parse_report(text, shown, path))
+    assert not (tmp_path / "parsed").exists()

@@ -27,7 +27,7 @@ from helpers.intake.gather import check_file, load_district
 from helpers.intake.gather import towns as district_towns
 from helpers.intake.load import load_report, load_typed
 from helpers.output.opendata import district_csv, dumps, report_json
-from helpers.project import DISTRICT_TEMPLATE, Outputs, Project, summary_stem, year_files_of_town
+from helpers.project import DISTRICT_TEMPLATE, REPORT_KEY, Outputs, Project, summary_stem, year_files_of_town
 from helpers.report import formats
 from helpers.report.checks import errors, warnings
 from helpers.report.district import unknown_in
@@ -333,8 +333,12 @@ class Manifest:
             return
         try:
             self.reports = _valid_reports(json.loads(text))
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             self._set_aside(str(exc) if isinstance(exc, ManifestShapeError) else "不是完整的 JSON")
+            return
+        for key in [k for k in self.reports if not REPORT_KEY.match(k)]:  # e.g. a hand edit, or a path in a key
+            del self.reports[key]
+            self.notes.append(f"警告：{self.path} 中的条目“{key[:60]}”不是报告的名称（年度/代码），已忽略。")
 
     def _set_aside(self, why: str) -> None:
         aside = self.path.with_name(f"manifest.damaged-{time.strftime('%Y%m%d-%H%M%S')}.json")
@@ -352,7 +356,7 @@ class Manifest:
         """List the pages already in the output folder, so that the index keeps them (they are built anew)."""
         for page in sorted(self.out_dir.glob("[0-9][0-9][0-9][0-9]/*.html")):
             key = f"{page.parent.name}/{page.stem}"
-            if key in self.reports:
+            if key in self.reports or not REPORT_KEY.match(key):
                 continue
             district = page.stem.removesuffix("-summary") if page.stem.endswith("-summary") else ""
             self.reports[key] = {

@@ -4,8 +4,13 @@ A build reads each data file in many processes: the build itself (its jobs, thei
 worker that checks a report, every kernel that draws its history. YAML parsing with line numbers is the
 slowest part of reading a file (tens of milliseconds), so ``load_report`` keeps what it parsed as JSON in the
 folder named by ``XXGK_PARSED`` (``xxgk build`` sets it to ``outputs/.cache/parsed``), named by a digest of the
-file's text, its path and the loader's own code. JSON, not pickle: a file planted in the folder can at worst
-be read as a report, never run. Without the variable nothing is kept.
+file's text, its path and the loader's own code. JSON, not pickle, so that nothing kept is ever run.
+
+Nothing read back from ``outputs/`` is trusted more than a data file: every entry carries an HMAC-SHA256 of its
+name and content under a key kept outside ``outputs/`` (``$XXGK_CACHE_KEY``, else
+``~/.cache/xxgk/parsed.key``, made on first use, readable by its owner only). An entry whose MAC does not verify
+(planted, damaged, from another machine) is ignored with a warning and the file is parsed again; where no key can
+be had, nothing is kept. Without ``XXGK_PARSED`` nothing is kept either.
 """
 
 from __future__ import annotations
@@ -13,8 +18,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import hmac
 import json
 import os
+import secrets
+import sys
 import types
 import typing
 from decimal import Decimal
@@ -26,6 +34,7 @@ from helpers.report import formats
 from helpers.report.model import Change, Source
 
 FOLDER = "XXGK_PARSED"
+KEY = "XXGK_CACHE_KEY"  # the file holding the key entries are signed with
 _LOADER = ("intake/load.py", "intake/parsed.py", "intake/yaml_mistakes.py", "report/model.py", "report/values.py",
            "report/formats.py", "report/national.py", "report/legacy2008.py")
 _version: str | None = None
@@ -52,27 +61,67 @@ def _place(text: str, shown: str, path: Path) -> Path | None:
     return Path(folder) / key[:2] / f"{key}.json"
 
 
+def _key() -> bytes | None:
+    """The signing key (32 random bytes in a file outside ``outputs/``), made on first use; None where the file
+    can be neither read nor made."""
+    where = Path(os.environ.get(KEY) or Path.home() / ".cache" / "xxgk" / "parsed.key")
+    for _ in range(2):
+        try:
+            key = where.read_bytes()
+            return key if len(key) >= 32 else None
+        except FileNotFoundError:
+            try:
+                where.parent.mkdir(parents=True, exist_ok=True)
+                handle = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue  # another process made it meanwhile: read that one
+            except OSError:
+                return None
+            with os.fdopen(handle, "wb") as out:
+                out.write(secrets.token_bytes(32))
+        except OSError:
+            return None
+    return None
+
+
+def _mac(key: bytes, place: Path, body: bytes) -> str:
+    return hmac.new(key, place.name.encode() + b"\0" + body, hashlib.sha256).hexdigest()
+
+
 def recall(text: str, shown: str, path: Path) -> Any | None:
-    """The report parsed earlier from exactly this text at this path, or None."""
+    """The report parsed earlier from exactly this text at this path, or None: none kept, or an entry that does
+    not verify (then with a warning on standard error)."""
     place = _place(text, shown, path)
-    if place is None:
+    key = _key() if place is not None else None
+    if place is None or key is None:
         return None
     try:
-        plain = json.loads(place.read_text(encoding="utf-8"))
+        stored = place.read_bytes()
+    except OSError:
+        return None
+    mac, _, body = stored.partition(b"\n")
+    if not hmac.compare_digest(mac, _mac(key, place, body).encode()):
+        print(f"警告：已解析数据缓存中的 {place.name} 未通过校验（被改动或不是本机生成的），已忽略，"
+              f"重新读取 {shown}。", file=sys.stderr)
+        return None
+    try:
+        plain = json.loads(body)
         fmt = formats.lookup(plain.get("format"))
         return None if fmt is None else _from_plain(fmt.report_class, plain)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, StopIteration):
+    except (ValueError, TypeError, KeyError, AttributeError, StopIteration, RecursionError):
         return None
 
 
 def keep(text: str, shown: str, path: Path, report: Any) -> None:
-    """Keep a parsed report for the next process that reads this text (quietly not, where it cannot)."""
+    """Keep a parsed report, signed, for the next process that reads this text (quietly not, where it cannot)."""
     place = _place(text, shown, path)
-    if place is None:
+    key = _key() if place is not None else None
+    if place is None or key is None:
         return
+    body = json.dumps(_plain(report), ensure_ascii=False).encode()
     try:
         place.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(place, json.dumps(_plain(report), ensure_ascii=False))
+        write_atomic(place, (_mac(key, place, body) + "\n").encode() + body)
     except OSError:
         return
 
