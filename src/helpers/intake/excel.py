@@ -456,6 +456,7 @@ class Imported:
 
 MAX_UNPACKED = 20 * 1024 * 1024  # bytes a fill-in workbook unpacks to; ours is well under 100 KB
 MAX_ROWS = 500  # rows of any sheet; ours has fewer than 60
+MAX_COLUMNS = 50  # columns of any sheet; ours has fewer than 15
 FIRST_YEAR = 2008  # the first year of 政府信息公开工作年度报告
 
 
@@ -483,6 +484,7 @@ def _open(path: Path) -> Any:
             bad = archive.testzip()
             if bad is not None:
                 raise CellError(f"{name}：工作簿已损坏（{bad} 校验失败）")
+            _check_ranges(archive, name)
         wb = load_workbook(path)
     except CellError:
         raise
@@ -492,6 +494,52 @@ def _open(path: Path) -> Any:
         if ws.max_row > MAX_ROWS:
             raise CellError(f"{name} {ws.title}：{ws.max_row} 行，超过填报表的上限 {MAX_ROWS} 行")
     return wb
+
+
+def _check_ranges(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse, before openpyxl expands them, merged and hyperlink ranges beyond what a fill-in workbook can
+    be (``MAX_ROWS`` × ``MAX_COLUMNS``): openpyxl makes an object for every cell a range covers."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    sheets = _sheet_names(archive)
+    for member in sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+        with archive.open(member) as handle:
+            events = etree.iterparse(handle, events=("start",), resolve_entities=False, no_network=True,
+                                     huge_tree=False)
+            try:
+                for _, element in events:
+                    tag = etree.QName(element).localname
+                    ref = element.get("ref") if tag in ("mergeCell", "hyperlink") else None
+                    if ref is None:
+                        element.clear(keep_tail=True)
+                        continue
+                    try:
+                        left, top, right, bottom = range_boundaries(ref)
+                    except (TypeError, ValueError):
+                        continue
+                    if (right or left or 1) > MAX_COLUMNS or (bottom or top or 1) > MAX_ROWS:
+                        what = "合并单元格" if tag == "mergeCell" else "超链接"
+                        raise CellError(f"{name} {sheets.get(member, member)}：{what}范围 {ref[:40]} 超出填报表的"
+                                        f"大小（最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列），不是本工具生成的填报表")
+            except etree.XMLSyntaxError:
+                raise CellError(f"{name} {sheets.get(member, member)}：工作表的 XML 已损坏，"
+                                "或含有不允许的内容（如外部实体）") from None
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part → the sheet's name as Excel shows it (for messages)."""
+    from lxml import etree
+
+    try:
+        book = etree.fromstring(archive.read("xl/workbook.xml"), etree.XMLParser(resolve_entities=False))
+        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), etree.XMLParser(resolve_entities=False))
+    except (KeyError, etree.XMLSyntaxError):
+        return {}
+    targets = {r.get("Id"): "xl/" + r.get("Target", "").lstrip("/").removeprefix("xl/") for r in rels}
+    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    return {targets.get(sheet.get(rid), ""): f"工作表“{sheet.get('name')}”"
+            for sheet in book.iter("{*}sheet")}
 
 
 def read_workbook(path: Path) -> Imported:

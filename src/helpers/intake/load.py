@@ -53,10 +53,11 @@ def load_report(path: str | Path) -> Report:
         try:
             _refuse_outside_link(path, shown)
             text = _read_text(path, shown)
-            result = parsed.recall(text, shown, path)
-            if result is None:
-                result = parse_report(text, shown, path)
-                parsed.keep(text, shown, path, result)
+            recalled = parsed.recall(text, shown, path)
+            if recalled is None:
+                recalled = parse_report(text, shown, path)
+                parsed.keep(text, shown, path, recalled)
+            result = recalled
         except DataFileError as exc:
             result = exc
         cached = _cache[key] = (stamp, result)

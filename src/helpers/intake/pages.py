@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zlib import error as zlib_error
 
 from helpers.errors import XxgkError, os_reason
 
@@ -26,6 +27,9 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 CAPTION_STYLE = "Caption"  # Word's built-in 题注 style
 TABLE = "\x00表格"  # a block that stands for a table in the body's text
 _GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "gb18030", "euc-cn"}
+_CJK = {"big5", "big5-hkscs", "cp950"}  # other Chinese encodings a page may truly be in
+MAX_CELLS = 20_000  # cells of one table once its spans are spread (the official 表三: 280)
+MAX_BLOCKS = 20_000  # paragraphs and tables of one document (a report has a few hundred)
 
 
 class PageError(XxgkError):
@@ -77,16 +81,21 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def decode(raw: bytes) -> str:
-    """The text of a saved page: by its byte-order mark, else its ``<meta charset>``, else UTF-8, else GB18030
-    (which reads GB2312 and GBK pages too)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace")
+    """The text of a saved page, by the bytes' own evidence before what the page declares: a byte-order mark
+    (UTF-8, UTF-16, UTF-32), else UTF-8 where the bytes are valid UTF-8, else a declared Chinese ``<meta
+    charset>`` (GB2312/GBK/GB18030, Big5), else GB18030 (which reads GB2312 and GBK too). A page that declares
+    Latin-1 or UTF-16 without being so is read by its bytes."""
+    for mark, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+                           (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(mark):
+            return raw[len(mark):].decode(encoding, errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     declared = _CHARSET.search(raw[:4096])
-    tried = []
-    if declared:
-        name = declared.group(1).decode("ascii").lower()
-        tried.append("gb18030" if name in _GB else name)
-    for encoding in (*tried, "utf-8", "gb18030"):
+    name = declared.group(1).decode("ascii").lower() if declared else ""
+    for encoding in ("gb18030" if name in _GB else name if name in _CJK else "gb18030", "gb18030"):
         try:
             return raw.decode(encoding)
         except (UnicodeDecodeError, LookupError):
@@ -105,7 +114,8 @@ def read_html(path: Path) -> Page:
     except (etree.ParserError, ValueError):
         raise PageError(f"{path.name}：不是可以读取的网页") from None
     meta = _meta(root, text)
-    grids = [_html_grid(table) for table in root.iter("table") if not table.findall(".//table")]
+    tables = [table for table in root.iter("table") if not table.findall(".//table")]
+    grids = [_html_grid(table, path.name, number) for number, table in enumerate(tables, 1)]
     heading = root.find(".//h1")
     title = meta.pop("title", "") or (_text(heading) if heading is not None else "")
     if not title:
@@ -150,23 +160,29 @@ def _text(element: Any) -> str:
     return "\n".join(" ".join(line.split()) for line in lines).strip()
 
 
-def _html_grid(table: Any) -> Grid:
-    """A table's rows with every spanned cell repeated where it reaches."""
+def _html_grid(table: Any, name: str = "", number: int = 0) -> Grid:
+    """A table's rows with every spanned cell repeated where it reaches, spans bounded by the table's real
+    size (no wider than its widest row has cells, no deeper than its rows), then ``tidy``."""
+    caption = table.find("caption")
+    body_rows = [[cell for cell in row if cell.tag in ("td", "th")] for row in table.iter("tr")]
+    widest = max((len(row) for row in body_rows), default=0)
     rows: list[list[str]] = []
     pending: dict[tuple[int, int], str] = {}  # (row, column) → text of a cell spanning down into it
-    caption = table.find("caption")
-    body_rows = [row for row in table.iter("tr")]
+    spread = 0
     for r, row in enumerate(body_rows):
         cells: list[str] = []
         c = 0
         for cell in row:
-            if cell.tag not in ("td", "th"):
-                continue
             while (r, c) in pending:
                 cells.append(pending.pop((r, c)))
                 c += 1
             text = _text(cell)
-            across, down = _span(cell.get("colspan")), _span(cell.get("rowspan"))
+            across = min(_span(cell.get("colspan")), widest)
+            down = min(_span(cell.get("rowspan")), len(body_rows) - r)
+            spread += across * down
+            if spread > MAX_CELLS:
+                raise PageError(f"{name}：第 {number} 张表格的合并单元格展开后超过 {MAX_CELLS} 个单元格，"
+                                "不是年度报告的表格，无法读取")
             for i in range(across):
                 cells.append(text)
                 for below in range(1, down):
@@ -176,7 +192,16 @@ def _html_grid(table: Any) -> Grid:
             cells.append(pending.pop((r, c)))
             c += 1
         rows.append(cells)
-    return Grid(rows, _text(caption) if caption is not None else "")
+    return Grid(tidy(rows), _text(caption) if caption is not None else "")
+
+
+def tidy(rows: list[list[str]]) -> list[list[str]]:
+    """The rows without those that are blank in every cell and without the columns blank in every row: the
+    spacer rows and decorative columns Word and WPS export, wherever they stand."""
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    width = max((len(row) for row in rows), default=0)
+    kept = [c for c in range(width) if any(c < len(row) and row[c].strip() for row in rows)]
+    return [[row[c] for c in kept if c < len(row)] for row in rows]
 
 
 def _span(value: str | None) -> int:
@@ -223,32 +248,36 @@ def _all_text(root: Any) -> list[str]:
 
 
 def read_docx(path: Path) -> Page:
-    """A Word document: its paragraphs and tables in order, merged cells repeated, and its title."""
+    """A Word document: its paragraphs and tables in order, merged cells repeated, and its title. Work is
+    bounded by what the file really holds: its unpacked size, its blocks, each table's real grid."""
     from docx import Document
     from docx.oxml.ns import qn
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    from lxml import etree
 
     raw = _checked_archive(path)
     try:
         document = Document(io.BytesIO(raw))
+    except etree.XMLSyntaxError:
+        raise PageError(f"{path.name}：文档中的 XML 已损坏，或含有不允许的内容（如外部实体、实体展开），"
+                        "无法读取") from None
     except (KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
-        raise PageError(f"{path.name}：不是可以读取的 Word 文档（{type(exc).__name__}）") from None
+        raise PageError(f"{path.name}：不是可以读取的 Word 文档（{_reason(exc)}）") from None
+    captions = {style.style_id for style in document.styles if style.name == CAPTION_STYLE}
     blocks: list[str] = []
     grids: list[Grid] = []
     caption = ""
-    for child in document.element.body.iterchildren():
+    for count, child in enumerate(document.element.body.iterchildren(), 1):
+        if count > MAX_BLOCKS:
+            raise PageError(f"{path.name}：文档有超过 {MAX_BLOCKS} 个段落和表格，不是年度报告，无法读取")
         if child.tag == qn("w:p"):
-            paragraph = Paragraph(child, document)
-            text = "\n".join(" ".join(line.split()) for line in paragraph.text.split("\n")).strip()
-            if text and paragraph.style is not None and paragraph.style.name == CAPTION_STYLE:
+            text = "\n".join(" ".join(line.split()) for line in _word_text(child).split("\n")).strip()
+            style = child.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            if text and style is not None and style.get(qn("w:val")) in captions:
                 caption = text  # a table's 题注: its caption, not the report's text
             elif text:
                 blocks.append(text)
         elif child.tag == qn("w:tbl"):
-            table = Table(child, document)
-            rows = [[" ".join(cell.text.split()) for cell in row.cells] for row in table.rows]
-            grids.append(Grid(rows, caption))
+            grids.append(Grid(tidy(_word_grid(child, path.name, len(grids) + 1)), caption))
             blocks.append(TABLE)
             caption = ""
     at = next((i for i, b in enumerate(blocks) if "年度报告" in b), None)
@@ -258,18 +287,75 @@ def read_docx(path: Path) -> Page:
     return Page(path.name, " ".join(title.split()), blocks, grids, {})
 
 
+def _reason(exc: Exception) -> str:
+    return {"KeyError": "缺少必需的部件", "BadZipFile": "压缩包已损坏"}.get(type(exc).__name__, "内容不是 Word 的格式")
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _word_text(element: Any) -> str:
+    """A paragraph's or cell's text: its runs' text, a break or a new paragraph as a line break."""
+    parts = []
+    for node in element.iter(f"{_W}t", f"{_W}br", f"{_W}cr", f"{_W}tab", f"{_W}p"):
+        if node.tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{_W}tab":
+            parts.append("\t")
+        elif node.tag != f"{_W}p" or parts:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _word_grid(table: Any, name: str, number: int) -> list[list[str]]:
+    """A Word table's rows, each cell repeated over the grid columns it spans (``gridSpan``, bounded by the
+    table's own grid) and down the rows it is merged with (``vMerge``), row by row without recursion."""
+    columns = len(table.findall(f"{_W}tblGrid/{_W}gridCol"))
+    rows: list[list[str]] = []
+    above: dict[int, str] = {}  # column → text of the merged cell reaching down into it
+    spread = 0
+    for tr in table.iterchildren(f"{_W}tr"):
+        cells: list[str] = []
+        for tc in tr.iterchildren(f"{_W}tc"):
+            span = tc.find(f"{_W}tcPr/{_W}gridSpan")
+            try:
+                across = max(1, int(span.get(f"{_W}val"))) if span is not None else 1
+            except (TypeError, ValueError):
+                across = 1
+            across = min(across, max(columns - len(cells), 1))
+            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            text = " ".join(_word_text(tc).split())
+            if merge is not None and merge.get(f"{_W}val", "continue") != "restart":
+                text = above.get(len(cells), "")
+            spread += across
+            if spread > MAX_CELLS:
+                raise PageError(f"{name}：第 {number} 张表格超过 {MAX_CELLS} 个单元格，不是年度报告的表格，无法读取")
+            for _ in range(across):
+                above[len(cells)] = text
+                cells.append(text)
+        rows.append(cells)
+    return rows
+
+
 def _checked_archive(path: Path) -> bytes:
     """A Word file's bytes, read once: refused where they are no zip archive or unpack to more than
-    ``MAX_PAGE``."""
+    ``MAX_PAGE`` (counted while unpacking: an archive may lie about its sizes)."""
     raw = _read_bytes(path)
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise PageError(f"{path.name}：不是 .docx 文档（可能是旧的 .doc 格式或改了扩展名的其他文件，请另存为 .docx）")
+    limit = MAX_PAGE // 1024 // 1024
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
+            declared = sum(info.file_size for info in archive.infolist())
+            if declared > MAX_PAGE:
+                raise PageError(f"{path.name}：文档解压后 {declared // 1024 // 1024} MB，超过上限 {limit} MB")
+            unpacked = 0
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    while chunk := member.read(1 << 16):
+                        unpacked += len(chunk)
+                        if unpacked > MAX_PAGE:
+                            raise PageError(f"{path.name}：文档解压后超过上限 {limit} MB（压缩包中记录的大小不实）")
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib_error):
         raise PageError(f"{path.name}：文档已损坏") from None
-    if unpacked > MAX_PAGE:
-        limit = MAX_PAGE // 1024 // 1024
-        raise PageError(f"{path.name}：文档解压后 {unpacked // 1024 // 1024} MB，超过上限 {limit} MB")
     return raw
