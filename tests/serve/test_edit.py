@@ -131,3 +131,50 @@ def test_a_paragraph_added_after_a_part_belongs_to_it_and_one_added_nowhere_is_r
         manager.save({"type": "notebook", "content": nb}, "data/nanhu/2025.ipynb")
     assert refused.value.status_code == 400 and "不在任何一部分正文之后" in refused.value.log_message
     assert (project.data / "nanhu" / "2025.yaml").read_bytes() == before
+
+
+def _with_part(nb, part: str, source):
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("xxgk", {}).get("part") == "other":
+            cell["metadata"]["xxgk"]["part"] = part
+            cell["source"] = source
+    return nb
+
+
+def test_line_and_paragraph_separators_are_saved_as_line_breaks(project):
+    manager = ReportContentsManager(root_dir=str(project.root))
+    nb = manager.get("data/nanhu/2025.ipynb")["content"]
+    pasted = "第一行\u2028第二行\u2029第三行\u0085第四行\r\n第五行"
+    manager.save({"type": "notebook", "content": _with_part(nb, "other", pasted)}, "data/nanhu/2025.ipynb")
+    data_file = project.data / "nanhu" / "2025.yaml"
+    assert load_report(data_file).prose.other == "第一行\n第二行\n第三行\n第四行\n第五行\n"
+    assert manager.get("data/nanhu/2025.ipynb")["content"]["cells"]  # the view opens again as a notebook
+
+
+@pytest.mark.parametrize(("part", "source", "reason"), [
+    ("leadership", "别的格式的正文", "不是全国统一格式（2021 年版）的一部分"),
+    ("<<", "合并键", "不是全国统一格式（2021 年版）的一部分"),
+    ("", "空的标签", "不是全国统一格式（2021 年版）的一部分"),
+    ("other", "空字符\x00在中间", "U+0000"),
+    ("other", "反转\u202e文字", "U+202E"),
+    ("other", "长" * 200_001, "不超过 100000 个字符的正文"),
+    ("other", ["一行", 3], "单元格的内容不是文字"),
+    ("other", {"text": "不是文字"}, "单元格的内容不是文字"),
+])
+def test_what_would_not_load_is_refused_with_a_chinese_reason_and_the_file_kept(project, part, source, reason):
+    manager = ReportContentsManager(root_dir=str(project.root))
+    data_file = project.data / "nanhu" / "2025.yaml"
+    before = data_file.read_bytes()
+    nb = manager.get("data/nanhu/2025.ipynb")["content"]
+    with pytest.raises(web.HTTPError) as refused:
+        manager.save({"type": "notebook", "content": _with_part(nb, part, source)}, "data/nanhu/2025.ipynb")
+    assert refused.value.status_code == 400 and reason in refused.value.log_message
+    assert data_file.read_bytes() == before
+
+
+@pytest.mark.parametrize("content", [None, "字符串", [1, 2], {"cells": "x"}, {"cells": [1]}])
+def test_a_malformed_save_is_a_400_not_a_500(project, content):
+    manager = ReportContentsManager(root_dir=str(project.root))
+    with pytest.raises(web.HTTPError) as refused:
+        manager.save({"type": "notebook", "content": content}, "data/nanhu/2025.ipynb")
+    assert refused.value.status_code == 400

@@ -10,6 +10,7 @@ home of the narrative: editing it there or here is the same, and there is no sec
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime
 import functools
 import io
@@ -17,6 +18,7 @@ import json
 import os
 import re
 import sys
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +32,13 @@ from tornado import web
 
 from helpers.atomic import write_atomic
 from helpers.errors import DataFileError, XxgkError
-from helpers.intake.load import parse_yaml
+from helpers.intake.load import parse_report, parse_yaml
 from helpers.output.render import read_template
 from helpers.project import Project, year_file
 from helpers.report import formats, placeholders
 from helpers.report.model import OVERVIEW_PARTS
 from helpers.report.placeholders import part_titles
+from helpers.report.values import ValueProblem, check_value
 
 NARRATIVE_TAG = "xxgk-narrative"
 _PROSE_CALL = re.compile(r"show_prose\(\s*report\s*,\s*[\"'](\w+)[\"']")
@@ -152,7 +155,11 @@ def narrative(nb: Any) -> dict[str, str]:
         meta = cell.get("metadata", {})
         part = meta.get("xxgk", {}).get("part")
         source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else source
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            raise ValueError("单元格的内容不是文字，无法保存")
+        text = source
         if cell.get("cell_type") == "markdown" and isinstance(part, str):
             current = part
         elif meta.get("editable") is False or str(cell.get("id", "")).startswith("xxgk-"):
@@ -167,27 +174,64 @@ def narrative(nb: Any) -> dict[str, str]:
     return {part: "\n\n".join(t.strip("\n") for t in texts if t.strip()) for part, texts in parts.items()}
 
 
+_SEPARATORS = re.compile("\r\n|[\r\u2028\u2029\u0085]")  # pasted from web pages and Word: line breaks
+
+
 def write_narrative(data_file: Path, parts: dict[str, str]) -> bool:
-    """Write the parts into the data file's ``prose:``, everything else kept as it is; False if nothing changed."""
+    """Write the parts into the data file's ``prose:``, everything else kept as it is; False if nothing changed.
+
+    Only what loads is written: line and paragraph separators become line breaks; a part the format does not
+    have, or text the loader refuses (control or bidi characters, too long), is a ValueError in Chinese; the
+    new file is read back before it replaces the old one, and one that loaded before must load after.
+    """
     if not parts:
         return False
     yaml = _yaml()
-    doc = _read(data_file, yaml)
+    original = data_file.read_text(encoding="utf-8-sig")
+    doc = parse_yaml(original, data_file.name, yaml)
+    fmt = formats.lookup(doc.get("format"))
+    if fmt is None:
+        raise ValueError("数据文件的 format 不是已知的报告格式，无法确定正文有哪些部分")
+    known = {f.name for f in dataclasses.fields(typing.get_type_hints(fmt.report_class)["prose"])}
     prose = doc.get("prose")
     if not isinstance(prose, CommentedMap):
         prose = doc["prose"] = CommentedMap()
     changed = False
-    for part, new in parts.items():
-        new = new.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    for part, text in parts.items():
+        if part not in known:
+            raise ValueError(f"单元格所属的正文部分“{str(part)[:30]}”不是{fmt.label}的一部分"
+                             "（可能是从别的报告复制来的单元格），无法保存；请把文字写进本报告的正文单元格")
+        new = _SEPARATORS.sub("\n", text).strip("\n")
+        title = fmt.prose_parts.get(part) or OVERVIEW_PARTS.get(part, part)
+        try:
+            check_value(new, "markdown")
+        except ValueProblem as exc:
+            raise ValueError(f"“{title}”：应为{exc.expected}，实际为{exc.found}") from None
         if str(prose.get(part) or "").strip("\n") == new:
             continue
         prose[part] = LiteralScalarString(new + "\n") if new else ""
         changed = True
-    if changed:
-        buffer = io.StringIO()
-        yaml.dump(doc, buffer)
-        write_atomic(data_file, buffer.getvalue())
-    return changed
+    if not changed:
+        return False
+    buffer = io.StringIO()
+    yaml.dump(doc, buffer)
+    written = buffer.getvalue()
+    back = parse_yaml(written, data_file.name, _yaml())  # raises DataFileError, in Chinese, if it does not read
+    for part, text in parts.items():
+        if str((back.get("prose") or {}).get(part) or "").strip("\n") != _SEPARATORS.sub("\n", text).strip("\n"):
+            raise ValueError(f"“{fmt.prose_parts.get(part, part)}”写入后读回的文字与输入不同，未保存")
+    if _loads(original, data_file):
+        parse_report(written, data_file.name, data_file)  # a file that loaded before loads after
+    write_atomic(data_file, written)
+    return True
+
+
+def _loads(text: str, data_file: Path) -> bool:
+    try:
+        parse_report(text, data_file.name, data_file)
+    except DataFileError:
+        return False
+    return True
 
 
 class ReportContentsManager(FileContentsManager):
@@ -253,7 +297,10 @@ class ReportContentsManager(FileContentsManager):
         data_file = self._data_file(path)
         if data_file is None:
             return super().save(model, path)
-        if model.get("type") != "notebook" or "content" not in model:
+        content = model.get("content")
+        cells = content.get("cells", []) if isinstance(content, dict) else None
+        if model.get("type") != "notebook" or not isinstance(cells, list) or not all(isinstance(c, dict)
+                                                                                   for c in cells):
             raise web.HTTPError(400, "编辑视图只能保存为笔记本")
         try:
             write_narrative(data_file, narrative(model["content"]))
