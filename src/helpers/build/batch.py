@@ -12,6 +12,7 @@ import concurrent.futures as cf
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -21,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from helpers.atomic import write_atomic
+from helpers.atomic import replace_atomic, write_atomic
 from helpers.errors import BuildError, DataFileError, Problem, XxgkError, os_reason
 from helpers.intake.gather import check_file, load_district
 from helpers.intake.gather import towns as district_towns
@@ -445,7 +446,7 @@ def _build(job: Job) -> Result:
     start = time.perf_counter()
     notes: list[str] = []
     name = job.town
-    with tempfile.TemporaryDirectory(prefix="xxgk-build-") as scratch_dir:
+    with tempfile.TemporaryDirectory(prefix=f"p{os.getpid()}-", dir=scratch_root(job.out_dir)) as scratch_dir:
         scratch = Path(scratch_dir) / f"{job.town}.ipynb"
         try:
             # Read once: checked for its placeholders, then executed.
@@ -464,15 +465,23 @@ def _build(job: Job) -> Result:
                 raise BuildError(f"{job.data_file}：找不到模板笔记本 {job.template}")
             executed = execute(template, parameters, scratch, timeout=job.timeout, cwd=job.root)
             html = export_html(executed)
-            write_atomic(job.notebook, nbformat.writes(executed))
-            write_atomic(job.data, data)
-            write_atomic(job.html, html)
+            # A report's files change together: every one is made in the scratch folder first, and only when all
+            # are made do they replace the old ones.
+            made = Path(scratch_dir) / "made"
+            made.mkdir()
+            files = {job.notebook: nbformat.writes(executed), job.data: data, job.html: html}
+            for target, text in files.items():
+                (made / target.name).write_text(text, encoding="utf-8")
             if job.pdf:
-                print_pdf(job.html, job.pdf_file)
+                print_pdf(made / job.html.name, made / job.pdf_file.name, timeout=job.timeout,
+                          scratch=Path(scratch_dir))
             if job.docx:
                 from helpers.output.word import docx_from_page  # python-docx, only for builds asked for Word
 
-                write_atomic(job.docx_file, docx_from_page(html))
+                (made / job.docx_file.name).write_bytes(docx_from_page(html))
+            for target in [*files, *([job.pdf_file] if job.pdf else []), *([job.docx_file] if job.docx else [])]:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                replace_atomic(made / target.name, target)
             job.failed_notebook.unlink(missing_ok=True)
         except Exception as exc:  # every failure fails this report only, with a Chinese reason
             message = _explain(job, exc, scratch)
@@ -483,6 +492,33 @@ def _build(job: Job) -> Result:
                     message += f"（执行记录也未能保存：{os_reason(kept)}）"
             return Result(job.key, "failed", time.perf_counter() - start, name, message, notes)
     return Result(job.key, "built", time.perf_counter() - start, name, warnings=notes, worker_rss_mb=_rss_mb())
+
+
+def scratch_root(out_dir: Path) -> Path:
+    """Where a build's workers make their files: under ``outputs/.cache``, swept at the next start even after a
+    kill -9 (each folder is named for the process that made it)."""
+    folder = out_dir / ".cache" / "scratch"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def sweep_scratch(out_dir: Path) -> None:
+    """Remove scratch folders left by processes that are no longer running."""
+    folder = out_dir / ".cache" / "scratch"
+    for left in folder.glob("p*-*") if folder.is_dir() else []:
+        pid = left.name[1:].partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _district_inputs(job: Job) -> tuple[str, dict[str, Any], str, list[str]]:
@@ -510,13 +546,17 @@ def _rss_mb() -> float:
 
 def _explain(job: Job, exc: BaseException, executed: Path) -> str:
     """The first useful line of a failure, in Chinese; a failed cell is read from the executed notebook."""
-    from nbclient.exceptions import CellTimeoutError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     from helpers.build.execute import failed_cell
 
     if isinstance(exc, XxgkError):
         return str(exc)
+    if isinstance(exc, DeadKernelError):
+        cell = failed_cell(executed) if executed.exists() else None
+        where = f"执行代码单元格“{cell.first_line}”时" if cell is not None else "执行时"
+        return f"{job.data_file}：{where}内核意外退出"
     cell = failed_cell(executed) if executed.exists() else None
     if cell is not None and isinstance(exc, PapermillExecutionError | CellTimeoutError | RuntimeError):
         if isinstance(exc, CellTimeoutError):
@@ -545,6 +585,8 @@ def run(
     on_result: Callable[[Result], None] = lambda r: None,
 ) -> list[Result]:
     """Build what changed (everything with ``force``), reporting each result as it ends."""
+    for out_dir in {job.out_dir for job in jobs}:
+        sweep_scratch(out_dir)
     environment = environment_fingerprint()
     results, pending = [], {}
     jobs = [replace(job, environment=environment) for job in jobs]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -93,26 +94,62 @@ def chromium() -> str | None:
     return os.environ.get("XXGK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def print_pdf(html: Path, pdf: Path, *, timeout: int = 120) -> None:
-    """Print a report page to an A4 PDF with Chromium's print-to-PDF (the page's own print CSS)."""
+def print_pdf(html: Path, pdf: Path, *, timeout: int = 120, scratch: Path | None = None) -> None:
+    """Print a report page to an A4 PDF with Chromium's print-to-PDF (the page's own print CSS), in a process
+    group of its own that is ended however Chromium ends (nothing of it outlives the call); the PDF is checked
+    (a whole PDF with its pages) before it replaces ``pdf``. Every failure is a BuildError in Chinese."""
     browser = chromium()
     if browser is None:
         raise BuildError("生成 PDF 需要 Chromium（Debian 软件包 chromium），本机没有找到。")
-    with tempfile.TemporaryDirectory(prefix="xxgk-pdf-") as scratch:
-        target = Path(scratch) / "report.pdf"
-        run = subprocess.run(
-            [
-                browser,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={scratch}/profile",
-                "--no-pdf-header-footer",
-                f"--print-to-pdf={target}",
-                html.resolve().as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if run.returncode != 0 or not target.exists():
-            raise BuildError(f"{html}：Chromium 打印 PDF 失败（{run.stderr.strip()[-300:]}）")
+    with tempfile.TemporaryDirectory(prefix="xxgk-pdf-", dir=scratch) as folder:
+        target = Path(folder) / "report.pdf"
+        command = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={folder}/profile", "--no-pdf-header-footer",
+                   f"--print-to-pdf={target}", html.resolve().as_uri()]
+        try:
+            chrome = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                      errors="replace", start_new_session=True)
+        except OSError as exc:
+            raise BuildError(f"{html.name}：无法启动 Chromium（{os_reason(exc)}）") from None
+        try:
+            _, stderr = chrome.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _end_group(chrome)
+            chrome.communicate()
+            raise BuildError(f"{html.name}：Chromium 打印 PDF 超过 {timeout} 秒仍未完成，已终止") from None
+        finally:
+            _end_group(chrome)
+        if chrome.returncode != 0:
+            said = " ".join(stderr.split())[-200:]
+            raise BuildError(f"{html.name}：Chromium 打印 PDF 失败（退出码 {chrome.returncode}"
+                             f"{'：' + said if said else '，没有说明原因'}）")
+        problem = pdf_problem(target)
+        if problem:
+            raise BuildError(f"{html.name}：Chromium 打印出的 PDF 不完整（{problem}），未采用")
         replace_atomic(target, pdf)
+
+
+def _end_group(process: subprocess.Popen) -> None:
+    """End a process started in a session of its own, and everything it started (renderers, zygotes)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def pdf_problem(path: Path) -> str:
+    """Why a file is not a whole PDF with pages, in Chinese; "" when it is."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"无法读取：{os_reason(exc)}"
+    if not data.startswith(b"%PDF-"):
+        return f"不是 PDF 文件（{len(data)} 字节）"
+    if b"%%EOF" not in data[-1024:] or b"startxref" not in data[-1024:]:
+        return "文件末尾不完整"
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", data, re.S)]
+    if pages == 0:
+        return "没有页面"
+    if counts and max(counts) != pages:
+        return f"页数不一致（记录 {max(counts)} 页，实有 {pages} 页）"
+    return ""
