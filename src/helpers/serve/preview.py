@@ -11,12 +11,15 @@ from __future__ import annotations
 import dataclasses
 import html
 import shutil
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import Any
 
 import watchfiles
 
@@ -24,6 +27,7 @@ from helpers.build.batch import Result, build_one, find_jobs
 from helpers.project import Project, year_file
 
 DEBOUNCE_MS = 150  # a save is often two writes (an editor's temporary file, then the rename)
+MAX_CONNECTIONS = 16  # a clerk has a tab or two open; every connection beyond this is turned away
 RELOAD = """<script>
 (function () {
   var source = new EventSource("/events");
@@ -127,12 +131,14 @@ class Preview:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def serve(preview: Preview, port: int = 0) -> ThreadingHTTPServer:
+def serve(preview: Preview, port: int = 0) -> HTTPServer:
     """An HTTP server on 127.0.0.1 (``port``, or a free one): ``/`` the page, ``/events`` its versions."""
     page = preview.page
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            if not self._from_this_machine():
+                return None
             if self.path == "/events":
                 return self._events()
             if self.path not in ("/", "/index.html"):
@@ -168,9 +174,60 @@ def serve(preview: Preview, port: int = 0) -> ThreadingHTTPServer:
             except (BrokenPipeError, ConnectionResetError):
                 return
 
+        def _from_this_machine(self) -> bool:
+            """Only a page of this machine's own address may read the draft: any other Host (a site that made
+            its name resolve to 127.0.0.1, DNS rebinding) is refused."""
+            port = getattr(self.server, "server_port", 0)
+            allowed = {f"{name}:{port}" for name in ("127.0.0.1", "localhost")} | {"127.0.0.1", "localhost"}
+            if self.headers.get("Host", "").strip().lower() in allowed:
+                return True
+            body = "只接受本机地址（127.0.0.1 或 localhost）的请求。".encode()
+            self.send_response(403)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return False
+
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
             return  # no request log in the clerk's terminal
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
-    return server
+    return PreviewServer(("127.0.0.1", port), Handler)
+
+
+class PreviewServer(HTTPServer):
+    """An HTTP server that answers each connection on a thread of a bounded pool (``MAX_CONNECTIONS``; one more
+    is turned away at once), and says of a connection that failed one quiet line, never a traceback."""
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]):
+        super().__init__(address, handler)
+        self.pool = ThreadPoolExecutor(MAX_CONNECTIONS, thread_name_prefix="preview")
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            try:
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        self.pool.submit(self._answer, request, client_address)
+
+    def _answer(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:  # noqa: BLE001 - one line for the clerk, whatever a client did to its connection
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            self.slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        kind = sys.exc_info()[0]
+        name = kind.__name__ if kind is not None else "未知原因"
+        print(f"预览：一个浏览器连接中断（{name}）", file=sys.stderr)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.shutdown(wait=False, cancel_futures=True)
