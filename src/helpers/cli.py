@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 from concurrent.futures import Executor
@@ -47,6 +48,44 @@ def _project(args: argparse.Namespace) -> Project:
     if args.project:
         return Project.at(args.project, **folders)
     return Project.find(Path.cwd(), **folders)
+
+
+SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler before saying it cannot be reached
+
+
+def max_workers() -> int:
+    """The most worker processes a build starts: twice the cores (each also has a zygote and a kernel)."""
+    return 2 * default_workers()
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数，实际为“{text}”") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，实际为 {value}")
+    return value
+
+
+def _seconds(text: str) -> int:
+    value = _count(text)
+    if value > 86_400:
+        raise argparse.ArgumentTypeError(f"应为不超过 86400 秒（一天）的秒数，实际为 {value}")
+    return value
+
+
+def _report_year(text: str) -> int:
+    import datetime
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为年度，如 2026，实际为“{text}”") from None
+    latest = datetime.date.today().year + 1
+    if not 2008 <= value <= latest:
+        raise argparse.ArgumentTypeError(f"应为 2008—{latest} 年之间的年度，实际为 {value}")
+    return value
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -179,8 +218,18 @@ def _executor(args: argparse.Namespace) -> Executor:
             from dask.distributed import Client
         except ImportError:
             raise SystemExit("使用 --scheduler 需要安装 Dask：pip install 'xxgk-workbook[dask]'") from None
-        return Client(args.scheduler).get_executor()
-    return local_executor(args.jobs or default_workers())
+        if not re.match(r"^(tcp|tls|inproc|ucx|ws|wss)://[^\s/]+$", args.scheduler):
+            raise SystemExit(f"调度器地址“{args.scheduler[:60]}”无效，应为 tcp://主机:端口")
+        try:
+            return Client(args.scheduler, timeout=SCHEDULER_TIMEOUT).get_executor()
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SystemExit(f"无法连接 Dask 调度器 {args.scheduler}（{SCHEDULER_TIMEOUT} 秒内没有回应："
+                             f"{type(exc).__name__}）") from None
+    workers = args.jobs or default_workers()
+    if workers > max_workers():
+        print(f"并行数 {workers} 超过上限 {max_workers()}（CPU 核数的两倍），按 {max_workers()} 个进程生成。")
+        workers = max_workers()
+    return local_executor(workers)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -456,7 +505,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("params", nargs="?", type=Path, metavar="批量定义", help="params/ 下的批量定义文件（可选）")
     build.add_argument("--year", type=int, action="append", default=[], help="只生成某一年度（可重复）")
     build.add_argument("--town", action="append", default=[], help="只生成某个镇街代码（可重复）")
-    build.add_argument("-j", "--jobs", type=int, default=0, help="并行数（默认：CPU 核数）")
+    build.add_argument("-j", "--jobs", type=_count, default=0,
+                       help=f"并行数（默认：CPU 核数；最多为 CPU 核数的两倍，即 {max_workers()}）")
     build.add_argument("--force", action="store_true", help="即使没有变化也重新生成")
     build.add_argument("--quiet", action="store_true", help="不显示进度条")
     build.add_argument("--scheduler", help="在已有的 Dask 集群上生成，如 tcp://host:8786")
@@ -465,7 +515,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
     build.add_argument("--out", dest="outputs", type=Path, help="输出目录（默认：项目的 outputs）")
     build.add_argument("--notebooks", type=Path, help="模板目录（默认：项目的 notebooks）")
-    build.add_argument("--timeout", type=int, default=120, help="每个单元格的最长执行秒数（默认 120）")
+    build.add_argument("--timeout", type=_seconds, default=120, help="每个单元格的最长执行秒数（默认 120，须为正数）")
     build.set_defaults(run=_build)
 
     check = sub.add_parser("check", help="只检查数据文件，不生成报告", description="检查数据文件的格式与勾稽关系")
@@ -494,7 +544,7 @@ def parser() -> argparse.ArgumentParser:
     new_year = sub.add_parser(
         "new-year", help="从上一年度的数据文件生成新年度的数据文件", description="从上一年度生成新年度的数据文件"
     )
-    new_year.add_argument("year", type=int, metavar="年度", help="新的年度，如 2026")
+    new_year.add_argument("year", type=_report_year, metavar="年度", help="新的年度，如 2026")
     new_year.add_argument("--town", action="append", default=[], help="镇街代码或名称（可重复；默认：全部镇街）")
     new_year.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
     new_year.set_defaults(run=_new_year)
@@ -515,7 +565,7 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("year", type=int, metavar="年度", help="年度，如 2025")
     preview.add_argument("--port", type=int, default=0, help="端口（默认：自动选择空闲端口）")
     preview.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
-    preview.add_argument("--timeout", type=int, default=120, help="每个单元格的最长执行秒数（默认 120）")
+    preview.add_argument("--timeout", type=_seconds, default=120, help="每个单元格的最长执行秒数（默认 120，须为正数）")
     preview.set_defaults(run=_preview)
     lab.set_defaults(run=_lab)
     edit.set_defaults(run=_edit)

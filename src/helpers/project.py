@@ -119,8 +119,8 @@ class Project:
         return year_files(self.data)
 
 
-OUTPUT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a town's or district's code, or <district>-summary
-REPORT_KEY = re.compile(r"^\d{4}/[a-z0-9][a-z0-9_-]*$")  # a report's key in the manifest: <year>/<stem>
+OUTPUT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")  # a town's or district's code, or <district>-summary
+REPORT_KEY = re.compile(r"^\d{4}/[a-z0-9][a-z0-9_-]{0,99}$")  # a report's key in the manifest: <year>/<stem>
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from helpers.atomic import replace_atomic, write_atomic
 from helpers.errors import BuildError, DataFileError, Problem, XxgkError, os_reason
 from helpers.intake.gather import check_file, load_district
 from helpers.intake.gather import towns as district_towns
-from helpers.intake.load import load_report, load_typed
+from helpers.intake.load import digest_bytes, load_report, load_typed
 from helpers.output.opendata import district_csv, dumps, report_json
 from helpers.project import DISTRICT_TEMPLATE, REPORT_KEY, Outputs, Project, summary_stem, year_files_of_town
 from helpers.report import formats
@@ -268,7 +268,7 @@ def input_digest(job: Job, environment: str) -> str:
         inputs = [job.data_file] + [f.path for f in year_files_of_town(job.data_file.parent) if f.year < job.year]
     return _digest(
         environment.encode(),
-        *(p.as_posix().encode() + b"\0" + p.read_bytes() for p in inputs),
+        *(p.as_posix().encode() + b"\0" + digest_bytes(p) for p in inputs),
         template_meaning(job.template) if job.template else b"-",
     )
 

@@ -565,6 +565,9 @@ def read_workbook(path: Path) -> Imported:
         where = f"{cell.sheet}!{cell.ref}"
         result.cells[cell.path] = where
         raw = wb[cell.sheet][cell.ref].value
+        if isinstance(raw, str) and raw.startswith("=") and cell.kind in ("markdown", "text"):
+            result.notes.append(f"{name} {where}：单元格是公式“{raw[:40]}”，按公式的文字原样导入（不会计算它），"
+                                "如不是有意为之请改为文字")
         try:
             value = read_cell(raw, cell.kind)
         except ValueProblem as exc:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.atomic import write_atomic
-from helpers.errors import DataFileError, WorkbookError
+from helpers.errors import DataFileError, ProjectError, WorkbookError
 from helpers.intake.load import dump_yaml, latest_organs, load_report, parse_report, town_slug, year_files_of_town
 from helpers.report.checks import check, errors
 from helpers.report.model import SLUG, SLUG_RULE
@@ -56,6 +56,12 @@ def import_file(path: Path, data_dir: Path, *, overwrite: bool = False, keep_inv
     from helpers.intake.transcribe import NotAReport, transcribe
 
     name = path.name
+    try:
+        regular = path.is_file()  # a FIFO or a device would be read forever
+    except OSError:
+        regular = False
+    if not regular:
+        return _refused(name, [f"{name}：不是普通文件（可能是管道、设备或失效的链接），未读取"])
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return import_workbook(path, data_dir, overwrite=overwrite, keep_invalid=keep_invalid)
     try:
@@ -67,7 +73,11 @@ def import_file(path: Path, data_dir: Path, *, overwrite: bool = False, keep_inv
     lines = [*transcript.errors, *transcript.notes]
     if transcript.year is None:
         return _refused(name, lines, transcript.errors)
-    _complete(data, data_dir, town)
+    try:
+        _complete(data, data_dir, town)
+    except ProjectError as exc:  # a name two towns of the data folder have
+        error = f"{name}：{exc}（可用 --town 指定）"
+        return _refused(name, [*lines, error], [*transcript.errors, error])
     slug = data["organ"].get("slug", "")
     if not SLUG.match(str(slug)):
         error = f"{name}：镇街代码应{SLUG_RULE}，实际为“{slug}”（可用 --town 指定）"

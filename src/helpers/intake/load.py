@@ -18,7 +18,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from helpers.errors import DataFileError, FormatError, Problem, os_reason
+from helpers.errors import DataFileError, FormatError, Problem, ProjectError, os_reason
 from helpers.intake import parsed
 from helpers.intake.yaml_mistakes import explain, find_mistake
 from helpers.project import year_file, year_files_of_town
@@ -90,10 +90,30 @@ def load_history(path: str | Path, year: int) -> list[Report]:
 
 def town_slug(data_dir: Path, town: str) -> str | None:
     """The folder of a town given by its code (``nanhu``) or by its name (``南湖街道``, or its official name),
-    as its latest readable data file gives it; None if no town of the data folder has that code or name."""
+    as its latest readable data file gives it; None if no town of the data folder has that code or name.
+
+    A name that more than one town has (in two districts) is a ProjectError listing them: never the first."""
     if (data_dir / town).is_dir() and year_files_of_town(data_dir / town):
         return town
-    return next((slug for slug, organ in latest_organs(data_dir) if town in (organ.town, organ.full_name)), None)
+    found = [(slug, organ) for slug, organ in latest_organs(data_dir) if town in (organ.town, organ.full_name)]
+    if len(found) > 1:
+        listed = "、".join(f"{slug}（{organ.district or '无所属区'}）" for slug, organ in found)
+        raise ProjectError(f"名称为“{town}”的机关有 {len(found)} 个：{listed}；请改用代码指定")
+    return found[0][0] if found else None
+
+
+def digest_bytes(path: Path) -> bytes:
+    """What a build's input digest reads of a data file: its bytes, but never through a link out of its data
+    folder, nor more than a data file may be (the loader refuses both; the digest then notes only that)."""
+    try:
+        if year_file(path) is not None and not path.resolve().is_relative_to(path.absolute().parent.parent.resolve()):
+            return b"<link outside the data folder>"
+        size = path.stat().st_size
+        if size > MAX_DATA_FILE or not path.is_file():
+            return f"<refused: {size} bytes>".encode()
+        return path.read_bytes()
+    except OSError as exc:
+        return f"<unreadable: {exc.errno}>".encode()
 
 
 def latest_organs(data_dir: Path) -> Iterator[tuple[str, Organ]]:
@@ -119,8 +139,18 @@ def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:
     return value, Source(shown, reader.lines)
 
 
+MAX_DATA_FILE = 4 * 1024 * 1024  # bytes of a data file; a year's report is a few KB, its prose at most a few MB
+
+
 def _read_text(path: Path, shown: str) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_DATA_FILE:
+            found = f"{size / 1024 / 1024:.0f} MB 的文件"
+            limit = f"不超过 {MAX_DATA_FILE // 1024 // 1024} MB 的数据文件"
+            raise DataFileError([Problem(shown, None, "", limit, found)])
+        if not path.is_file():
+            raise DataFileError([Problem(shown, None, "", "普通文件", "不是普通文件（如管道、设备）")])
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise DataFileError([Problem(shown, None, "", "存在的文件", "文件不存在")]) from None

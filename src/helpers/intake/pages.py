@@ -72,6 +72,8 @@ def _read_bytes(path: Path) -> bytes:
         size = path.stat().st_size
         if size > MAX_PAGE:
             raise PageError(f"{path.name}：文件有 {size // 1024 // 1024} MB，超过上限 {MAX_PAGE // 1024 // 1024} MB")
+        if not path.is_file():
+            raise PageError(f"{path.name}：不是普通文件（可能是管道或设备），未读取")
         raw = path.read_bytes()
     except OSError as exc:
         raise PageError(f"{path.name}：无法读取（{os_reason(exc)}）") from None

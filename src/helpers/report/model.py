@@ -16,8 +16,8 @@ from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, NewType, TypeVar, cast
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a town's or district's folder-safe code
-SLUG_RULE = "由小写字母、数字、- 或 _ 组成"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # a town's or district's folder-safe code, at most 64 characters
+SLUG_RULE = "由小写字母、数字、- 或 _ 组成，不超过 64 个字符"
 
 Markdown = NewType("Markdown", str)
 Slug = NewType("Slug", str)  # a town's or district's code: SLUG

@@ -203,6 +203,7 @@ class PreviewServer(HTTPServer):
         super().__init__(address, handler)
         self.pool = ThreadPoolExecutor(MAX_CONNECTIONS, thread_name_prefix="preview")
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.said = threading.Lock()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self.slots.acquire(blocking=False):
@@ -226,7 +227,9 @@ class PreviewServer(HTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         kind = sys.exc_info()[0]
         name = kind.__name__ if kind is not None else "未知原因"
-        print(f"预览：一个浏览器连接中断（{name}）", file=sys.stderr)
+        with self.said:  # whole lines, however many connections drop at once
+            sys.stderr.write(f"预览：一个浏览器连接中断（{name}）\n")
+            sys.stderr.flush()
 
     def server_close(self) -> None:
         super().server_close()
