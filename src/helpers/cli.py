@@ -28,7 +28,7 @@ from helpers.build.batch import (
 )
 from helpers.errors import DataFileError, Problem, ProjectError, XxgkError, os_reason
 from helpers.intake import parsed
-from helpers.intake.gather import check_file
+from helpers.intake.gather import check_file, unchanging
 from helpers.intake.importer import ImportResult, import_file, importable
 from helpers.intake.load import display_path, load_report, town_slug, write_district
 from helpers.intake.newyear import latest_before, new_year_text
@@ -246,16 +246,20 @@ def _check(args: argparse.Namespace) -> int:
         return _names(files, project)
     read: dict[Path, Any] = {}
     failed, templates = 0, {}
-    for path in files:
-        try:
-            report, found = check_file(path)
-            template_file, template = _template_of(report, project, read)
-            found = found + misspelt(report, template)
-            if template_file and template is not None and template_file not in templates:
-                templates[template_file] = misspelt_in_template(report, template, display_path(template_file))
-        except DataFileError as exc:
-            found = exc.problems
-        failed += _print_checked(str(path), found, args.strict)
+    with unchanging():  # one reading of each year's names for the whole folder: linear in its files
+        for path in files:
+            try:
+                report, found = check_file(path)
+                template_file, template = _template_of(report, project, read)
+                found = found + misspelt(report, template)
+                if template_file and template is not None and template_file not in templates:
+                    templates[template_file] = misspelt_in_template(report, template, display_path(template_file))
+            except DataFileError as exc:
+                found = exc.problems
+            except Exception as exc:  # noqa: BLE001 - a fault of ours on one file never stops the others
+                found = [Problem(display_path(path), None, "", "可以检查的数据文件",
+                                 f"检查时程序出错（{type(exc).__name__}），这是本工具的问题，请报告")]
+            failed += _print_checked(str(path), found, args.strict)
     for template_file, found in templates.items():
         failed += _print_checked(display_path(template_file), found, args.strict)
     checked = f"共检查 {len(files)} 个文件" + (f"和 {len(templates)} 个模板" if templates else "")

@@ -7,6 +7,8 @@ files they are given.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,24 +55,66 @@ def _same_name(report: Report, path: Path) -> list[Problem]:
     if here is None:
         return []
     problems = []
-    for other in year_files(path.parent.parent):
-        if other.year != here.year or other.town == here.town:
-            continue
-        try:
-            them = load_report(other.path)
-        except DataFileError:
-            continue
-        if them.organ.district_slug == report.organ.district_slug and them.organ.town == report.organ.town:
+    key = (report.organ.district_slug, report.organ.town)
+    for town, shown in names_of(path.parent.parent, here.year).get(key, []):
+        if town != here.town:
             problems.append(
                 problem_at(
                     report,
                     "organ.town",
                     expected=f"在{report.organ.district}内唯一的镇街名称",
-                    found=f"“{report.organ.town}”，与 {them.origin.file} 相同",
+                    found=f"“{report.organ.town}”，与 {shown} 相同",
                     hint="同一区内两个镇街同名时，区汇总无法区分它们。",
                 )
             )
     return problems
+
+
+Names = dict[tuple[str | None, str], list[tuple[str, str]]]
+_names: dict[tuple[Path, int], tuple[tuple[tuple[str, int, int], ...], Names]] = {}
+_steady = False
+
+
+def names_of(data_dir: Path, year: int) -> Names:
+    """(district code, town name) → the towns (code, file as shown) of ``data_dir`` that report under that name
+    in ``year``: read once per process while the year's files are unchanged (inside ``unchanging``, once)."""
+    folder = data_dir.resolve()
+    kept = _names.get((folder, year))
+    if kept is not None and _steady:
+        return kept[1]
+    files = [f for f in year_files(data_dir) if f.year == year]
+    signature = tuple((str(f.path), *_stamp(f.path)) for f in files)
+    if kept is not None and kept[0] == signature:
+        return kept[1]
+    index: Names = {}
+    for found in files:
+        try:
+            them = load_report(found.path)
+        except DataFileError:
+            continue
+        index.setdefault((them.organ.district_slug, them.organ.town), []).append((found.town, them.origin.file))
+    _names[(folder, year)] = (signature, index)
+    return index
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@contextlib.contextmanager
+def unchanging() -> Iterator[None]:
+    """Within it, the data files are taken not to change (``xxgk check`` of a whole folder): the names of a year
+    are read once, not checked again for every file, so that checking a district is linear in its organs."""
+    global _steady
+    before, _steady = _steady, True
+    try:
+        yield
+    finally:
+        _steady = before
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,7 @@ class _Cells:
     where: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    noted: set[str] = field(default_factory=set)
     marks: dict[str, int] = field(default_factory=lambda: {NATIONAL_2019: 0, NATIONAL_2021: 0})
 
     def put(self, path: str, value: Any, where: str) -> None:
@@ -252,7 +253,8 @@ def _value(cells: _Cells, place: str, text: str, kind: str, unit: str = "") -> t
         expected = {"count": "非负整数", "signed": "整数（可为负数）", "amount": "非负金额"}[kind]
         cells.errors.append(f"{place}：应为{expected}，实际为{exc}")
         return False, None
-    if note and f"{place}：{note}" not in cells.notes:
+    if note and f"{place}：{note}" not in cells.noted:  # a set: a table of many converted cells stays linear
+        cells.noted.add(f"{place}：{note}")
         cells.notes.append(f"{place}：{note}")
     return True, value
 

@@ -123,6 +123,7 @@ def _similar_prose(report: Report, previous: Report) -> list[Problem]:
         now, before = getattr(report.prose, f.name), getattr(previous.prose, f.name, "")
         if (
             not isinstance(before, str)
+            or not isinstance(now, str)
             or min(len("".join(now.split())), len("".join(before.split()))) < SIMILAR_MIN_CHARS
         ):
             continue

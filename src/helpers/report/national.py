@@ -296,7 +296,7 @@ def carry_over(report: NationalReport, previous: NationalReport) -> list[Problem
             severity="warning",
         )
         for (key, label), a, b in zip(APPLICANT_COLUMNS, now, before, strict=True)
-        if a != b
+        if a is not None and b is not None and a != b  # a blank (unknown) is listed as a blank, not compared
     ]
 
 
@@ -305,6 +305,8 @@ def in_force(report: National2021Report, previous: National2021Report) -> list[P
     problems = []
     for key, label in (("rules", "规章"), ("normative", "行政规范性文件")):
         now, before = getattr(report.active, key), getattr(previous.active, key)
+        if None in (before.in_force, now.issued, now.repealed, now.in_force):
+            continue  # a blank (unknown) figure: nothing to compare
         expected = before.in_force + now.issued - now.repealed
         if expected < 0:
             problems.append(
@@ -346,6 +348,8 @@ def decisions_jump(report: NationalReport, previous: NationalReport) -> list[Pro
     problems = []
     for key, label in (("licensing", "行政许可"), ("punishment", "行政处罚")):
         now, before = getattr(report.active, key).decisions, getattr(previous.active, key).decisions
+        if now is None or before is None:
+            continue  # a blank (unknown) figure in either year: nothing to compare
         big, small = max(now, before), min(now, before)
         if big >= MAGNITUDE_FLOOR and (small == 0 or big / small >= MAGNITUDE):
             problems.append(
@@ -389,8 +393,8 @@ def rules_of_a_town(report: NationalReport) -> list[Problem]:
 def fees_without_notice(report: National2021Report) -> list[Problem]:
     """2021: an information-processing fee billed or collected with no 收费通知 sent (warning)."""
     fees = report.processing_fees
-    if fees.notices or not (fees.billed or fees.collected):
-        return []
+    if fees.notices is None or fees.notices or not (fees.billed or fees.collected):
+        return []  # notices sent, none charged, or the number of notices unknown
     return [
         problem_at(
             report,
