@@ -129,3 +129,61 @@ def test_editor_droppings_are_not_data_files(tmp_path, capsys):
     project = Project.at(make_project(tmp_path), data=data)
     assert sorted(job.key for job in find_jobs(project, districts=False)) == [
         "2020/nanhu", "2023/nanhu", "2024/nanhu", "2025/nanhu"]
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["new-year", "99999"], "应为 2008—"),
+    (["new-year", "1999"], "应为 2008—"),
+    (["build", "--timeout", "0"], "应为正整数"),
+    (["build", "--timeout", "-1"], "应为正整数"),
+    (["build", "-j", "0"], "应为正整数"),
+    (["preview", "南湖街道", "2025", "--timeout", "0"], "应为正整数"),
+])
+def test_numbers_out_of_their_range_are_refused_before_anything_runs(tmp_path, capsys, argv, said):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--project", str(make_project(tmp_path / "p")), *argv])
+    assert stopped.value.code == 2 and said in capsys.readouterr().err
+    assert not list((tmp_path / "p").rglob("*.yaml"))
+
+
+def test_workers_are_capped_at_twice_the_cores_and_help_says_so(tmp_path, capsys):
+    import argparse
+
+    from helpers import cli
+
+    with pytest.raises(SystemExit):
+        main(["build", "-h"])
+    assert f"最多为 CPU 核数的两倍，即 {cli.max_workers()}" in capsys.readouterr().out
+    executor = cli._executor(argparse.Namespace(scheduler=None, jobs=1000))
+    try:
+        assert executor._size == cli.max_workers()
+        assert "并行数 1000 超过上限" in capsys.readouterr().out
+    finally:
+        executor.shutdown()
+
+
+@pytest.mark.parametrize("address", ["ftp://127.0.0.1:8786", "127.0.0.1:8786", "tcp:// spaced"])
+def test_a_scheduler_address_of_the_wrong_form_is_said_in_chinese(address):
+    import argparse
+
+    from helpers import cli
+
+    pytest.importorskip("dask.distributed")
+    with pytest.raises(SystemExit) as stopped:
+        cli._executor(argparse.Namespace(scheduler=address, jobs=0))
+    assert "无效，应为 tcp://主机:端口" in str(stopped.value.code)
+
+
+def test_a_name_two_towns_have_is_an_error_listing_both(tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    for slug, district in (("nanhu", "yangli"), ("nanhu2", "beiqu")):
+        text = (ROOT / "data" / "nanhu" / "2025.yaml").read_text(encoding="utf-8")
+        text = text.replace("slug: nanhu", f"slug: {slug}")
+        text = text.replace("district_slug: yangli", f"district_slug: {district}")
+        (project / "data" / slug).mkdir(parents=True)
+        (project / "data" / slug / "2025.yaml").write_text(text, encoding="utf-8")
+    code = main(["--project", str(project), "new-year", "2026", "--town", "南湖街道"])
+    out = capsys.readouterr()
+    said = out.out + out.err
+    assert code != 0 and "有 2 个" in said and "nanhu（" in said and "nanhu2（" in said
+    assert not list(project.rglob("2026.yaml"))

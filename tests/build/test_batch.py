@@ -278,3 +278,19 @@ def test_no_output_path_leaves_its_year_folder(tmp_path, stem):
     with pytest.raises(ProjectError):
         Outputs(tmp_path, 2025, "yangli-summary", district=stem or "..")
     assert Outputs(tmp_path, 2025, "yangli-summary", district="yangli").data == tmp_path / "2025" / "yangli.csv"
+
+
+def test_scratch_folders_of_processes_that_are_gone_are_swept(tmp_path):
+    import os
+    import subprocess
+
+    out = tmp_path / "outputs"
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    left = batch.scratch_root(out) / f"p{gone.pid}-abc"  # as a worker killed with -9 leaves it
+    (left / "made").mkdir(parents=True)
+    (left / "made" / "x.pdf").write_bytes(b"%PDF-")
+    ours = batch.scratch_root(out) / f"p{os.getpid()}-def"
+    ours.mkdir()
+    batch.sweep_scratch(out)
+    assert not left.exists() and ours.exists()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+import re
+import time
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -332,3 +335,38 @@ def test_misspelt_placeholders_in_prose_cells_are_all_named_with_their_cell_and_
     assert f"t.xlsx {overview}" in found[1] and "应为 totals.received？" in found[1]
     assert f"t.xlsx {problems}" in found[2] and "应为 year？" in found[2]
     assert overview.startswith("正文!B")
+
+
+def _with_range(workbook: Path, out: Path, xml: str) -> Path:
+    """The workbook with ``xml`` (a mergeCells or hyperlinks element) added to its 表三 sheet's XML."""
+    with zipfile.ZipFile(workbook) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet4.xml":
+                text = data.decode()
+                data = re.sub(r"(</sheetData>)", r"\1" + xml, text, count=1).encode()
+            dst.writestr(item, data)
+    return out
+
+
+@pytest.mark.parametrize(("xml", "what"), [
+    ('<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>', "合并单元格范围 A1:XFD1048576"),
+    ('<mergeCells count="1"><mergeCell ref="A1:Z40000"/></mergeCells>', "合并单元格范围 A1:Z40000"),
+])
+def test_a_range_beyond_a_fill_in_workbook_is_refused_before_it_is_expanded(tmp_path, xml, what):
+    data = generated(2025)
+    path = _with_range(filled(data, tmp_path / "t.xlsx"), tmp_path / "big.xlsx", xml)
+    assert path.stat().st_size < 100_000
+    started = time.process_time()
+    result = intake.import_workbook(path, tmp_path / "data")
+    assert not result.ok and any(what in line and "超出填报表的大小" in line for line in result.lines), result.lines
+    assert time.process_time() - started < 10  # refused from the XML, not after openpyxl made the cells
+    assert not (tmp_path / "data").exists() or not list((tmp_path / "data").rglob("*.yaml"))
+
+
+def test_a_formula_in_a_prose_cell_is_noted(tmp_path):
+    data = generated(2025)
+    where = cell_of(data["format"], 2025, "prose.other")
+    result = intake.import_workbook(filled(data, tmp_path / "t.xlsx", **{where: '=CONCAT("无其他", "事项")'}),
+                                    tmp_path / "data")
+    assert any(f"{where}：单元格是公式" in line for line in result.lines), result.lines

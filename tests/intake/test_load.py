@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -256,3 +258,31 @@ def test_a_clerks_yaml_mistake_is_named_at_its_own_line_with_a_chinese_hint(tmp_
     assert found in problem.found and hint in problem.hint
     assert not any(ch.isascii() and ch.isalpha() for ch in problem.hint.replace("Tab", "").replace("YAML", "")
                    .replace("overview", "").replace("phone", ""))
+
+
+def test_a_data_file_over_the_size_limit_is_refused_unparsed(tmp_path):
+    from helpers.errors import DataFileError
+    from helpers.intake import load
+
+    path = tmp_path / "data" / "nanhu" / "2025.yaml"
+    path.parent.mkdir(parents=True)
+    text = (ROOT / "data" / "nanhu" / "2025.yaml").read_text(encoding="utf-8")
+    path.write_text(text + "# " + "长" * (load.MAX_DATA_FILE // 3 + 10) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as refused:
+        load.load_report(path)
+    assert "不超过 4 MB 的数据文件" in refused.value.problems[0].describe()
+
+
+def test_the_input_digest_never_reads_through_a_link_out_of_the_data_folder(tmp_path):
+    from helpers.intake import load
+
+    outside = tmp_path / "elsewhere" / "pipe"
+    outside.parent.mkdir()
+    os.mkfifo(outside)  # reading it would block forever: the test returning shows it was not read
+    link = tmp_path / "data" / "nanhu" / "2025.yaml"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside)
+    assert load.digest_bytes(link) == b"<link outside the data folder>"
+    inside = tmp_path / "data" / "nanhu" / "2024.yaml"
+    inside.write_text("format: national-2021\n", encoding="utf-8")
+    assert load.digest_bytes(inside) == b"format: national-2021\n"
