@@ -95,6 +95,7 @@ def test_a_kernel_that_exits_hangs_or_raises_fails_its_report_only(tmp_path):
     out = run.stdout
     assert "共 5 份报告：生成 2 份" in out and "失败 3 份" in out, out  # t004 and the district summary
     assert "执行超过 5 秒，已停止" in out and "故意的错误" in out
+    assert "内核意外退出" in out and "DeadKernelError" not in out  # the kernel that exited, said in Chinese
     assert "Traceback" not in run.stderr
     assert sorted(_probes(probes)) == ["t004"] and _probes(probes)["t004"]["forked"] == "1"
 

@@ -105,23 +105,25 @@ def print_pdf(html: Path, pdf: Path, *, timeout: int = 120, scratch: Path | None
         target = Path(folder) / "report.pdf"
         command = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={folder}/profile", "--no-pdf-header-footer",
                    f"--print-to-pdf={target}", html.resolve().as_uri()]
+        log = Path(folder) / "chromium.log"  # a file, not a pipe: a child holding it open cannot keep us waiting
         try:
-            chrome = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                      errors="replace", start_new_session=True)
+            with log.open("wb") as written:
+                chrome = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                          stderr=written, start_new_session=True)
         except OSError as exc:
             raise BuildError(f"{html.name}：无法启动 Chromium（{os_reason(exc)}）") from None
         try:
-            _, stderr = chrome.communicate(timeout=timeout)
+            chrome.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _end_group(chrome)
-            chrome.communicate()
             raise BuildError(f"{html.name}：Chromium 打印 PDF 超过 {timeout} 秒仍未完成，已终止") from None
         finally:
             _end_group(chrome)
+            chrome.wait()
+        stderr = log.read_text(encoding="utf-8", errors="replace")
         if chrome.returncode != 0:
-            said = " ".join(stderr.split())[-200:]
+            last = " ".join(stderr.split())[-200:]
             raise BuildError(f"{html.name}：Chromium 打印 PDF 失败（退出码 {chrome.returncode}"
-                             f"{'：' + said if said else '，没有说明原因'}）")
+                             f"{'：' + last if last else '，没有说明原因'}）")
         problem = pdf_problem(target)
         if problem:
             raise BuildError(f"{html.name}：Chromium 打印出的 PDF 不完整（{problem}），未采用")
