@@ -352,6 +352,7 @@ def _with_range(workbook: Path, out: Path, xml: str) -> Path:
 @pytest.mark.parametrize(("xml", "what"), [
     ('<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>', "合并单元格范围 A1:XFD1048576"),
     ('<mergeCells count="1"><mergeCell ref="A1:Z40000"/></mergeCells>', "合并单元格范围 A1:Z40000"),
+    ('<hyperlinks><hyperlink ref="A1:Z40000" display="x"/></hyperlinks>', "超链接范围 A1:Z40000"),
 ])
 def test_a_range_beyond_a_fill_in_workbook_is_refused_before_it_is_expanded(tmp_path, xml, what):
     data = generated(2025)

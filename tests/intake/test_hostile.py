@@ -179,3 +179,11 @@ def test_hostile_or_broken_word_xml_is_refused_in_chinese(tmp_path, doctype):
     run = _import(path, tmp_path / "data")
     _refused(run, "XML 已损坏，或含有不允许的内容", tmp_path / "data")
     assert "root:" not in run.stdout and "XMLSyntaxError" not in run.stdout
+
+
+def test_a_table_found_but_unreadable_is_refused_never_written_blank(tmp_path):
+    page = STANDARD
+    for label in ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构"):
+        page = page.replace(f">{label}<", ">某类申请人<")
+    run = _import(_page(tmp_path, "garbled.html", page), tmp_path / "data")
+    _refused(run, "是表三，但按官方格式的行、列标签一个数字也读不出来", tmp_path / "data")

@@ -175,10 +175,19 @@ def transcribe(page: Page) -> Transcript:
     for name, table in TABLE_NAMES.items():
         if name != "processing_fees" or fmt == NATIONAL_2021:
             if not any(path.startswith(name + ".") for path in cells.values):
-                result.notes.append(f"{page.name}：页面中没有{table}，{table}的数字按空白（未公布）记录")
+                unread = [n for n, (grid, kind) in enumerate(kinds, 1) if kind == name and _has_numbers(grid)]
+                if unread:  # found, with figures, but not one of them read: never written as blank
+                    result.errors.append(f"{page.name}：页面第 {unread[0]} 张表格是{table}，但按官方格式的行、列标签"
+                                         "一个数字也读不出来，未导入（请核对这张表格的标签）")
+                else:
+                    result.notes.append(f"{page.name}：页面中没有{table}，{table}的数字按空白（未公布）记录")
     _prose(page, result)
     result.data = _ordered(data, formats.get(fmt).report_class)
     return result
+
+
+def _has_numbers(grid: Grid) -> bool:
+    return any(_NUMBER.match(norm(cell).replace(",", "")) for row in grid.rows for cell in row if cell.strip())
 
 
 def _ordered(value: Any, cls: Any) -> Any:
