@@ -183,7 +183,7 @@ def _html_grid(table: Any, name: str = "", number: int = 0) -> Grid:
             down = min(_span(cell.get("rowspan")), len(body_rows) - r)
             spread += across * down
             if spread > MAX_CELLS:
-                raise PageError(f"{name}：第 {number} 张表格的合并单元格展开后超过 {MAX_CELLS} 个单元格，"
+                raise PageError(f"{name}：第 {number} 张表格超过 {MAX_CELLS} 个单元格（合并单元格按展开计），"
                                 "不是年度报告的表格，无法读取")
             for i in range(across):
                 cells.append(text)
