@@ -157,7 +157,13 @@ def towns(data_dir: Path) -> dict[str, list[Town]]:
 def load_district(data_dir: str | Path, slug: str, year: int) -> District:
     """Load and check every town of the district for the year; a town not counted is named with the reason."""
     district = District(slug, year)
-    for town in towns(Path(data_dir)).get(slug, []):
+    with unchanging():  # the district as one snapshot: each year's names read once, linear in its organs
+        _gather(district, Path(data_dir), slug, year)
+    return district
+
+
+def _gather(district: District, data_dir: Path, slug: str, year: int) -> None:
+    for town in towns(data_dir).get(slug, []):
         path = town.files.get(year)
         if path is None:
             district.missing.append(town.name)
@@ -176,7 +182,6 @@ def load_district(data_dir: str | Path, slug: str, year: int) -> District:
             continue
         district.reports.append(report)
         district.name, district.city = report.organ.district, report.organ.city
-    return district
 
 
 def _first(problems: list[Problem]) -> str:

@@ -10,11 +10,10 @@ balances whenever every town's does.
 
 from __future__ import annotations
 
-import functools
-import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers.project import Outputs, summary_stem
@@ -53,6 +52,7 @@ class District:
     reports: list[Report] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     excluded: list[NotCounted] = field(default_factory=list)
+    _tables: list[dict[str, list[pd.DataFrame]]] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def stem(self) -> str:
@@ -81,17 +81,18 @@ class District:
 
 
 def _sum(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Cell by cell; a cell that is blank (unknown) in any organ's table is blank in the sum."""
-    if not any(frame.isna().to_numpy().any() for frame in frames):
-        total = functools.reduce(operator.add, frames)
+    """Cell by cell; a cell that is blank (unknown) in any organ's table is blank in the sum. One pass over the
+    organs' cells, whatever their number (2 000 organs: a fraction of a second)."""
+    cells = np.stack([frame.to_numpy(dtype=object) for frame in frames])
+    blank = np.frompyfunc(_blank, 1, 1)(cells).astype(bool)
+    summed = np.where(blank, 0, cells).sum(axis=0)
+    unknown = blank.any(axis=0)
+    if unknown.any():
+        total = pd.DataFrame(np.where(unknown, None, summed), index=frames[0].index, columns=frames[0].columns,
+                             dtype=object)
     else:
-        cells = [frame.to_numpy(dtype=object) for frame in frames]
-        rows, columns = cells[0].shape
-        summed = [
-            [None if any(_blank(c[i][j]) for c in cells) else sum(c[i][j] for c in cells) for j in range(columns)]
-            for i in range(rows)
-        ]
         total = pd.DataFrame(summed, index=frames[0].index, columns=frames[0].columns, dtype=object)
+        total = total.astype(dict(zip(total.columns, frames[0].dtypes, strict=True)))  # the organs' own types
     total.attrs.update(frames[0].attrs)
     return total
 
@@ -110,7 +111,9 @@ def summed(district: District, table: str) -> list[pd.DataFrame]:
     fmt = district.format()
     if fmt is None or table not in fmt.summed_tables:
         return []
-    per_town = [fmt.tables(r, summable=True)[table] for r in district.reports]
+    if len(district._tables) != len(district.reports):  # every organ's tables made once for all the sums
+        district._tables = [fmt.tables(r, summable=True) for r in district.reports]
+    per_town = [tables[table] for tables in district._tables]
     return [_sum(list(blocks)) for blocks in zip(*per_town, strict=True)]
 
 
