@@ -17,7 +17,7 @@ from html import escape
 
 import pandas as pd
 
-SHORT_LABEL = 4  # a label of up to four characters (自然人, 结果维持) never breaks, on screen, on paper or in Word
+SHORT_LABEL = 4  # a label of up to four characters (自然人, 结果维持) never breaks on paper or in Word
 PORTRAIT_EM = 53.0  # the A4 portrait text width (174 mm) in ems of print's 9 pt table type, less a little for borders
 PRINT_PADDING_EM = 0.8  # a printed cell's padding (0.3rem each side) in ems of 9 pt
 PAGE_PADDING_REM = 2.5  # main.report's padding on a screen
@@ -138,11 +138,13 @@ def widths(frame: pd.DataFrame) -> Widths:
     for j, labels in enumerate(columns):
         short = max((text_em(label) for label in labels if 0 < len(label) <= SHORT_LABEL), default=1.0)
         widest = max([short, *(text_em(format_value(v)[0]) for v in frame.iloc[:, j])])
-        screen += max(3.6 * 0.95, widest * 0.95 + 1.2) + 0.06  # thead th: min-width 3.6em at 0.95rem, border-box
+        numbers = max([0.0, *(text_em(format_value(v)[0]) for v in frame.iloc[:, j])])
+        # On screen a label may wrap (never below the header's min-width 3.6em at 0.95rem, border-box): numbers do not.
+        screen += max(3.6 * 0.95, numbers * 0.95 + 1.2)
         printed += widest + PRINT_PADDING_EM
     for level in range(len(rows[0]) if rows else 0):
         short = max((text_em(key[level]) for key in rows if 0 < len(key[level]) <= SHORT_LABEL), default=2.0)
-        screen += max(5.5 * 0.95, short * 0.95 + 1.2) + 0.06  # tbody th: min-width 5.5em
+        screen += 5.5 * 0.95  # tbody th: min-width 5.5em; its label wraps
         printed += max(short, 2.0) + PRINT_PADDING_EM
     return Widths(round(screen, 2), round(printed, 2))
 
