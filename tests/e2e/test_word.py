@@ -88,19 +88,25 @@ def test_the_word_file_is_in_the_official_layout(built):
     assert section.left_margin + section.right_margin + Cm(15.6) <= section.page_width + Cm(0.05)
 
 
-def test_libreoffice_converts_the_word_file_to_a_sensible_pdf(built, tmp_path):
+def _libreoffice_pdf(word: Path, folder: Path) -> Path:
+    """The Word file converted to PDF by LibreOffice (a failure where XXGK_REQUIRE_TOOLS=1 and it is missing)."""
     soffice = shutil.which("soffice")
     if soffice is None:
         if os.environ.get("XXGK_REQUIRE_TOOLS") == "1":
             pytest.fail("XXGK_REQUIRE_TOOLS=1，但没有 LibreOffice（Debian 软件包 libreoffice-writer）")
         pytest.skip("没有 LibreOffice（Debian 软件包 libreoffice-writer）")
     run = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(built / "2025/nanhu.docx")],
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
+         "--convert-to", "pdf", "--outdir", str(folder), str(word)],
         capture_output=True, text=True, timeout=300,
     )
-    pdf = tmp_path / "nanhu.pdf"
+    pdf = folder / f"{word.stem}.pdf"
     assert run.returncode == 0 and pdf.exists(), run.stdout + run.stderr
+    return pdf
+
+
+def test_libreoffice_converts_the_word_file_to_a_sensible_pdf(built, tmp_path):
+    pdf = _libreoffice_pdf(built / "2025/nanhu.docx", tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert 3 <= pages <= 12, pages
@@ -186,18 +192,7 @@ def test_the_title_breaks_only_before_its_last_words_and_url_lines_are_not_sprea
 
 
 def test_libreoffice_sets_the_title_and_short_labels_whole(built, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("XXGK_REQUIRE_TOOLS") == "1":
-            pytest.fail("XXGK_REQUIRE_TOOLS=1，但没有 LibreOffice（Debian 软件包 libreoffice-writer）")
-        pytest.skip("没有 LibreOffice（Debian 软件包 libreoffice-writer）")
-    run = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(built / "2025/nanhu.docx")],
-        capture_output=True, text=True, timeout=300,
-    )
-    pdf = tmp_path / "nanhu.pdf"
-    assert run.returncode == 0 and pdf.exists(), run.stdout + run.stderr
+    pdf = _libreoffice_pdf(built / "2025/nanhu.docx", tmp_path)
     first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True,
                            text=True, check=True).stdout
     assert "政府信息公开工作年度报告" in [line.strip() for line in first.splitlines()]

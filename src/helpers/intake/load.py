@@ -69,11 +69,13 @@ def load_report(path: str | Path) -> Report:
 def _refuse_outside_link(path: Path, shown: str) -> None:
     """A data file (``<data>/<town>/<year>.yaml``) that is a link to somewhere outside its data folder is refused
     unread: it may be a system file, whose content must never reach a page."""
-    if year_file(path) is None:
-        return
-    data_dir = path.absolute().parent.parent.resolve()
-    if not path.resolve().is_relative_to(data_dir):
+    if _links_out(path):
         raise DataFileError([Problem(shown, None, "", "数据目录中的文件", "指向数据目录之外的链接（未读取）")])
+
+
+def _links_out(path: Path) -> bool:
+    """Whether a data file (``<data>/<town>/<year>.yaml``) is a link to somewhere outside its data folder."""
+    return year_file(path) is not None and not path.resolve().is_relative_to(path.absolute().parent.parent.resolve())
 
 
 def load_history(path: str | Path, year: int) -> list[Report]:
@@ -106,7 +108,7 @@ def digest_bytes(path: Path) -> bytes:
     """What a build's input digest reads of a data file: its bytes, but never through a link out of its data
     folder, nor more than a data file may be (the loader refuses both; the digest then notes only that)."""
     try:
-        if year_file(path) is not None and not path.resolve().is_relative_to(path.absolute().parent.parent.resolve()):
+        if _links_out(path):
             return b"<link outside the data folder>"
         size = path.stat().st_size
         if size > MAX_DATA_FILE or not path.is_file():
