@@ -7,6 +7,7 @@ import shutil
 import socket
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from helpers.intake.load import write_district
@@ -112,3 +113,42 @@ def test_build_on_a_dask_cluster(tmp_path):
         assert run.returncode == 0, run.stdout + run.stderr
         assert "生成 3 份" in run.stdout  # two towns and the district summary
     assert len(list((base / "outputs").glob("2025/*.html"))) == 3
+
+
+def test_a_worker_reusing_its_exporter_writes_the_pages_fresh_exporters_write(tmp_path):
+    from helpers.output.render import ReportExporter
+
+    base = make_project(tmp_path)
+    write_district(base / "data", demo.district_data(demo.demo_towns(3), [2024, 2025], seed=11))
+    run = xxgk("build", "-j", "1", cwd=base)  # one worker: one exporter for every report and summary
+    assert run.returncode == 0, run.stdout + run.stderr
+    notebooks = sorted((base / "outputs").glob("*/*.ipynb"))
+    assert len(notebooks) == 3 * 2 + 2
+    for notebook in notebooks:
+        fresh, _ = ReportExporter().from_notebook_node(nbformat.read(notebook, as_version=4))  # every default
+        assert fresh == notebook.with_suffix(".html").read_text(encoding="utf-8"), notebook
+
+
+def test_a_report_writes_its_notebook_once_and_reads_its_folder_once(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    import nbformat.validator
+
+    from helpers.build import batch
+    from helpers.intake import gather
+    from helpers.project import Project
+
+    base = make_project(tmp_path)
+    write_district(base / "data", demo.district_data(demo.demo_towns(4), [2025], seed=11))
+    monkeypatch.setenv("XXGK_PARSED", str(tmp_path / "parsed"))
+    writes, folder_reads = [], []
+    real_writes, real_names = nbformat.writes, gather.names_of
+    monkeypatch.setattr(nbformat, "writes", lambda nb, *a, **k: writes.append(1) or real_writes(nb, *a, **k))
+    monkeypatch.setattr(gather, "names_of", lambda *a: folder_reads.append(a) or real_names(*a))
+    jobs = batch.find_jobs(Project.find(base), districts=False)
+    assert len(jobs) == 4 and len(folder_reads) == 4 and all(job.namesakes for job in jobs)
+    environment = batch.environment_fingerprint()
+    for job in jobs:
+        assert batch.build_one(replace(job, environment=environment)).status == "built"
+    assert len(writes) == 4  # papermill's one write of each executed notebook: nothing serialised twice
+    assert len(folder_reads) == 4  # only find_jobs read the folder (once, under ``unchanging``)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import pytest
 
 from helpers.intake.load import write_district
 from helpers.report import demo
-from tests.conftest import make_project
+from tests.conftest import ROOT, make_project
 
 BIN = Path(sys.executable).parent
 PROBE = '''import json, os, sys
@@ -128,3 +129,44 @@ def test_dask_workers_fork_their_kernels_too(tmp_path, monkeypatch):
         run = _build(base, "params/probe.yaml", "--scheduler", cluster.scheduler_address)
         assert run.returncode == 0, run.stdout + run.stderr
     assert {p["forked"] for p in _probes(probes).values()} == {"1"} and len(_probes(probes)) == 2
+
+
+# Appended to every bundled template: what the kernel imported and read while it built its report.
+OWN_WORK = '''import json, os, sys
+from pathlib import Path
+
+from helpers.build import warm
+from helpers.intake import gather, load
+
+added = sorted(set(sys.modules) - warm.AT_FORK)
+read = sorted(str(p) for p in load._cache)
+record = {"forked": bool(warm.AT_FORK), "added": added, "read": read, "names": len(gather._names)}
+Path(os.environ["XXGK_PROBE"], Path(data_dir if "data_dir" in dir() else data_file).name + "-"
+     + str(os.getpid()) + ".json").write_text(json.dumps(record))
+'''
+OURS_OR_EXPORT = ("helpers", "nbconvert", "nbformat", "jsonschema", "lark", "rfc3987_syntax", "bs4", "mistune")
+
+
+def test_a_kernel_imports_nothing_of_ours_and_reads_only_its_own_organs_files(tmp_path):
+    base = make_project(tmp_path / "project")
+    write_district(base / "data", demo.district_data(demo.demo_towns(3), [2024, 2025], seed=7))
+    shutil.copytree(ROOT / "data" / "daxin", base / "data" / "daxin")  # the legacy-2008 template too
+    for template in (base / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(template, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(OWN_WORK))
+        nbformat.write(nb, template)
+    probes = tmp_path / "probes"
+    probes.mkdir()
+    run = _build(base, "-j", "2", XXGK_PROBE=str(probes))
+    assert run.returncode == 0, run.stdout + run.stderr
+    found = [json.loads(p.read_text()) for p in probes.glob("*.json")]
+    pages = list((base / "outputs").glob("*/*.html"))
+    assert len(found) == len(pages) == 3 * 2 + 1 + 3  # every report of the two formats, and the three summaries
+    assert all(p["forked"] for p in found)
+    for probe in found:
+        ours = [m for m in probe["added"] if m.split(".")[0] in OURS_OR_EXPORT]
+        assert ours == [], ours  # the zygote had imported all of it
+    reports = [p for p in found if p["names"] == 0]
+    assert len(reports) == 3 * 2 + 1  # no report's kernel read its folder for the same-name check
+    for probe in reports:
+        assert probe["read"] and len({Path(p).parent for p in probe["read"]}) == 1, probe["read"]  # its own organ's

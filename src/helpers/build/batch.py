@@ -20,13 +20,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, cast
 
 from helpers.atomic import replace_atomic, write_atomic
 from helpers.errors import BuildError, DataFileError, Problem, XxgkError, os_reason
-from helpers.intake.gather import check_file, load_district
+from helpers.intake.gather import Namesakes, check_file, load_district, namesakes_of, unchanging
 from helpers.intake.gather import towns as district_towns
-from helpers.intake.load import digest_bytes, load_report, load_typed
+from helpers.intake.load import digest_bytes, file_digest, load_report, load_typed
 from helpers.output.opendata import district_csv, dumps, report_json
 from helpers.project import DISTRICT_TEMPLATE, REPORT_KEY, Outputs, Project, summary_stem, year_files_of_town
 from helpers.report import formats
@@ -69,6 +70,7 @@ class Job:
     root: Path | None = None
     docx: bool = False
     environment: str = ""  # the code and libraries' fingerprint, for the digest of what a worker builds from
+    namesakes: Namesakes | None = None  # the towns reporting under this one's name this year, as the build found
 
     @property
     def key(self) -> str:
@@ -172,13 +174,14 @@ def find_jobs(
     years, towns = set(years), set(towns)
     template = template.resolve() if template else None
     jobs = []
-    for found in project.year_files():
-        if (years and found.year not in years) or (towns and found.town not in towns):
-            continue
-        chosen = template or _template_for(found.path, project)
-        job = Job(found.path, found.town, found.year, project.outputs, chosen, timeout, pdf=pdf, root=project.root,
-                  docx=docx)
-        jobs.append(job)
+    with unchanging():  # the folder is read once for every report's same-name check, not once per report
+        for found in project.year_files():
+            if (years and found.year not in years) or (towns and found.town not in towns):
+                continue
+            format_template, namesakes = _context_of(found.path, project)
+            job = Job(found.path, found.town, found.year, project.outputs, template or format_template, timeout,
+                      pdf=pdf, root=project.root, docx=docx, namesakes=namesakes)
+            jobs.append(job)
     summaries = []
     for slug, members in district_towns(project.data).items() if districts else ():
         if towns and not towns & {t.slug for t in members}:
@@ -196,12 +199,14 @@ def find_jobs(
     return sorted(jobs, key=lambda j: (j.year, j.town)) + sorted(summaries, key=lambda j: (j.year, j.town))
 
 
-def _template_for(data_file: Path, project: Project) -> Path | None:
-    """The template of the file's format; None lets the build report why the file cannot be read."""
+def _context_of(data_file: Path, project: Project) -> tuple[Path | None, Namesakes | None]:
+    """The template of the file's format and the towns reporting under its name; None for both lets the build
+    report why the file cannot be read."""
     try:
-        return project.template(formats.of(load_report(data_file)).template)
+        report = load_report(data_file)
+        return project.template(formats.of(report).template), namesakes_of(report, data_file)
     except XxgkError:
-        return None
+        return None, None
 
 
 def _digest(*parts: bytes) -> str:
@@ -437,11 +442,12 @@ def build_one(job: Job) -> Result:
 
 def _build(job: Job) -> Result:
     # Imported here, in the workers only: papermill, nbconvert and nbformat cost about a second to import, which a
-    # build with nothing to do never pays.
-    import nbformat
-
-    from helpers.build.execute import execute
-    from helpers.output.render import export_html, print_pdf, read_template
+    # build with nothing to do never pays. nbformat's jsonschema would also import rfc3987_syntax where it is
+    # installed (JupyterLab's jupyter-events wants it) and compile its Lark grammar, 1.5 s in every worker, for
+    # IRI formats that no notebook schema uses: a worker has it count as not installed.
+    sys.modules.setdefault("rfc3987_syntax", cast(ModuleType, None))  # None: import raises ImportError
+    from helpers.build.execute import declares, execute
+    from helpers.output.render import export_html, print_pdf, read_template_once
 
     start = time.perf_counter()
     notes: list[str] = []
@@ -449,29 +455,31 @@ def _build(job: Job) -> Result:
     with tempfile.TemporaryDirectory(prefix=f"p{os.getpid()}-", dir=scratch_root(job.out_dir)) as scratch_dir:
         scratch = Path(scratch_dir) / f"{job.town}.ipynb"
         try:
-            # Read once: checked for its placeholders, then executed.
-            template = read_template(job.template) if job.template is not None and job.template.is_file() else None
+            template = read_template_once(job.template) if job.template is not None and job.template.is_file() else None
             if job.district:
                 name, parameters, data, notes = _district_inputs(job)
             else:
-                report, found = check_file(job.data_file)
+                report, found = check_file(job.data_file, job.namesakes)
                 if template is not None:
                     found += misspelt(report, template) + misspelt_in_template(report, template, str(job.template))
                 name, notes = report.organ.town, [str(p) for p in warnings(found)]
                 if errors(found):
                     raise DataFileError(errors(found))
-                parameters, data = {"data_file": str(job.data_file)}, dumps(report_json(report, notes))
-            if template is None:
+                parameters = {"data_file": str(job.data_file)}
+                if template is not None and declares(template, "checked"):  # the kernel need not check it again
+                    parameters["checked"] = file_digest(job.data_file)
+                data = dumps(report_json(report, notes))
+            if template is None or job.template is None:
                 raise BuildError(f"{job.data_file}：找不到模板笔记本 {job.template}")
-            executed = execute(template, parameters, scratch, timeout=job.timeout, cwd=job.root)
+            executed = execute(job.template, parameters, scratch, timeout=job.timeout, cwd=job.root)
             html = export_html(executed)
             # A report's files change together: every one is made in the scratch folder first, and only when all
             # are made do they replace the old ones.
             made = Path(scratch_dir) / "made"
             made.mkdir()
-            files = {job.notebook: nbformat.writes(executed), job.data: data, job.html: html}
-            for target, text in files.items():
-                (made / target.name).write_text(text, encoding="utf-8")
+            scratch.replace(made / job.notebook.name)  # as papermill wrote it: not serialised and validated again
+            (made / job.data.name).write_text(data, encoding="utf-8")
+            (made / job.html.name).write_text(html, encoding="utf-8")
             if job.pdf:
                 print_pdf(made / job.html.name, made / job.pdf_file.name, timeout=job.timeout,
                           scratch=Path(scratch_dir))
@@ -479,7 +487,8 @@ def _build(job: Job) -> Result:
                 from helpers.output.word import docx_from_page  # python-docx, only for builds asked for Word
 
                 (made / job.docx_file.name).write_bytes(docx_from_page(html))
-            for target in [*files, *([job.pdf_file] if job.pdf else []), *([job.docx_file] if job.docx else [])]:
+            for target in [job.notebook, job.data, job.html, *([job.pdf_file] if job.pdf else []),
+                           *([job.docx_file] if job.docx else [])]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 replace_atomic(made / target.name, target)
             job.failed_notebook.unlink(missing_ok=True)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -15,6 +16,8 @@ from typing import Any
 
 import nbformat
 import papermill
+import zmq
+import zmq.asyncio
 from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
@@ -32,6 +35,16 @@ class ReadyClient(AsyncKernelClient):
     jupyter_client's own waits for 0.2 s of silence on IOPub after that, a pause of every kernel start that
     nothing in a batch needs: nbclient takes only the messages of its own requests.
     """
+
+    @default("context")
+    def _context_default(self) -> zmq.asyncio.Context:
+        # The client connects as soon as the kernel is launched, usually before the kernel has bound its sockets;
+        # ZMQ then tries again after its reconnect interval, 100 ms by default: a tenth of a second of every
+        # kernel start spent waiting. Our sockets are local, so trying again after 2 ms costs nothing.
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.RECONNECT_IVL, 2)
+        return context
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (timeout if timeout is not None else 60)
@@ -99,18 +112,15 @@ class IPCKernelManager(AsyncKernelManager):
 
 
 class QuietManager(NotebookExecutionManager):
-    """papermill's record of an execution, written once at the end (and on failure) rather than at every cell:
-    nobody watches a batch's notebooks while they run."""
+    """papermill's record of an execution, written only when the execution was cut short (a timeout, a dead
+    kernel), rather than at every cell: nobody watches a batch's notebooks while they run, and papermill itself
+    writes the finished notebook (or the one that stopped at an error) once, at the end."""
 
-    final = False
+    cut_short = False
 
     def save(self, **kwargs: Any) -> None:
-        if self.final:
+        if self.cut_short:
             super().save(**kwargs)
-
-    def notebook_complete(self, **kwargs: Any) -> None:
-        self.final = True
-        super().notebook_complete(**kwargs)
 
 
 class QuietEngine(NBClientEngine):
@@ -125,6 +135,9 @@ class QuietEngine(NBClientEngine):
         manager.notebook_start()
         try:
             cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+        except BaseException:
+            manager.cut_short = True  # papermill will not write this one: the record says where it stopped
+            raise
         finally:
             manager.cleanup_pbar()
             manager.notebook_complete()
@@ -135,12 +148,12 @@ papermill_engines.register(ENGINE, QuietEngine)
 
 
 def execute(
-    template: Any, parameters: dict[str, Any], output: Path, *, timeout: int = 120, cwd: Path | None = None
+    template: Path, parameters: dict[str, Any], output: Path, *, timeout: int = 120, cwd: Path | None = None
 ) -> Any:
-    """Run a template (as ``read_template`` read it) with ``parameters`` in a fresh ``python3`` kernel in folder
-    ``cwd``, writing the executed notebook."""
+    """Run a template notebook with ``parameters`` in a fresh ``python3`` kernel in folder ``cwd``, writing the
+    executed notebook (read by papermill from its file: a notebook object would be written and read again)."""
     return papermill.execute_notebook(
-        template,
+        str(template),
         str(output),
         parameters=parameters,
         cwd=str(cwd) if cwd else None,
@@ -151,6 +164,14 @@ def execute(
         execution_timeout=timeout,
         kernel_manager_class=IPCKernelManager if os.name == "posix" else AsyncKernelManager,
     )
+
+
+def declares(template: Any, name: str) -> bool:
+    """Whether a template (as ``read_template`` read it) has ``name`` in its cell tagged ``parameters``: a build
+    passes what a template does not declare never (papermill would warn of an unknown parameter)."""
+    assignment = re.compile(rf"^{re.escape(name)}\s*(?::[^=]*)?=", re.MULTILINE)
+    return any("parameters" in cell.metadata.get("tags", []) and assignment.search(cell.source)
+               for cell in template.cells if cell.cell_type == "code")
 
 
 @dataclass(frozen=True)

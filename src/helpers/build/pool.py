@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from helpers.build.warm import stop
+from helpers.build.warm import launch, stop
 from helpers.errors import BuildError
 
 
@@ -45,6 +45,7 @@ def _serve(conn: Connection, parent: int) -> None:
     Ctrl-C (or the pool's own SIGINT) ends it quietly: the build it was running has cleaned up its kernel.
     """
     _die_with(parent)
+    launch()  # the zygote's imports overlap this worker's own
     try:
         _loop(conn)
     except KeyboardInterrupt:

@@ -28,10 +28,12 @@ from jupyter_client.provisioning import LocalProvisioner
 PROVISIONER = "xxgk-warm"
 ENABLED = "XXGK_WARM"  # "0" turns the warm start off
 FORKED = "XXGK_FORKED_KERNEL"  # set in a forked kernel's environment, so that a test can tell
-# What a kernel imports to start (ipykernel's debugger brings debugpy) and what our templates import.
+# What a kernel imports to start (ipykernel's debugger brings debugpy) and what our templates import; a test
+# builds every bundled template and finds that a forked kernel imports none of the project's modules itself.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "sqlite3",
            "psutil", "pdb", "IPython", "pandas", "numpy", "jinja2", "ruamel.yaml", "helpers.output.notebook",
-           "helpers.output.narrative", "helpers.report.tables", "helpers.output.charts", "helpers.intake.load")
+           "helpers.report.tables", "helpers.output.charts", "helpers.intake.load")
+AT_FORK: frozenset[str] = frozenset()  # in a forked kernel: the modules it was forked with
 LAUNCHER = "ipykernel_launcher"
 _PR_SET_PDEATHSIG, _PR_SET_NAME, _PR_SET_CHILD_SUBREAPER = 1, 15, 36
 KERNEL_NAME = b"ipykernel"  # a forked kernel's process name (``ps``, /proc/<pid>/comm), as a launched one's says
@@ -79,8 +81,16 @@ class _Zygote:
             pid = answer.get("pid")
             return pid if isinstance(pid, int) and pid > 0 else None
 
+    _ready = False  # it has said it is ready
+
     @classmethod
-    def _started(cls) -> subprocess.Popen[bytes] | None:
+    def launch(cls) -> None:
+        """Start the zygote without waiting for it, so that its imports overlap the caller's own."""
+        with cls._lock:
+            cls._launched()
+
+    @classmethod
+    def _launched(cls) -> subprocess.Popen[bytes] | None:
         if cls._broken:
             return None
         if cls._process is not None and cls._owner == os.getpid() and cls._process.poll() is None:
@@ -91,14 +101,32 @@ class _Zygote:
             cls._process = subprocess.Popen([sys.executable, "-m", "helpers.build.warm", str(os.getpid())],
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL, env=env)
-            ready = cls._process.stdout.readline() if cls._process.stdout else b""
+        except OSError:
+            cls._broken = True
+            return None
+        cls._owner, cls._ready = os.getpid(), False
+        return cls._process
+
+    @classmethod
+    def _started(cls) -> subprocess.Popen[bytes] | None:
+        process = cls._launched()
+        if process is None or cls._ready:
+            return process
+        try:
+            ready = process.stdout.readline() if process.stdout else b""
         except OSError:
             ready = b""
         if json.loads(ready or b"{}").get("ready") is not True:
             cls._broken = True
             return None
-        cls._owner = os.getpid()
-        return cls._process
+        cls._ready = True
+        return process
+
+
+def launch() -> None:
+    """Start this process's zygote now, where kernels will be forked, rather than at its first kernel."""
+    if usable():
+        _Zygote.launch()
 
 
 def zygote_rss_mb() -> float:
@@ -208,6 +236,9 @@ def _serve(parent: int) -> None:
             importlib.import_module(name)
         except ImportError:
             continue
+    from helpers.report import formats
+
+    formats.all_formats()  # the registry's entry points, read once here rather than in every kernel
     out = sys.stdout.buffer
     if threading.active_count() != 1:  # forking with threads would copy locks held by them
         out.write(b'{"ready": false}\n')
@@ -256,6 +287,9 @@ def _become_kernel(request: dict[str, Any], worker: int) -> None:
         argv = request["argv"]
         sys.argv = [argv[2], *argv[3:]]
         sys.path[0] = os.getcwd()  # as ``python -m`` in the kernel's folder would have it
+        from helpers.build import warm  # this module by its name (the zygote runs it as __main__)
+
+        warm.AT_FORK = frozenset(sys.modules)
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance()

@@ -20,11 +20,13 @@ from helpers.report.district import District, NotCounted
 from helpers.report.model import Report
 
 
-def check_file(path: str | Path) -> tuple[Report, list[Problem]]:
+def check_file(path: str | Path, namesakes: Namesakes | None = None) -> tuple[Report, list[Problem]]:
     """Load a data file and check it: with last year's file (when it exists) for the cross-year rules, and
     with the other towns of its data folder for names that must be unique in a district.
 
-    Raises DataFileError when the file cannot be read at all.
+    ``namesakes`` are the towns of the folder that report under this file's name this year, where the caller
+    has them already (a build reads the folder once, not once per report). Raises DataFileError when the file
+    cannot be read at all.
     """
     path = Path(path)
     report = load_report(path)
@@ -46,17 +48,18 @@ def check_file(path: str | Path) -> tuple[Report, list[Problem]]:
                     severity="warning",
                 )
             )
-    return report, problems + check(report, previous) + _same_name(report, path)
+    return report, problems + check(report, previous) + _same_name(report, path, namesakes)
 
 
-def _same_name(report: Report, path: Path) -> list[Problem]:
+def _same_name(report: Report, path: Path, namesakes: Namesakes | None) -> list[Problem]:
     """Two towns of one district with the same name in one year cannot be told apart in its summary."""
     here = year_file(path)
     if here is None:
         return []
     problems = []
-    key = (report.organ.district_slug, report.organ.town)
-    for town, shown in names_of(path.parent.parent, here.year).get(key, []):
+    if namesakes is None:
+        namesakes = namesakes_of(report, path)
+    for town, shown in namesakes:
         if town != here.town:
             problems.append(
                 problem_at(
@@ -70,7 +73,8 @@ def _same_name(report: Report, path: Path) -> list[Problem]:
     return problems
 
 
-Names = dict[tuple[str | None, str], list[tuple[str, str]]]
+Namesakes = tuple[tuple[str, str], ...]  # towns (code, file as shown) reporting under one name in one year
+Names = dict[tuple[str | None, str], Namesakes]
 _names: dict[tuple[Path, int], tuple[tuple[tuple[str, int, int], ...], Names]] = {}
 _steady = False
 
@@ -92,9 +96,18 @@ def names_of(data_dir: Path, year: int) -> Names:
             them = load_report(found.path)
         except DataFileError:
             continue
-        index.setdefault((them.organ.district_slug, them.organ.town), []).append((found.town, them.origin.file))
+        key = (them.organ.district_slug, them.organ.town)
+        index[key] = (*index.get(key, ()), (found.town, them.origin.file))
     _names[(folder, year)] = (signature, index)
     return index
+
+
+def namesakes_of(report: Report, path: Path) -> Namesakes:
+    """The towns of the data folder of ``path`` that report under the name of ``report`` in its year."""
+    here = year_file(path)
+    if here is None:
+        return ()
+    return names_of(path.parent.parent, here.year).get((report.organ.district_slug, report.organ.town), ())
 
 
 def _stamp(path: Path) -> tuple[int, int]:

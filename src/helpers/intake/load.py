@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import io
 import types
 import typing
@@ -116,6 +117,11 @@ def digest_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         return f"<unreadable: {exc.errno}>".encode()
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of what ``digest_bytes`` reads of a data file: which file a build checked."""
+    return hashlib.sha256(digest_bytes(path)).hexdigest()
 
 
 def latest_organs(data_dir: Path) -> Iterator[tuple[str, Organ]]:

@@ -16,7 +16,7 @@ from IPython.display import display
 from helpers.errors import BuildError, DataFileError, PlaceholderError, XxgkError
 from helpers.intake import gather
 from helpers.intake.gather import check_file
-from helpers.intake.load import load_history
+from helpers.intake.load import file_digest, load_history, load_report
 from helpers.output.charts import bar_chart, line_chart
 from helpers.output.layout import table_block
 from helpers.output.markup import prose_to_html
@@ -74,14 +74,19 @@ def show_text(report: Report, markdown: str) -> None:
     display({"text/markdown": markdown if filled is None else filled, "text/plain": ""}, raw=True)
 
 
-def open_report(data_file: str | Path) -> Report:
+def open_report(data_file: str | Path, checked: str = "") -> Report:
     """Load and check the report, record its values for the narrative, and show the sample notice if any.
 
-    A report that breaks a balancing rule is not built: the errors are raised here.
+    A report that breaks a balancing rule is not built: the errors are raised here. ``checked`` is the digest of
+    the file as ``xxgk build`` has just checked it (with the whole folder at hand): while the file is still that
+    file, it is loaded, not checked again.
     """
-    report, problems = check_file(data_file)
-    if errors(problems):
-        raise DataFileError(errors(problems))
+    if checked and checked == file_digest(Path(data_file)):
+        report = load_report(data_file)
+    else:
+        report, problems = check_file(data_file)
+        if errors(problems):
+            raise DataFileError(errors(problems))
     record(tables.facts(report))
     if report.sample:
         show_sample_notice()

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,23 @@ class ReportExporter(HTMLExporter):
         return TITLE_TAIL.sub(r'\1<span class="title-tail">\2</span>\3', body, count=1), resources
 
 
+_read: dict[Path, tuple[tuple[int, int], Any]] = {}
+
+
+def read_template_once(template: Path) -> Any:
+    """``read_template``, once per process while the file is unchanged: for a build's checks, which only read
+    it (every report of a batch asks for the same few templates)."""
+    try:
+        stat = template.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (-1, -1)
+    kept = _read.get(template)
+    if kept is None or kept[0] != stamp:
+        kept = _read[template] = (stamp, read_template(template))
+    return kept[1]
+
+
 def read_template(template: Path) -> Any:
     """A template notebook, or a Chinese BuildError saying why it is not one."""
     from nbformat.reader import NotJSONError
@@ -58,11 +76,27 @@ def read_template(template: Path) -> Any:
 
 
 
+_exporters = threading.local()
+# nbconvert's default preprocessors that are enabled for a page of ours. nbconvert validates the notebook after
+# each registered preprocessor, enabled or not; a build's exporter registers only these.
+PAGE_PREPROCESSORS = [f"nbconvert.preprocessors.{name}Preprocessor" for name in ("TagRemove", "RegexRemove",
+                                                                                "HighlightMagics")]
+
+
+def exporter() -> ReportExporter:
+    """This thread's exporter for a build: made once, so that its Jinja templates are compiled once, not for
+    every report (an export registers its filters on the exporter, so threads do not share one). A test compares
+    its pages, one report after another, with those of a fresh ``ReportExporter`` with every default."""
+    if not hasattr(_exporters, "one"):
+        _exporters.one = ReportExporter(default_preprocessors=PAGE_PREPROCESSORS)
+    return _exporters.one
+
+
 def export_html(notebook: Any) -> str:
     """The report page for an executed notebook (a NotebookNode or a path)."""
     if not isinstance(notebook, nbformat.NotebookNode):
         notebook = nbformat.read(str(notebook), as_version=4)
-    body, _ = ReportExporter().from_notebook_node(notebook)
+    body, _ = exporter().from_notebook_node(notebook)
     return body
 
 
