@@ -24,13 +24,14 @@ from helpers.build.batch import (
     find_jobs,
     load_batch,
     local_executor,
+    prime,
     run,
 )
 from helpers.errors import DataFileError, Problem, ProjectError, XxgkError, os_reason
 from helpers.intake import parsed
 from helpers.intake.gather import check_file, unchanging
 from helpers.intake.importer import ImportResult, import_file, importable
-from helpers.intake.load import display_path, load_report, town_slug, write_district
+from helpers.intake.load import display_path, load_report, town_slug, unparsed, write_district
 from helpers.intake.newyear import latest_before, new_year_text
 from helpers.output.index import write_index
 from helpers.project import MARKER, Project, data_files_under, strays, year_files
@@ -111,16 +112,27 @@ def _build(args: argparse.Namespace) -> int:
         print(f"镇街代码无效：{'、'.join(bad)}（只能{SLUG_RULE}）")
         return 2
     os.environ.setdefault(parsed.FOLDER, str(project.parsed))  # for this process, its workers and their kernels
-    jobs = find_jobs(project, years=years, towns=towns, template=template, timeout=args.timeout, pdf=args.pdf,
-                     docx=args.docx)
+    executor = None if args.scheduler else _executor(args)  # its workers start with the first task given them
+    try:
+        if executor is not None:  # files never parsed: parsed by the workers, in parallel, before the build reads them
+            prime(unparsed(f.path for f in project.year_files() if not years or f.year in years), executor)
+        jobs = find_jobs(project, years=years, towns=towns, template=template, timeout=args.timeout, pdf=args.pdf,
+                         docx=args.docx)
+    except KeyboardInterrupt:
+        if executor is not None:
+            _stop(executor)
+        print("已中断：没有生成任何报告。")
+        return 130
     if not jobs:
+        if executor is not None:
+            executor.shutdown()
         print(f"在 {project.data} 下没有找到符合条件的数据文件（应为 {project.data}/<镇街代码>/<年份>.yaml）。")
         return 1
     for line in strays(project.data):
         print(line)
     out = project.outputs
     with BuildLock(out, on_wait=lambda holder: print(f"{out} 正由{holder}生成，等待它结束……", flush=True)):
-        return _build_locked(args, jobs, out)
+        return _build_locked(args, jobs, out, executor or _executor(args))
 
 
 class Terminated(KeyboardInterrupt):
@@ -131,7 +143,7 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise Terminated()
 
 
-def _build_locked(args: argparse.Namespace, jobs: list[Job], out: Path) -> int:
+def _build_locked(args: argparse.Namespace, jobs: list[Job], out: Path, executor: Executor) -> int:
     manifest = Manifest(out)
     for note in manifest.notes:
         print(note)
@@ -160,7 +172,6 @@ def _build_locked(args: argparse.Namespace, jobs: list[Job], out: Path) -> int:
             bar.write(f"        {warning}")
 
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    executor = _executor(args)
     try:
         results = run(jobs, executor, manifest, force=args.force, on_result=report)
     except KeyboardInterrupt as stop:

@@ -585,6 +585,35 @@ def _reason(exc: BaseException, otherwise: str) -> str:
     return f"{otherwise}（{type(exc).__name__}：{exc}）"
 
 
+PRIME_AT = 8  # fewer files than this never parsed yet: the build reads them itself
+
+
+def prime(paths: list[Path], executor: cf.Executor) -> None:
+    """Have the workers parse, in parallel and in a few chunks each, the data files nobody has parsed yet, so that
+    the build's own reading of them (its jobs, their digests and namesakes) finds them parsed and kept: on a cold
+    build the calling process would otherwise parse every file alone while the workers wait."""
+    if len(paths) < PRIME_AT:
+        return
+    chunks = max(1, min(len(paths) // 4, 4 * default_workers()))
+    for future in [executor.submit(parse_all, paths[i::chunks]) for i in range(chunks)]:
+        try:
+            future.result()
+        except Exception:  # noqa: BLE001  # a worker that died: the build reads those files itself, and says why
+            continue
+
+
+def parse_all(paths: list[Path]) -> int:
+    """Parse and keep each file (a file with errors is left for its job to report); how many were read."""
+    read = 0
+    for path in paths:
+        try:
+            load_report(path)
+            read += 1
+        except XxgkError:
+            continue
+    return read
+
+
 def run(
     jobs: list[Job],
     executor: cf.Executor,
@@ -598,9 +627,12 @@ def run(
         sweep_scratch(out_dir)
     environment = environment_fingerprint()
     results, pending = [], {}
-    jobs = [replace(job, environment=environment) for job in jobs]
-    digests = {job.key: input_digest(job, environment) for job in jobs}
+    # District summaries first: each takes longer than a report, and started last they would leave the other
+    # workers idle at the end. Each job is handed out as soon as its digest says it must be built.
+    jobs = sorted((replace(job, environment=environment) for job in jobs), key=lambda job: not job.district)
+    digests: dict[str, str] = {}
     for job in jobs:
+        digests[job.key] = input_digest(job, environment)
         if not force and manifest.unchanged(job, digests[job.key]):
             entry = manifest.reports[job.key]
             result = Result(job.key, "unchanged", 0.0, entry.get("name", job.town), warnings=entry.get("warnings", []))

@@ -96,6 +96,11 @@ class IPCKernelManager(AsyncKernelManager):
         kw.setdefault("stderr", subprocess.DEVNULL)
         await super()._async_launch_kernel(kernel_cmd, **kw)
 
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        # jupyter_client looks every 100 ms whether a kernel asked to end has ended: a tenth of a second of every
+        # report spent waiting, for a kernel that ends in a few milliseconds.
+        await super()._async_wait(pollinterval=min(pollinterval, 0.002))
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart)
         if not restart and getattr(self, "_socket_dir", None):

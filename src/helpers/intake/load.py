@@ -8,7 +8,7 @@ import hashlib
 import io
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,6 +65,22 @@ def load_report(path: str | Path) -> Report:
     if isinstance(cached[1], DataFileError):
         raise cached[1]
     return cached[1]
+
+
+def unparsed(paths: Iterable[Path]) -> list[Path]:
+    """The data files among ``paths`` whose text no process has parsed and kept yet (where parsed reports are
+    kept at all): what a cold build may have its workers parse, in parallel, before it reads them itself."""
+    found = []
+    for path in paths:
+        shown = display_path(path)
+        try:
+            _refuse_outside_link(path, shown)
+            text = _read_text(path, shown)
+        except DataFileError:
+            continue  # refused unread: nothing to parse
+        if parsed.missing(text, shown, path):
+            found.append(path)
+    return found
 
 
 def _refuse_outside_link(path: Path, shown: str) -> None:

@@ -112,6 +112,12 @@ def recall(text: str, shown: str, path: Path) -> Any | None:
         return None
 
 
+def missing(text: str, shown: str, path: Path) -> bool:
+    """Whether parsed reports are kept here and none is kept for this text (an entry is not verified here)."""
+    place = _place(text, shown, path)
+    return place is not None and not place.exists()
+
+
 def keep(text: str, shown: str, path: Path, report: Any) -> None:
     """Keep a parsed report, signed, for the next process that reads this text (quietly not, where it cannot)."""
     place = _place(text, shown, path)
