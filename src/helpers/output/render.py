@@ -77,18 +77,18 @@ def read_template(template: Path) -> Any:
 
 
 _exporters = threading.local()
-# nbconvert's default preprocessors that are enabled for a page of ours. nbconvert validates the notebook after
-# each registered preprocessor, enabled or not; a build's exporter registers only these.
-PAGE_PREPROCESSORS = [f"nbconvert.preprocessors.{name}Preprocessor" for name in ("TagRemove", "RegexRemove",
-                                                                                "HighlightMagics")]
 
 
 def exporter() -> ReportExporter:
     """This thread's exporter for a build: made once, so that its Jinja templates are compiled once, not for
-    every report (an export registers its filters on the exporter, so threads do not share one). A test compares
-    its pages, one report after another, with those of a fresh ``ReportExporter`` with every default."""
+    every report (an export registers its filters on the exporter, so threads do not share one).
+
+    nbconvert validates the whole notebook after every registered preprocessor, enabled or not; nbconvert's
+    default ones do nothing to a page of ours in a build (no tags or patterns configured, no code shown), so
+    this exporter registers none of them, only ours. A test compares its pages, one report after another, with
+    those of a fresh ``ReportExporter`` with every default."""
     if not hasattr(_exporters, "one"):
-        _exporters.one = ReportExporter(default_preprocessors=PAGE_PREPROCESSORS)
+        _exporters.one = ReportExporter(default_preprocessors=[])
     return _exporters.one
 
 
