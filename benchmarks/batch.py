@@ -211,9 +211,14 @@ def busy_build(base: Path, jobs: int) -> dict[str, float]:
 
 IDLE = ("select (selectors.py", "poll (selectors.py", "_watch_pipe_fd", "device (zmq", "Condition.wait",
         "Event.wait", "wait (multiprocessing/connection.py", "wait (threading.py", "sleep")
+# Frames every sample of a role passes through (the process's or a cell's scaffolding): left out of the tops.
 GENERIC = ("<frozen", "asyncio/", "tornado/", "threading.py", "multiprocessing/", "runpy", "<module> (<string>",
            "spawn_main", "traitlets/config/application.py", "ipykernel/kernelapp.py", "ipykernel/kernelbase.py",
-           "_run_module_as_main", "_serve (helpers/build", "_loop (helpers/build", "_become_kernel", "main (xxgk")
+           "ipykernel/ipkernel.py", "ipykernel/zmqshell.py", "IPython/core/interactiveshell.py",
+           "IPython/core/async_helpers.py", "importlib/__init__.py", "_run_module_as_main", "_serve (helpers/build",
+           "_loop (helpers/build", "_become_kernel", "<module> (helpers/build/warm.py)", "main (xxgk",
+           "<module> (xxgk)", "build_one (helpers", "_build (helpers/build", "jupyter_core/utils",
+           "papermill/engines.py", "papermill/clientwrap.py")
 
 
 def profile(base: Path, jobs: int, rate: int = 100, top: int = 12) -> str:
