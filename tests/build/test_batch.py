@@ -294,3 +294,16 @@ def test_scratch_folders_of_processes_that_are_gone_are_swept(tmp_path):
     ours.mkdir()
     batch.sweep_scratch(out)
     assert not left.exists() and ours.exists()
+
+
+def test_a_pass_over_many_jobs_reads_each_file_once_and_digests_as_each_job_alone(project):
+    from helpers.project import Project
+
+    jobs = find_jobs(Project.find(project))
+    environment = batch.environment_fingerprint()
+    read: dict[Path, bytes] = {}
+    together = [batch.input_digest(job, environment, read) for job in jobs]
+    assert together == [batch.input_digest(job, environment) for job in jobs]
+    assert sorted(read) == sorted(project.glob("data/*/*.yaml"))  # the summaries read nothing again
+    (project / "data" / "nanhu" / "2024.yaml").write_text("changed: true\n", encoding="utf-8")
+    assert [batch.input_digest(job, environment) for job in jobs] != together

@@ -120,3 +120,30 @@ def test_without_a_key_nothing_is_kept(tmp_path, monkeypatch):
     text, shown = path.read_text(encoding="utf-8"), load.display_path(path)
     parsed.keep(text, shown, path, load.parse_report(text, shown, path))
     assert not (tmp_path / "parsed").exists()
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_a_glance_at_a_kept_file_says_what_loading_it_says(kept, path, monkeypatch):
+    report = load.load_report(path)  # parsed and kept
+    monkeypatch.setattr(load, "_cache", {})  # as another process: nothing loaded here
+    monkeypatch.setattr(load, "_glances", {})
+    monkeypatch.setattr(parsed, "_from_plain", lambda *a: pytest.fail("the report object was built"))
+    seen = load.glance(path)
+    assert (seen.format, seen.town, seen.district_slug, seen.file) == (
+        report.format, report.organ.town, report.organ.district_slug, report.origin.file)
+
+
+def test_a_glance_at_a_changed_or_planted_file_reads_the_file(tmp_path, kept, monkeypatch):
+    path = tmp_path / "data" / "nanhu" / "2025.yaml"
+    path.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "nanhu" / "2025.yaml", path)
+    assert load.glance(path).town == "南湖街道"
+    path.write_text(path.read_text(encoding="utf-8").replace("南湖街道", "北湖街道"), encoding="utf-8")
+    assert load.glance(path).town == "北湖街道"  # a changed file is read anew, in this process too
+    monkeypatch.setattr(load, "_cache", {})
+    monkeypatch.setattr(load, "_glances", {})
+    for entry in kept.rglob("*.json"):  # every entry planted: its MAC no longer verifies
+        mac, _, body = entry.read_bytes().partition(b"\n")
+        entry.write_bytes(mac + b"\n" + body.replace("北湖街道".encode(), "西湖街道".encode()))
+    assert load.glance(path).town == "北湖街道"
+

@@ -27,7 +27,7 @@ from helpers.atomic import replace_atomic, write_atomic
 from helpers.errors import BuildError, DataFileError, Problem, XxgkError, os_reason
 from helpers.intake.gather import Namesakes, check_file, load_district, namesakes_of, unchanging
 from helpers.intake.gather import towns as district_towns
-from helpers.intake.load import digest_bytes, file_digest, load_report, load_typed
+from helpers.intake.load import digest_bytes, file_digest, glance, load_report, load_typed
 from helpers.output.opendata import district_csv, dumps, report_json
 from helpers.project import DISTRICT_TEMPLATE, REPORT_KEY, Outputs, Project, summary_stem, year_files_of_town
 from helpers.report import formats
@@ -203,8 +203,8 @@ def _context_of(data_file: Path, project: Project) -> tuple[Path | None, Namesak
     """The template of the file's format and the towns reporting under its name; None for both lets the build
     report why the file cannot be read."""
     try:
-        report = load_report(data_file)
-        return project.template(formats.of(report).template), namesakes_of(report, data_file)
+        seen = glance(data_file)
+        return project.template(formats.get(seen.format).template), namesakes_of(seen, data_file)
     except XxgkError:
         return None, None
 
@@ -262,10 +262,14 @@ def _text(source: str | list[str]) -> str:
     return source if isinstance(source, str) else "".join(source)
 
 
-def input_digest(job: Job, environment: str) -> str:
+def input_digest(job: Job, environment: str, read: dict[Path, bytes] | None = None) -> str:
     """Everything a report depends on: its data file and the town's earlier years (carry-over checks,
     year-over-year figures, trend chart), its template, and the environment. A district summary
-    depends on every file of every town of the district (a town missing this year is listed)."""
+    depends on every file of every town of the district (a town missing this year is listed).
+
+    ``read`` keeps what a pass over many jobs has read of each file (a summary's digest reads every file of its
+    district, most of which the reports' digests have just read)."""
+    read = {} if read is None else read
     if job.district:
         members = district_towns(job.data_file).get(job.district, [])
         inputs = sorted(path for town in members for path in town.files.values())
@@ -273,7 +277,8 @@ def input_digest(job: Job, environment: str) -> str:
         inputs = [job.data_file] + [f.path for f in year_files_of_town(job.data_file.parent) if f.year < job.year]
     return _digest(
         environment.encode(),
-        *(p.as_posix().encode() + b"\0" + digest_bytes(p) for p in inputs),
+        *(p.as_posix().encode() + b"\0" + (read[p] if p in read else read.setdefault(p, digest_bytes(p)))
+          for p in inputs),
         template_meaning(job.template) if job.template else b"-",
     )
 
@@ -631,8 +636,9 @@ def run(
     # workers idle at the end. Each job is handed out as soon as its digest says it must be built.
     jobs = sorted((replace(job, environment=environment) for job in jobs), key=lambda job: not job.district)
     digests: dict[str, str] = {}
+    read: dict[Path, bytes] = {}
     for job in jobs:
-        digests[job.key] = input_digest(job, environment)
+        digests[job.key] = input_digest(job, environment, read)
         if not force and manifest.unchanged(job, digests[job.key]):
             entry = manifest.reports[job.key]
             result = Result(job.key, "unchanged", 0.0, entry.get("name", job.town), warnings=entry.get("warnings", []))

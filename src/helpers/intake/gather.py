@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.errors import DataFileError, Problem
-from helpers.intake.load import load_report
+from helpers.intake.load import Glance, glance, load_report
 from helpers.project import YearFile, year_file, year_files
 from helpers.report.checks import check, errors, problem_at
 from helpers.report.district import District, NotCounted
@@ -58,7 +58,7 @@ def _same_name(report: Report, path: Path, namesakes: Namesakes | None) -> list[
         return []
     problems = []
     if namesakes is None:
-        namesakes = namesakes_of(report, path)
+        namesakes = namesakes_of(glance(path), path)
     for town, shown in namesakes:
         if town != here.town:
             problems.append(
@@ -93,21 +93,22 @@ def names_of(data_dir: Path, year: int) -> Names:
     index: Names = {}
     for found in files:
         try:
-            them = load_report(found.path)
+            them = glance(found.path)
         except DataFileError:
             continue
-        key = (them.organ.district_slug, them.organ.town)
-        index[key] = (*index.get(key, ()), (found.town, them.origin.file))
+        key = (them.district_slug, them.town)
+        index[key] = (*index.get(key, ()), (found.town, them.file))
     _names[(folder, year)] = (signature, index)
     return index
 
 
-def namesakes_of(report: Report, path: Path) -> Namesakes:
-    """The towns of the data folder of ``path`` that report under the name of ``report`` in its year."""
+def namesakes_of(organ: Glance, path: Path) -> Namesakes:
+    """The towns of the data folder of ``path`` that report in its year under the name of ``organ`` (as the
+    file gives it)."""
     here = year_file(path)
     if here is None:
         return ()
-    return names_of(path.parent.parent, here.year).get((report.organ.district_slug, report.organ.town), ())
+    return names_of(path.parent.parent, here.year).get((organ.district_slug, organ.town), ())
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -155,11 +156,11 @@ def towns(data_dir: Path) -> dict[str, list[Town]]:
         organ: dict[str, str] = {}
         for latest in sorted(files, key=lambda f: -f.year):
             try:
-                report = load_report(latest.path)
+                seen = glance(latest.path)
             except DataFileError as exc:
                 organ = organ or exc.organ
                 continue
-            organ = {"town": report.organ.town, "district_slug": report.organ.district_slug or ""}
+            organ = {"town": seen.town, "district_slug": seen.district_slug or ""}
             break
         if organ.get("district_slug"):
             town = Town(slug, organ.get("town") or slug, organ["district_slug"], {f.year: f.path for f in files})

@@ -42,11 +42,7 @@ def load_report(path: str | Path) -> Report:
     """
     path = Path(path)
     key = path.resolve()
-    try:
-        stat = key.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        stamp = (-1, -1)
+    stamp = _stamp(key)
     cached = _cache.get(key)
     if cached is None or cached[0] != stamp:
         shown = display_path(path)
@@ -65,6 +61,62 @@ def load_report(path: str | Path) -> Report:
     if isinstance(cached[1], DataFileError):
         raise cached[1]
     return cached[1]
+
+
+@dataclasses.dataclass(frozen=True)
+class Glance:
+    """What is needed of a data file before building it: its format, and the organ's name and district."""
+
+    format: str
+    town: str
+    district_slug: str | None
+    file: str  # the file as shown to users
+
+
+def glance(path: Path) -> Glance:
+    """A data file's format, organ name and district, as ``load_report`` reads them: from a report this process
+    has loaded, else from what was kept of its parsing (the report object is not built: a no-op build glances at
+    every file of a project), else by loading it. Raises DataFileError as ``load_report`` does."""
+    key = path.resolve()
+    stamp = _stamp(key)
+    kept = _glances.get(key)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    _glances[key] = (stamp, found := _glance(path, key, stamp))
+    return found
+
+
+_glances: dict[Path, tuple[tuple[int, int], Glance]] = {}
+
+
+def _glance(path: Path, key: Path, stamp: tuple[int, int]) -> Glance:
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        return _glance_of(load_report(path))
+    shown = display_path(path)
+    try:
+        _refuse_outside_link(path, shown)
+        plain = parsed.recall_plain(_read_text(path, shown), shown, path)
+    except DataFileError:
+        plain = None
+    organ, origin = (plain.get("organ"), plain.get("origin")) if plain is not None else (None, None)
+    if (plain is not None and isinstance(organ, dict) and isinstance(origin, dict)
+            and formats.lookup(plain.get("format")) is not None and isinstance(organ.get("town"), str)
+            and isinstance(organ.get("district_slug"), str | None) and isinstance(origin.get("file"), str)):
+        return Glance(plain["format"], organ["town"], organ["district_slug"], origin["file"])
+    return _glance_of(load_report(path))
+
+
+def _glance_of(report: Report) -> Glance:
+    return Glance(report.format, report.organ.town, report.organ.district_slug, report.origin.file)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def unparsed(paths: Iterable[Path]) -> list[Path]:

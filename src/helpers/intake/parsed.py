@@ -91,6 +91,18 @@ def _mac(key: bytes, place: Path, body: bytes) -> str:
 def recall(text: str, shown: str, path: Path) -> Any | None:
     """The report parsed earlier from exactly this text at this path, or None: none kept, or an entry that does
     not verify (then with a warning on standard error)."""
+    plain = recall_plain(text, shown, path)
+    try:
+        fmt = formats.lookup(plain.get("format")) if plain is not None else None
+        return None if fmt is None or plain is None else _from_plain(fmt.report_class, plain)
+    except (ValueError, TypeError, KeyError, AttributeError, StopIteration, RecursionError):
+        return None
+
+
+def recall_plain(text: str, shown: str, path: Path) -> dict[str, Any] | None:
+    """What was kept of the report parsed from exactly this text at this path, as the JSON it is kept as (a
+    mapping of the report's fields), verified; None as for ``recall``. For what needs a field or two of many
+    files: building the report object is most of the cost of a recall."""
     place = _place(text, shown, path)
     key = _key() if place is not None else None
     if place is None or key is None:
@@ -106,10 +118,9 @@ def recall(text: str, shown: str, path: Path) -> Any | None:
         return None
     try:
         plain = json.loads(body)
-        fmt = formats.lookup(plain.get("format"))
-        return None if fmt is None else _from_plain(fmt.report_class, plain)
-    except (ValueError, TypeError, KeyError, AttributeError, StopIteration, RecursionError):
+    except (ValueError, RecursionError):
         return None
+    return plain if isinstance(plain, dict) else None
 
 
 def missing(text: str, shown: str, path: Path) -> bool:
