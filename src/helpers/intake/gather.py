@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.errors import DataFileError, Problem
-from helpers.intake.load import Glance, glance, load_report
+from helpers.intake.load import Glance, glance, load_report, stamp
 from helpers.project import YearFile, year_file, year_files
 from helpers.report.checks import check, errors, problem_at
 from helpers.report.district import District, NotCounted
@@ -87,7 +87,7 @@ def names_of(data_dir: Path, year: int) -> Names:
     if kept is not None and _steady:
         return kept[1]
     files = [f for f in year_files(data_dir) if f.year == year]
-    signature = tuple((str(f.path), *_stamp(f.path)) for f in files)
+    signature = tuple((str(f.path), *stamp(f.path)) for f in files)
     if kept is not None and kept[0] == signature:
         return kept[1]
     index: Names = {}
@@ -109,14 +109,6 @@ def namesakes_of(organ: Glance, path: Path) -> Namesakes:
     if here is None:
         return ()
     return names_of(path.parent.parent, here.year).get((organ.district_slug, organ.town), ())
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (-1, -1)
-    return (stat.st_mtime_ns, stat.st_size)
 
 
 @contextlib.contextmanager

@@ -42,9 +42,9 @@ def load_report(path: str | Path) -> Report:
     """
     path = Path(path)
     key = path.resolve()
-    stamp = _stamp(key)
+    stamped = stamp(key)
     cached = _cache.get(key)
-    if cached is None or cached[0] != stamp:
+    if cached is None or cached[0] != stamped:
         shown = display_path(path)
         result: Report | DataFileError
         try:
@@ -57,7 +57,7 @@ def load_report(path: str | Path) -> Report:
             result = recalled
         except DataFileError as exc:
             result = exc
-        cached = _cache[key] = (stamp, result)
+        cached = _cache[key] = (stamped, result)
     if isinstance(cached[1], DataFileError):
         raise cached[1]
     return cached[1]
@@ -78,20 +78,20 @@ def glance(path: Path) -> Glance:
     has loaded, else from what was kept of its parsing (the report object is not built: a no-op build glances at
     every file of a project), else by loading it. Raises DataFileError as ``load_report`` does."""
     key = path.resolve()
-    stamp = _stamp(key)
+    stamped = stamp(key)
     kept = _glances.get(key)
-    if kept is not None and kept[0] == stamp:
+    if kept is not None and kept[0] == stamped:
         return kept[1]
-    _glances[key] = (stamp, found := _glance(path, key, stamp))
+    _glances[key] = (stamped, found := _glance(path, key, stamped))
     return found
 
 
 _glances: dict[Path, tuple[tuple[int, int], Glance]] = {}
 
 
-def _glance(path: Path, key: Path, stamp: tuple[int, int]) -> Glance:
+def _glance(path: Path, key: Path, stamped: tuple[int, int]) -> Glance:
     cached = _cache.get(key)
-    if cached is not None and cached[0] == stamp:
+    if cached is not None and cached[0] == stamped:
         return _glance_of(load_report(path))
     shown = display_path(path)
     try:
@@ -111,7 +111,8 @@ def _glance_of(report: Report) -> Glance:
     return Glance(report.format, report.organ.town, report.organ.district_slug, report.origin.file)
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+def stamp(path: Path) -> tuple[int, int]:
+    """A file's modification time and size, (-1, -1) where it cannot be read: whether it changed since."""
     try:
         stat = path.stat()
     except OSError:
