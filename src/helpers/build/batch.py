@@ -27,7 +27,7 @@ from helpers.atomic import replace_atomic, write_atomic
 from helpers.errors import BuildError, DataFileError, Problem, XxgkError, os_reason
 from helpers.intake.gather import Namesakes, check_file, load_district, namesakes_of, unchanging
 from helpers.intake.gather import towns as district_towns
-from helpers.intake.load import digest_bytes, file_digest, glance, load_report, load_typed
+from helpers.intake.load import digest_bytes, file_digest, glance, load_report, load_typed, stamp
 from helpers.output.opendata import district_csv, dumps, report_json
 from helpers.project import DISTRICT_TEMPLATE, REPORT_KEY, Outputs, Project, summary_stem, year_files_of_town
 from helpers.report import formats
@@ -239,10 +239,9 @@ def template_meaning(template: Path) -> bytes:
     metadata, never what a build runs; none of those count. A file that is no notebook counts as its bytes.
     Read as the JSON it is, without nbformat, whose import alone costs a no-op build a second.
     """
+    stamped = stamp(template)
     try:
-        stat = template.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        if template in _meanings and _meanings[template][0] == stamp:
+        if template in _meanings and _meanings[template][0] == stamped:
             return _meanings[template][1]  # every report of a batch asks for the same few templates
         nb = json.loads(template.read_text(encoding="utf-8"))
         cells = [[c["cell_type"], _text(c["source"]), sorted(c.get("metadata", {}).get("tags", []))]
@@ -253,7 +252,7 @@ def template_meaning(template: Path) -> bytes:
     except (ValueError, KeyError, TypeError, AttributeError):  # no notebook: its bytes decide; the build says why
         return template.read_bytes()
     meaning = json.dumps({"kernel": kernel, "cells": cells}, ensure_ascii=False).encode()
-    _meanings[template] = (stamp, meaning)
+    _meanings[template] = (stamped, meaning)
     return meaning
 
 
@@ -275,10 +274,12 @@ def input_digest(job: Job, environment: str, read: dict[Path, bytes] | None = No
         inputs = sorted(path for town in members for path in town.files.values())
     else:
         inputs = [job.data_file] + [f.path for f in year_files_of_town(job.data_file.parent) if f.year < job.year]
+    for path in inputs:
+        if path not in read:
+            read[path] = digest_bytes(path)
     return _digest(
         environment.encode(),
-        *(p.as_posix().encode() + b"\0" + (read[p] if p in read else read.setdefault(p, digest_bytes(p)))
-          for p in inputs),
+        *(p.as_posix().encode() + b"\0" + read[p] for p in inputs),
         template_meaning(job.template) if job.template else b"-",
     )
 
@@ -607,16 +608,13 @@ def prime(paths: list[Path], executor: cf.Executor) -> None:
             continue
 
 
-def parse_all(paths: list[Path]) -> int:
-    """Parse and keep each file (a file with errors is left for its job to report); how many were read."""
-    read = 0
+def parse_all(paths: list[Path]) -> None:
+    """Parse and keep each file (a file with errors is left for its job to report)."""
     for path in paths:
         try:
             load_report(path)
-            read += 1
         except XxgkError:
             continue
-    return read
 
 
 def run(

@@ -18,6 +18,7 @@ from traitlets import Bool, Unicode, default
 
 from helpers.atomic import replace_atomic
 from helpers.errors import BuildError, os_reason
+from helpers.intake.load import stamp
 
 TEMPLATES = Path(__file__).parent / "templates"
 TITLE_TAIL = re.compile(r"(<h1[^>]*>[^<]*?)(政府信息公开工作年度报告(?:汇总)?)(</h1>)")
@@ -51,14 +52,10 @@ _read: dict[Path, tuple[tuple[int, int], Any]] = {}
 def read_template_once(template: Path) -> Any:
     """``read_template``, once per process while the file is unchanged: for a build's checks, which only read
     it (every report of a batch asks for the same few templates)."""
-    try:
-        stat = template.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        stamp = (-1, -1)
+    stamped = stamp(template)
     kept = _read.get(template)
-    if kept is None or kept[0] != stamp:
-        kept = _read[template] = (stamp, read_template(template))
+    if kept is None or kept[0] != stamped:
+        kept = _read[template] = (stamped, read_template(template))
     return kept[1]
 
 
