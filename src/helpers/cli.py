@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import re
 import signal
@@ -27,20 +28,25 @@ from helpers.build.batch import (
     prime,
     run,
 )
+from helpers.build.package import write_package
 from helpers.errors import DataFileError, Problem, ProjectError, XxgkError, os_reason
 from helpers.intake import parsed
+from helpers.intake.audit import read_sheet, submissions
 from helpers.intake.gather import check_file, unchanging
 from helpers.intake.importer import ImportResult, import_file, importable
 from helpers.intake.load import display_path, load_report, town_slug, unparsed, write_district
 from helpers.intake.newyear import latest_before, new_year_text
-from helpers.output.index import write_index
+from helpers.intake.roster import expected
+from helpers.output.audit import audited, points, write_audit
+from helpers.output.index import office_of, write_index
 from helpers.project import MARKER, Project, data_files_under, strays, year_files
 from helpers.report import formats
 from helpers.report.checks import errors, warnings
 from helpers.report.demo import SAMPLE_TOWNS, demo_towns, district_data
 from helpers.report.model import SLUG, SLUG_RULE, Report
 from helpers.report.placeholders import misspelt, misspelt_in_template, namespace
-from helpers.report.values import dotted
+from helpers.report.review import review
+from helpers.report.values import ValueProblem, check_value, dotted
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -74,6 +80,14 @@ def _seconds(text: str) -> int:
     if value > 86_400:
         raise argparse.ArgumentTypeError(f"应为不超过 86400 秒（一天）的秒数，实际为 {value}")
     return value
+
+
+def _day(text: str) -> datetime.date:
+    """A day given on the command line, as YYYY-MM-DD (or 2027年2月3日)."""
+    try:
+        return datetime.date.fromisoformat(check_value(text, "date"))
+    except (ValueProblem, ValueError):
+        raise argparse.ArgumentTypeError(f"应为日期，如 2027-02-03，实际为“{text}”") from None
 
 
 def _report_year(text: str) -> int:
@@ -132,7 +146,7 @@ def _build(args: argparse.Namespace) -> int:
         print(line)
     out = project.outputs
     with BuildLock(out, on_wait=lambda holder: print(f"{out} 正由{holder}生成，等待它结束……", flush=True)):
-        return _build_locked(args, jobs, out, executor or _executor(args))
+        return _build_locked(args, jobs, project, executor or _executor(args))
 
 
 class Terminated(KeyboardInterrupt):
@@ -143,7 +157,8 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise Terminated()
 
 
-def _build_locked(args: argparse.Namespace, jobs: list[Job], out: Path, executor: Executor) -> int:
+def _build_locked(args: argparse.Namespace, jobs: list[Job], project: Project, executor: Executor) -> int:
+    out = project.outputs
     manifest = Manifest(out)
     for note in manifest.notes:
         print(note)
@@ -178,20 +193,20 @@ def _build_locked(args: argparse.Namespace, jobs: list[Job], out: Path, executor
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
         _stop(executor)
         bar.close()
-        _save(manifest, out)
+        _save(manifest, project, args.as_of)
         print("已中断：已完成的报告已保存，未完成的报告保持原样。")
         return 143 if isinstance(stop, Terminated) else 130
     except XxgkError as exc:
         _stop(executor)
         bar.close()
         print(f"错误：{exc}")
-        _save(manifest, out)
+        _save(manifest, project, args.as_of)
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)
     executor.shutdown()
     bar.close()
-    index = _save(manifest, out)
+    index = _save(manifest, project, args.as_of)
     counts = {s: sum(r.status == s for r in results) for s in ("built", "unchanged", "failed")}
     warned = sum(bool(r.warnings) for r in results if r.ok)
     print(
@@ -201,14 +216,20 @@ def _build_locked(args: argparse.Namespace, jobs: list[Job], out: Path, executor
     return 1 if counts["failed"] else 0
 
 
-def _save(manifest: Manifest, out: Path) -> Path:
+def _save(manifest: Manifest, project: Project, as_of: datetime.date | None) -> Path:
     """Save the manifest and write the index; an OS error is one Chinese line, and the index is still written."""
+    out = project.outputs
     try:
         manifest.save()
     except XxgkError as exc:
         print(f"错误：{exc}")
     try:
-        return write_index(manifest.reports, out)
+        office = office_of(project, as_of)
+    except XxgkError as exc:
+        print(f"错误：{exc}；索引页只列出已有报告")
+        office = None
+    try:
+        return write_index(manifest.reports, out, office)
     except OSError as exc:
         print(f"错误：无法写入索引页 {out / 'index.html'}（{os_reason(exc)}）")
         return out / "index.html"
@@ -507,6 +528,64 @@ def _import(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+NO_DISTRICT = "all"  # the output stem of organs that name no district
+
+
+def _audit(args: argparse.Namespace) -> int:
+    project = _project(args)
+    as_of = args.as_of or datetime.date.today()
+    try:
+        sheet = read_sheet(args.scoring or project.scoring)
+    except DataFileError as exc:
+        print("评分表有错误：\n    " + str(exc).replace("\n", "\n    "))
+        return 2
+    by_district, notes = submissions(project, args.year, importable(args.published))
+    for note in notes:
+        print(note)
+    wanted = args.district or sorted(by_district)
+    unknown = [d for d in wanted if d not in by_district]
+    if unknown or not by_district:
+        known = "、".join(d or NO_DISTRICT for d in by_district) or "没有"
+        print(f"{args.year} 年度没有应报送的机关属于区 {'、'.join(unknown) or '（任何区）'}（有：{known}）。")
+        return 1
+    for district in wanted:
+        found = by_district[district]
+        rows = audited(found, review(found, args.year, project.settings.deadlines, as_of), sheet)
+        name = next((s.report.organ.district for s in found if s.report is not None and s.report.organ.district),
+                    district)
+        written = write_audit(project.outputs, args.year, district or NO_DISTRICT, name, rows, sheet,
+                              project.settings, as_of)
+        print(f"{args.year} 年度{name}：审核 {len(rows)} 个机关，{sum(bool(r.findings) for r in rows)} 个有问题"
+              f"（评分：{sheet.name}）")
+        for row in rows:
+            print(f"  {row.submission.name}：{points(row.score)} 分，{len(row.findings)} 条问题")
+            for finding in row.findings:
+                print(f"      【{finding.criterion}】{finding.text}。依据：{finding.evidence}")
+        print(f"  审核页：{written[0]}\n  审核表：{written[1]}" + (f"\n  整改通知 {len(written) - 2} 份，"
+              f"如 {written[2]}" if len(written) > 2 else ""))
+    return 0
+
+
+def _package(args: argparse.Namespace) -> int:
+    project = _project(args)
+    organs = [e for e in expected(project, args.year) if (e.district or NO_DISTRICT) == args.district]
+    if not organs:
+        print(f"{args.year} 年度区 {args.district} 没有应报送的机关。")
+        return 1
+    towns = [e.slug for e in organs if e.file is not None]
+    common = ["--project", str(project.root), *(["--as-of", str(args.as_of)] if args.as_of else [])]
+    built = main([*common, "build", "--year", str(args.year), *(f"--town={t}" for t in towns), "--pdf", "--docx",
+                  "--quiet"]) if towns else 1
+    audited_ok = main([*common, "audit", "--year", str(args.year), "--district", args.district,
+                       *(["--scoring", str(args.scoring)] if args.scoring else [])])
+    target, missing = write_package(project.outputs, args.year, args.district,
+                                    [(e.slug, e.name) for e in organs], project.outputs / ".cache" / "scratch")
+    print(f"归档包：{target}")
+    for line in missing:
+        print(f"  缺少：{line}")
+    return 1 if built or audited_ok or missing else 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: ``xxgk build``."""
     top = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告工作簿")
@@ -530,6 +609,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
     build.add_argument("--out", dest="outputs", type=Path, help="输出目录（默认：项目的 outputs）")
     build.add_argument("--notebooks", type=Path, help="模板目录（默认：项目的 notebooks）")
+    build.add_argument("--as-of", type=_day, help="索引页按这一天计算剩余或逾期天数，如 2027-02-03（默认：今天）")
     build.add_argument("--timeout", type=_seconds, default=120, help="每个单元格的最长执行秒数（默认 120，须为正数）")
     build.set_defaults(run=_build)
 
@@ -595,6 +675,23 @@ def parser() -> argparse.ArgumentParser:
     intake.add_argument("--overwrite", action="store_true", help="覆盖已有的数据文件")
     intake.add_argument("--keep-invalid", action="store_true", help="有错误时仍写出 <年度>.invalid.yaml 供查看")
     intake.set_defaults(run=_import)
+    audit = sub.add_parser("audit", help="按考核标准审核一个年度的全部报告，写出审核页、审核表和整改通知",
+                           description="审核报告：按时、应报尽报、格式规范、数据准确、正文与表格一致、收费说明、"
+                                       "问题与改进、内容雷同、发布后改动")
+    audit.add_argument("--year", type=int, required=True, help="年度")
+    audit.add_argument("--district", action="append", default=[], help="只审核某个区（区代码，可重复；默认：全部）")
+    audit.add_argument("--as-of", type=_day, help="按这一天判断是否逾期，如 2027-02-03（默认：今天）")
+    audit.add_argument("--scoring", type=Path, help="评分表（默认：项目的 scoring.yaml，没有则用默认评分表）")
+    audit.add_argument("--published", nargs="+", type=Path, default=[], metavar="网页",
+                       help="从政府网站保存的已发布报告（网页或 Word 文件、或其文件夹）：与备案的报告比对")
+    audit.set_defaults(run=_audit)
+    package = sub.add_parser("package", help="生成一个区一个年度的归档包（PDF、Word、汇总、审核和清单）",
+                             description="生成归档包：先生成 PDF 和 Word、审核，再打包")
+    package.add_argument("--year", type=int, required=True, help="年度")
+    package.add_argument("--district", required=True, help="区代码，如 yangli")
+    package.add_argument("--as-of", type=_day, help="按这一天判断是否逾期（默认：今天）")
+    package.add_argument("--scoring", type=Path, help="评分表（默认：项目的 scoring.yaml）")
+    package.set_defaults(run=_package)
     return top
 
 

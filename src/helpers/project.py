@@ -8,14 +8,19 @@ where a command was started.
 
 from __future__ import annotations
 
+import datetime
 import re
+import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from helpers.errors import ProjectError
 
 MARKER = "xxgk.toml"
+ROSTER = "roster.yaml"  # the office's changes to who must report (helpers.intake.roster)
+SCORING = "scoring.yaml"  # the office's scoring sheet (helpers.report.review)
 DISTRICT_TEMPLATE = "district_summary.ipynb"
 _YEAR_STEM = re.compile(r"^\d{4}$")
 # Editors' droppings never count as data: JupyterLab's checkpoints, hidden folders, backups.
@@ -72,6 +77,74 @@ def data_files_under(path: Path) -> list[Path]:
     return [f.path for f in found if f is not None and not any(_IGNORED_DIRS.search(part) for part in f.path.parts)]
 
 
+_MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """The days, in the year after the report's, by which an organ's report must be with the office and published.
+
+    Each is a (month, day) or None (not checked); publication defaults to 1月31日 (条例第五十条)."""
+
+    submit: tuple[int, int] | None = None
+    publish: tuple[int, int] | None = (1, 31)
+
+    def submit_by(self, year: int) -> datetime.date | None:
+        return datetime.date(year + 1, *self.submit) if self.submit else None
+
+    def publish_by(self, year: int) -> datetime.date | None:
+        return datetime.date(year + 1, *self.publish) if self.publish else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the office sets in ``xxgk.toml``: its deadlines, its own name, and the days it gives for corrections."""
+
+    deadlines: Deadlines = field(default_factory=Deadlines)
+    office: str = ""  # the district disclosure office: sender of a 整改通知
+    correction_days: int = 5  # a 整改通知 asks for corrections within this many days
+
+
+def read_settings(path: Path) -> Settings:
+    """The settings of ``xxgk.toml``; every wrong value is one Chinese line naming the key, expected and found."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        line = re.search(r"at line (\d+)", str(exc)) if isinstance(exc, tomllib.TOMLDecodeError) else None
+        where = f" 第 {line[1]} 行" if line else ""
+        raise ProjectError(f"{path}{where}：不是有效的 TOML 设置文件") from None
+    problems = []
+    deadlines = data.get("deadlines", {})
+    days: dict[str, tuple[int, int] | None] = {}
+    for key, label, default in (("submit", "报送区政务公开办", None), ("publish", "发布", (1, 31))):
+        value = deadlines.get(key, default) if isinstance(deadlines, dict) else default
+        if value is False or value == "" or value is None:
+            days[key] = None
+            continue
+        if isinstance(value, tuple):
+            days[key] = value
+            continue
+        match = _MONTH_DAY.match(str(value))
+        try:
+            if match is None:
+                raise ValueError
+            datetime.date(2001, int(match[1]), int(match[2]))
+            days[key] = (int(match[1]), int(match[2]))
+        except ValueError:
+            problems.append(f"[deadlines] {key}（{label}期限）：应为次年的“月-日”，如 \"01-31\"，或 false（不检查），"
+                            f"实际为 {value!r}")
+    office = data.get("office", {})
+    name = office.get("name", "") if isinstance(office, dict) else ""
+    correction = office.get("correction_days", 5) if isinstance(office, dict) else 5
+    if not isinstance(name, str):
+        problems.append(f"[office] name（区政务公开办的名称）：应为文字，实际为 {name!r}")
+    if not isinstance(correction, int) or isinstance(correction, bool) or not 1 <= correction <= 90:
+        problems.append(f"[office] correction_days（整改期限天数）：应为 1 到 90 的整数，实际为 {correction!r}")
+    if problems:
+        raise ProjectError(f"{path} 的设置有误：\n" + "\n".join(problems))
+    return Settings(Deadlines(days["submit"], days["publish"]), name, correction)
+
+
 @dataclass(frozen=True)
 class Project:
     """A project's folders, all absolute."""
@@ -114,6 +187,19 @@ class Project:
 
     def template(self, name: str) -> Path:
         return self.notebooks / name
+
+    @cached_property
+    def settings(self) -> Settings:
+        """The office's settings from ``xxgk.toml`` (deadlines, its name); read once."""
+        return read_settings(self.root / MARKER)
+
+    @property
+    def roster(self) -> Path:
+        return self.root / ROSTER
+
+    @property
+    def scoring(self) -> Path:
+        return self.root / SCORING
 
     def year_files(self) -> list[YearFile]:
         return year_files(self.data)
@@ -165,15 +251,39 @@ class Outputs:
         return self.folder / f"{self.stem}.docx"
 
     @property
+    def xlsx(self) -> Path:
+        return self.folder / f"{self.stem}.xlsx"
+
+    @property
+    def zip(self) -> Path:
+        return self.folder / f"{self.stem}.zip"
+
+    @property
     def data(self) -> Path:
         """The open-data file: the report's JSON, or the district's CSV."""
         return self.folder / (f"{self.district}.csv" if self.district else f"{self.stem}.json")
 
     def links(self) -> dict[str, Path]:
         """What the index page links to, by Chinese label."""
-        return {"报告": self.html, "开放数据": self.data, "执行记录": self.notebook, "失败记录": self.failed_notebook}
+        return {"报告": self.html, "Word": self.docx, "PDF": self.pdf, "开放数据": self.data, "执行记录": self.notebook,
+                "失败记录": self.failed_notebook}
 
 
 def summary_stem(district: str) -> str:
     """The output stem of a district's summary."""
     return f"{district}-summary"
+
+
+def audit_stem(district: str) -> str:
+    """The output stem of a district's audit: its page ``.html`` and its workbook ``.xlsx``."""
+    return f"{district}-audit"
+
+
+def notice_stem(organ: str) -> str:
+    """The output stem of an organ's 整改通知 (``.docx``)."""
+    return f"{organ}-notice"
+
+
+def package_stem(district: str) -> str:
+    """The output stem of a district's filing package (``.zip``)."""
+    return f"{district}-package"

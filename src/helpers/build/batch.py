@@ -25,7 +25,7 @@ from typing import Any, cast
 
 from helpers.atomic import replace_atomic, write_atomic
 from helpers.errors import BuildError, DataFileError, Problem, XxgkError, os_reason
-from helpers.intake.gather import Namesakes, check_file, load_district, namesakes_of, unchanging
+from helpers.intake.gather import Namesakes, check_file, load_district, namesakes_of, unchanging, unfinished
 from helpers.intake.gather import towns as district_towns
 from helpers.intake.load import digest_bytes, file_digest, glance, load_report, load_typed, stamp
 from helpers.output.opendata import district_csv, dumps, report_json
@@ -120,6 +120,10 @@ class Result:
     # The digest of the inputs as the builder read them; None when they changed while it built (so the next build
     # builds again); empty when the builder does not say, and the runner's digest stands.
     built_from: str | None = ""
+    unfinished: bool = False  # failed only for what is not filled in yet (the index says 未填完)
+    published_on: str = ""  # the publication date the data file records, as YYYY-MM-DD
+    submitted_on: str = ""  # the day the office recorded receiving it
+    published: bool = False  # the file records a report as published (source: published)
 
     @property
     def ok(self) -> bool:
@@ -458,6 +462,7 @@ def _build(job: Job) -> Result:
     start = time.perf_counter()
     notes: list[str] = []
     name = job.town
+    dates: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix=f"p{os.getpid()}-", dir=scratch_root(job.out_dir)) as scratch_dir:
         scratch = Path(scratch_dir) / f"{job.town}.ipynb"
         try:
@@ -469,6 +474,8 @@ def _build(job: Job) -> Result:
                 if template is not None:
                     found += misspelt(report, template) + misspelt_in_template(report, template, str(job.template))
                 name, notes = report.organ.town, [str(p) for p in warnings(found)]
+                dates = {"published_on": report.publication.date or "", "published": report.published,
+                         "submitted_on": report.publication.submitted or ""}
                 if errors(found):
                     raise DataFileError(errors(found))
                 parameters = {"data_file": str(job.data_file)}
@@ -505,8 +512,11 @@ def _build(job: Job) -> Result:
                     write_atomic(job.failed_notebook, scratch.read_text(encoding="utf-8"))
                 except OSError as kept:
                     message += f"（执行记录也未能保存：{os_reason(kept)}）"
-            return Result(job.key, "failed", time.perf_counter() - start, name, message, notes)
-    return Result(job.key, "built", time.perf_counter() - start, name, warnings=notes, worker_rss_mb=_rss_mb())
+            started = isinstance(exc, DataFileError) and unfinished(exc.problems)
+            return Result(job.key, "failed", time.perf_counter() - start, name, message, notes, unfinished=started,
+                          **dates)
+    return Result(job.key, "built", time.perf_counter() - start, name, warnings=notes, worker_rss_mb=_rss_mb(),
+                  **dates)
 
 
 def scratch_root(out_dir: Path) -> Path:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.errors import DataFileError, Problem
-from helpers.intake.load import Glance, glance, load_report, stamp
+from helpers.intake.load import UNFILLED, Glance, glance, load_report, stamp
 from helpers.project import YearFile, year_file, year_files
-from helpers.report.checks import check, errors, problem_at
+from helpers.report.checks import DRAFT_EXPECTED, check, errors, problem_at
 from helpers.report.district import District, NotCounted
 from helpers.report.model import Report
 
@@ -49,6 +49,13 @@ def check_file(path: str | Path, namesakes: Namesakes | None = None) -> tuple[Re
                 )
             )
     return report, problems + check(report, previous) + _same_name(report, path, namesakes)
+
+
+def unfinished(problems: list[Problem]) -> bool:
+    """Whether a file's errors are only what is not filled in yet (blank numbers, parts still in draft): the
+    organ has started but not finished, rather than got something wrong."""
+    found = errors(problems)
+    return bool(found) and all(p.found.startswith(UNFILLED) or p.expected == DRAFT_EXPECTED for p in found)
 
 
 def _same_name(report: Report, path: Path, namesakes: Namesakes | None) -> list[Problem]:

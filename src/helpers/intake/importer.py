@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from helpers.atomic import write_atomic
-from helpers.errors import DataFileError, ProjectError, WorkbookError
+from helpers.errors import DataFileError, Problem, ProjectError, WorkbookError
 from helpers.intake.load import dump_yaml, latest_organs, load_report, parse_report, town_slug, year_files_of_town
 from helpers.report.checks import check, errors
-from helpers.report.model import SLUG, SLUG_RULE
+from helpers.report.model import SLUG, SLUG_RULE, Report
 from helpers.report.placeholders import misspelt
 from helpers.report.values import dotted
 
@@ -90,6 +90,28 @@ def import_file(path: Path, data_dir: Path, *, overwrite: bool = False, keep_inv
     if missing:
         errors.append(f"{name}：页面中找不到{'、'.join(missing)}，本镇街也没有已有的数据文件可以沿用")
     return _finish(name, data, data_dir, transcript.where, errors, transcript.notes, overwrite, keep_invalid)
+
+
+def read_published(path: Path, data_dir: Path, town: str | None = None) -> Report:
+    """A published page (or Word file) read as a report, in memory: nothing is written. Raises DataFileError
+    with every reason it cannot be read (the same as ``xxgk import`` gives)."""
+    from helpers.intake.pages import PageError, read_page
+    from helpers.intake.transcribe import NotAReport, transcribe
+
+    name = path.name
+    try:
+        transcript = transcribe(read_page(path))
+    except (PageError, NotAReport) as exc:
+        raise DataFileError([Problem(name, None, "", "政府信息公开工作年度报告的页面", str(exc))]) from None
+    if transcript.year is None or transcript.errors:
+        found = transcript.errors or ["找不到报告年度"]
+        raise DataFileError([Problem(name, None, "", "可读取的已发布报告", e.removeprefix(name).lstrip("："))
+                             for e in found])
+    try:
+        _complete(transcript.data, data_dir, town)
+    except ProjectError as exc:
+        raise DataFileError([Problem(name, None, "", "可识别的机关", str(exc))]) from None
+    return parse_report(dump_yaml(transcript.data), name)
 
 
 def _refused(name: str, lines: list[str], errors: list[str] | None = None) -> ImportResult:

@@ -49,7 +49,7 @@ def load_report(path: str | Path) -> Report:
         result: Report | DataFileError
         try:
             _refuse_outside_link(path, shown)
-            text = _read_text(path, shown)
+            text = read_text(path, shown)
             recalled = parsed.recall(text, shown, path)
             if recalled is None:
                 recalled = parse_report(text, shown, path)
@@ -71,6 +71,7 @@ class Glance:
     town: str
     district_slug: str | None
     file: str  # the file as shown to users
+    district: str = ""  # the district's name
 
 
 def glance(path: Path) -> Glance:
@@ -96,19 +97,22 @@ def _glance(path: Path, key: Path, stamped: tuple[int, int]) -> Glance:
     shown = display_path(path)
     try:
         _refuse_outside_link(path, shown)
-        plain = parsed.recall_plain(_read_text(path, shown), shown, path)
+        plain = parsed.recall_plain(read_text(path, shown), shown, path)
     except DataFileError:
         plain = None
     organ, origin = (plain.get("organ"), plain.get("origin")) if plain is not None else (None, None)
     if (plain is not None and isinstance(organ, dict) and isinstance(origin, dict)
             and formats.lookup(plain.get("format")) is not None and isinstance(organ.get("town"), str)
             and isinstance(organ.get("district_slug"), str | None) and isinstance(origin.get("file"), str)):
-        return Glance(plain["format"], organ["town"], organ["district_slug"], origin["file"])
+        district = organ.get("district")
+        return Glance(plain["format"], organ["town"], organ["district_slug"], origin["file"],
+                      district if isinstance(district, str) else "")
     return _glance_of(load_report(path))
 
 
 def _glance_of(report: Report) -> Glance:
-    return Glance(report.format, report.organ.town, report.organ.district_slug, report.origin.file)
+    organ = report.organ
+    return Glance(report.format, organ.town, organ.district_slug, report.origin.file, organ.district)
 
 
 def stamp(path: Path) -> tuple[int, int]:
@@ -128,7 +132,7 @@ def unparsed(paths: Iterable[Path]) -> list[Path]:
         shown = display_path(path)
         try:
             _refuse_outside_link(path, shown)
-            text = _read_text(path, shown)
+            text = read_text(path, shown)
         except DataFileError:
             continue  # refused unread: nothing to parse
         if parsed.missing(text, shown, path):
@@ -208,7 +212,7 @@ def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:
     """Read any YAML file whose shape is the dataclass ``cls`` (e.g. a batch definition)."""
     path = Path(path)
     shown = display_path(path)
-    doc = parse_yaml(_read_text(path, shown), shown)
+    doc = parse_yaml(read_text(path, shown), shown)
     reader = _Reader(shown)
     value = reader.read(doc, cls, "")
     if reader.problems:
@@ -219,7 +223,7 @@ def load_typed(path: str | Path, cls: type[T]) -> tuple[T, Source]:
 MAX_DATA_FILE = 4 * 1024 * 1024  # bytes of a data file; a year's report is a few KB, its prose at most a few MB
 
 
-def _read_text(path: Path, shown: str) -> str:
+def read_text(path: Path, shown: str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_DATA_FILE:

@@ -368,3 +368,28 @@ def _inside(element: Any, tags: tuple[str, ...]) -> bool:
             return True
         parent = parent.getparent()
     return False
+
+
+def notice_docx(title: str, addressee: str, opening: str, items: list[str], closing: str, sender: str,
+                day: str) -> bytes:
+    """A 整改通知 in 公文 layout: title, 主送机关, the opening, the findings as a numbered list, what to do by
+    when, and the sender's 落款 with the day (both right-aligned)."""
+    document = Document()
+    _chinese(document)
+    section = document.sections[0]
+    _page_setup(section, landscape=False)
+    _font(document.styles["Normal"], BODY_FONT, SAN_HAO)
+    _page_numbers(section)
+    _paragraph(document, _title(title), font=TITLE_FONT, size=ER_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _paragraph(document, "", indent=False)
+    _paragraph(document, f"{addressee}：", indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _paragraph(document, opening)
+    for number, item in enumerate(items, start=1):
+        _paragraph(document, f"{number}. {item}")
+    _paragraph(document, closing)
+    _paragraph(document, "", indent=False)
+    for line in (sender, day):
+        _paragraph(document, line, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

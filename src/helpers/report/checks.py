@@ -6,12 +6,13 @@ Errors stop a report; warnings are built and listed in the build summary.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import fields
 
+from rapidfuzz import fuzz
+
 from helpers.errors import Problem
-from helpers.report import formats, placeholders
+from helpers.report import consistency, formats, placeholders
 from helpers.report.model import Report
 
 TABLE_ACTIVE = "表二"
@@ -19,6 +20,7 @@ TABLE_APPLICATIONS = "表三"
 TABLE_APPEALS = "表四"
 SIMILAR = 0.9  # 内容雷同: the 2021 notice warns against copying last year's text
 SIMILAR_MIN_CHARS = 60  # a one-line part such as "无其他需要报告的事项" may stay the same each year
+DRAFT_EXPECTED = "本年度的正文"
 DRAFT_MARK = "【草稿：沿用{year}年度报告原文，请按本年度实际修改，并删除本行】"  # written by xxgk new-year
 _DRAFT = re.compile(r"【草稿：沿用(\d{4})年度报告原文[^】\n]*】")
 
@@ -38,13 +40,13 @@ def check(report: Report, previous: Report | None = None) -> list[Problem]:
                 severity="warning" if report.published else "error",
             )
         )
-    return problems + fmt.checks(report, previous) + _blanks(report)
+    return problems + fmt.checks(report, previous) + consistency.stated_figures(report) + blanks(report)
 
 
 TABLE_OF = {"active": TABLE_ACTIVE, "applications": TABLE_APPLICATIONS, "appeals": TABLE_APPEALS}
 
 
-def _blanks(report: Report) -> list[Problem]:
+def blanks(report: Report) -> list[Problem]:
     """Each table of a published report with blank cells, as one warning: kept blank, counted as unknown."""
     problems = []
     for part, blank in report.blanks().items():
@@ -102,7 +104,7 @@ def _drafts(report: Report) -> list[Problem]:
             line = report.origin.text_line(path, text.count("\n", 0, mark.start()) + 1)
             problems.append(
                 Problem(
-                    report.origin.file, line, path, "本年度的正文",
+                    report.origin.file, line, path, DRAFT_EXPECTED,
                     f"仍带草稿标记的{mark.group(1)}年度原文",
                     "请按本年度实际修改这一部分，然后删除草稿标记这一行。",
                 )
@@ -111,8 +113,9 @@ def _drafts(report: Report) -> list[Problem]:
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two texts are, from 0 to 1 (difflib's ratio, ignoring white space)."""
-    return difflib.SequenceMatcher(None, "".join(a.split()), "".join(b.split()), autojunk=False).ratio()
+    """How alike two texts are, from 0 to 1, ignoring white space: the normalised Indel similarity (rapidfuzz's
+    ``fuzz.ratio``: twice the characters the two share in order, over both lengths)."""
+    return fuzz.ratio("".join(a.split()), "".join(b.split())) / 100
 
 
 def _similar_prose(report: Report, previous: Report) -> list[Problem]:

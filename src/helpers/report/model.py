@@ -115,6 +115,7 @@ class Publication:
     column: str = ""
     filed_with: str = ""
     date: IsoDate | None = None  # the day of publication, for the 落款
+    submitted: IsoDate | None = None  # the day the office received the report (recorded by the office)
 
 
 @dataclass(frozen=True)

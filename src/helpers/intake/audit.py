@@ -1,0 +1,108 @@
+"""What an audit reads: every expected organ's report of a district and year with last year's, the pages
+the office imported from the sites, and the office's scoring sheet. The judging is ``helpers.report.review``."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap
+
+from helpers.errors import DataFileError, Problem
+from helpers.intake.importer import read_published
+from helpers.intake.load import display_path, load_report, parse_yaml, read_text
+from helpers.intake.roster import expected
+from helpers.project import Project
+from helpers.report.model import Report
+from helpers.report.review import CRITERIA, DEFAULT_SHEET, Sheet, Submission
+
+SHEET_HELP = "满分: 10\n扣分:  # 每项有问题时扣的分数，同一项只扣一次\n" + "".join(
+    f"  {name}: {DEFAULT_SHEET.deductions[name]}  # {what}\n" for name, what in CRITERIA.items())
+
+
+def submissions(project: Project, year: int, published: list[Path] | None = None
+                ) -> tuple[dict[str, list[Submission]], list[str]]:
+    """Every expected organ's submission for ``year``, by district code, and what could not be used (pages
+    that are no report, or of no expected organ), as lines to print."""
+    pages, notes = _published(project, year, published or [])
+    by_district: dict[str, list[Submission]] = {}
+    for organ in expected(project, year):
+        report, previous, problems = None, None, []
+        if organ.file is not None:
+            try:
+                report = load_report(organ.file)
+            except DataFileError as exc:
+                problems = exc.problems
+            last = organ.file.with_name(f"{year - 1}.yaml")
+            if last.is_file():
+                try:
+                    previous = load_report(last)
+                except DataFileError:
+                    previous = None
+        page = pages.pop(organ.slug, None)
+        by_district.setdefault(organ.district, []).append(Submission(
+            organ.slug, report.organ.town if report else organ.name,
+            display_path(organ.file) if organ.file else "", report, previous, problems, organ.why,
+            page[0] if page else None, page[1] if page else ""))
+    notes += [f"{source}：不是本年度应报送机关的报告（机关代码 {slug}），未比对" for slug, (_, source) in pages.items()]
+    return by_district, notes
+
+
+def _published(project: Project, year: int, paths: list[Path]) -> tuple[dict[str, tuple[Report, str]], list[str]]:
+    found: dict[str, tuple[Report, str]] = {}
+    notes = []
+    for path in paths:
+        try:
+            report = read_published(path, project.data)
+        except DataFileError as exc:
+            notes += [f"{path.name}：未读取——{p.found}" for p in exc.problems]
+            continue
+        if report.year != year:
+            notes.append(f"{path.name}：是 {report.year} 年度的报告，未比对")
+            continue
+        found[report.organ.slug] = (report, path.name)
+    return found, notes
+
+
+def read_sheet(path: Path | None) -> Sheet:
+    """The office's scoring sheet (``scoring.yaml``), or the default where there is none. Raises DataFileError
+    with every problem, each at its line."""
+    if path is None or not path.is_file():
+        return DEFAULT_SHEET
+    shown = display_path(path)
+    doc = parse_yaml(read_text(path, shown), shown)
+    problems: list[Problem] = []
+    if not isinstance(doc, dict):
+        raise DataFileError([Problem(shown, 1, "", "含“满分”和“扣分”的评分表", "不是映射")])
+    full = _points(doc.get("满分", DEFAULT_SHEET.full), shown, _line(doc, "满分"), "满分", problems)
+    deductions = dict(DEFAULT_SHEET.deductions)
+    given = doc.get("扣分", {})
+    if not isinstance(given, dict):
+        problems.append(Problem(shown, _line(doc, "扣分"), "", "“扣分”下每项一行：名称: 分数", "不是映射"))
+        given = {}
+    for name, value in given.items():
+        if name not in CRITERIA:
+            problems.append(Problem(shown, _line(given, name), "", f"评审项之一（{'、'.join(CRITERIA)}）",
+                                    f"“{name}”"))
+            continue
+        deductions[name] = _points(value, shown, _line(given, name), f"“{name}”的扣分", problems)
+    if problems:
+        raise DataFileError(problems)
+    return Sheet(full, deductions, shown)
+
+
+def _line(node: object, key: str) -> int | None:
+    if isinstance(node, CommentedMap) and key in node:
+        return int(node.lc.key(key)[0]) + 1
+    return None
+
+
+def _points(value: object, shown: str, line: int | None, what: str, problems: list[Problem]) -> Decimal:
+    try:
+        points = Decimal(str(value))
+        if isinstance(value, bool) or not points.is_finite() or points < 0 or points > 1000:
+            raise InvalidOperation
+        return points
+    except InvalidOperation:
+        problems.append(Problem(shown, line, "", f"{what}：0 到 1000 的分数", f"“{value}”"))
+        return Decimal(0)

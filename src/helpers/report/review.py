@@ -1,0 +1,308 @@
+"""The office's review: a district's reports for one year judged by the reviewers' criteria, each finding
+with its evidence quoted, and scored by the office's scoring sheet.
+
+The rules are the reviewers' (年报考核: 按时报送、按时发布、应报尽报、格式规范、数据准确、内容雷同 …; 国办公开办函
+〔2021〕30号 on reports late, inaccurate, incomplete or 内容雷同). Returns findings, never prints.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from helpers.errors import Problem
+from helpers.project import Deadlines
+from helpers.report import checks, consistency, formats, tables
+from helpers.report.model import National2021Report, NationalReport, Report
+
+CRITERIA = {
+    "按时报送": "在报送期限前报送区政务公开办",
+    "按时发布": "在发布期限前在政府网站发布",
+    "应报尽报": "应报送名单上的机关都有本年度报告",
+    "格式规范": "标题、六个部分和官方表格齐全",
+    "数据准确": "勾稽关系、跨年衔接成立，没有空白单元格",
+    "正文与表格一致": "正文写到的数字与表格一致",
+    "收费说明": "收取了信息处理费的，在第六部分作出说明",
+    "问题与改进": "第五部分具体写明问题和改进措施，不照搬上年",
+    "内容雷同": "各部分不与上年、不与本区其他机关本年的报告雷同",
+    "发布后改动": "网站上发布的报告与区政务公开办备案的一致",
+}
+SIMILAR = checks.SIMILAR  # 内容雷同: the same measure and threshold as ``check``'s against last year
+MIN_CHARS = checks.SIMILAR_MIN_CHARS
+GENERIC_CHARS = 80  # a part 五 shorter than this (without white space), or of one sentence, says nothing specific
+TITLE = re.compile(r"^\S+?\d{4}年(?:度)?政府信息公开工作年度报告$")
+PUBLISHED_SAME = 0.98  # a published part less alike than this to the filed one has been changed
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a reviewer would mark: under which criterion, what, and the evidence quoted."""
+
+    criterion: str
+    text: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One organ the office expects a report from, as far as it could be read."""
+
+    slug: str
+    name: str
+    file: str  # the data file as shown to users, "" when there is none
+    report: Report | None = None
+    previous: Report | None = None  # the same organ's report of the year before
+    problems: list[Problem] = field(default_factory=list)  # what reading the file found, where it could not be read
+    why_expected: str = ""
+    published: Report | None = None  # the report as the site publishes it, where the office imported the page
+    published_from: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The scoring sheet: full marks, and the points one criterion with findings takes off (once per criterion)."""
+
+    full: Decimal
+    deductions: dict[str, Decimal]
+    name: str = "默认评分表"
+
+
+DEFAULT_SHEET = Sheet(
+    Decimal(10),
+    {
+        # The published district rule: 年报 10 分, 5 off each for late filing, late publication, missing parts and
+        # 内容雷同; the rest are this tool's additions.
+        "按时报送": Decimal(5), "按时发布": Decimal(5), "应报尽报": Decimal(10), "格式规范": Decimal(5),
+        "数据准确": Decimal(2), "正文与表格一致": Decimal(2), "收费说明": Decimal(1), "问题与改进": Decimal(2),
+        "内容雷同": Decimal(5), "发布后改动": Decimal(5),
+    },
+)
+
+
+def score(findings: Iterable[Finding], sheet: Sheet) -> tuple[Decimal, dict[str, Decimal]]:
+    """An organ's score and the points taken off per criterion: each criterion with findings once, never
+    below zero."""
+    taken = {c: sheet.deductions.get(c, Decimal(0)) for c in dict.fromkeys(f.criterion for f in findings)}
+    return max(Decimal(0), sheet.full - sum(taken.values(), Decimal(0))), taken
+
+
+def review(submissions: list[Submission], year: int, deadlines: Deadlines, as_of: datetime.date
+           ) -> dict[str, list[Finding]]:
+    """Every finding for every organ of one district and year, by organ code, in the order of ``CRITERIA``."""
+    found: dict[str, list[Finding]] = {s.slug: [] for s in submissions}
+    for s in submissions:
+        found[s.slug] += _on_time(s, year, deadlines, as_of)
+        if s.report is None:
+            found[s.slug] += _unread(s)
+            continue
+        found[s.slug] += _form(s.report) + _accuracy(s.report, s.previous) + _stated(s.report)
+        found[s.slug] += _fees(s.report) + _problems_part(s.report, s.previous) + _changed(s)
+    for slug, findings in _alike(submissions).items():
+        found[slug] += findings
+    order = list(CRITERIA)
+    return {slug: sorted(f, key=lambda x: order.index(x.criterion)) for slug, f in found.items()}
+
+
+def _day(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None
+
+
+def _on_time(s: Submission, year: int, deadlines: Deadlines, as_of: datetime.date) -> list[Finding]:
+    submit_by, publish_by = deadlines.submit_by(year), deadlines.publish_by(year)
+    report = s.report
+    findings: list[Finding] = []
+    if report is None:
+        return findings
+    submitted = _day(report.publication.submitted)
+    if submit_by and submitted and submitted > submit_by:
+        findings.append(Finding("按时报送", f"晚于报送期限 {(submitted - submit_by).days} 天报送",
+                                f"报送日期 {submitted}（数据文件 {s.file}），期限 {submit_by}"))
+    published = _day(report.publication.date)
+    if publish_by and published and published > publish_by:
+        name, day = tables.signature(report)
+        findings.append(Finding("按时发布", f"晚于发布期限 {(published - publish_by).days} 天发布",
+                                f"落款“{name} {day}”，期限 {publish_by}"))
+    elif publish_by and published is None and as_of > publish_by and not report.published:
+        findings.append(Finding("按时发布", f"发布期限已过 {(as_of - publish_by).days} 天，仍未记录发布日期",
+                                f"数据文件 {s.file} 没有发布日期（落款日期），期限 {publish_by}"))
+    return findings
+
+
+def _unread(s: Submission) -> list[Finding]:
+    if not s.file:
+        return [Finding("应报尽报", "应报送而没有本年度报告", f"{s.why_expected}；没有本年度的数据文件")]
+    shown = [p.describe() for p in checks.errors(s.problems)]
+    more = f"等 {len(shown)} 个问题" if len(shown) > 3 else ""
+    return [Finding("数据准确", "数据文件有错误，不能生成报告", "；".join(shown[:3]) + more)]
+
+
+def _form(report: Report) -> list[Finding]:
+    findings = []
+    title = tables.title(report)
+    if not TITLE.match(title):
+        findings.append(Finding("格式规范", "标题不是“××××年政府信息公开工作年度报告”的格式", f"标题“{title}”"))
+    fmt = formats.of(report)
+    if not fmt.in_force(report.year):
+        findings.append(Finding("格式规范", f"{report.year} 年度的报告未使用当年适用的格式",
+                                f"数据文件的格式为 {fmt.name}（用于 {fmt.years_text()}的报告）"))
+    if isinstance(report, NationalReport):
+        prose = report.prose
+        overview = any(getattr(prose, name).strip() for name in ("overview", "active", "requests", "management",
+                                                                 "platforms", "oversight"))
+        problems = bool(prose.problems.strip())
+        for present, part in ((overview, "一、总体情况"), (problems, "五、存在的主要问题及改进情况")):
+            if not present:
+                findings.append(Finding("格式规范", f"缺少“{part}”", f"“{part}”没有正文"))
+        shown = fmt.tables(report)
+        for name, table in (("active", checks.TABLE_ACTIVE), ("applications", checks.TABLE_APPLICATIONS),
+                            ("appeals", checks.TABLE_APPEALS)):
+            if not any(has for _, _, has in _cells(shown.get(name, []))):
+                findings.append(Finding("格式规范", f"缺少{table}", f"{table}没有一个填写了数字的单元格"))
+    return findings
+
+
+def _cells(frames: list[pd.DataFrame]) -> Iterator[tuple[str, list[tuple[str, str, object]], bool]]:
+    """Each table's caption, its known cells as (row label, column label, value), and whether it has any."""
+    for frame in frames:
+        known = []
+        for row, values in zip(frame.index, frame.itertuples(index=False), strict=True):
+            for column, value in zip(frame.columns, values, strict=True):
+                if value is not None and not pd.isna(value):
+                    known.append((_label(row), _label(column), value))
+        yield str(frame.attrs.get("caption", "")), known, bool(known)
+
+
+def _label(key: object) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+    return "".join(str(p) for p in parts if str(p) and not str(p).isdigit())
+
+
+def _accuracy(report: Report, previous: Report | None) -> list[Finding]:
+    problems = formats.of(report).checks(report, previous) + checks.blanks(report)
+    return [Finding("数据准确", p.describe().removeprefix("警告："), _where(p)) for p in problems]
+
+
+def _where(problem: Problem) -> str:
+    return f"{problem.file} 第 {problem.line} 行" if problem.line else problem.file
+
+
+def _stated(report: Report) -> list[Finding]:
+    found = []
+    for p in consistency.stated_figures(report):
+        found.append(Finding("正文与表格一致", f"{p.table}写的数字与表格不一致",
+                             f"正文：{p.found}；表格：{p.expected.removeprefix('与').split('一致')[0]}为 "
+                             f"{p.expected.rsplit('（', 1)[-1].rstrip('）')}"))
+    return found
+
+
+_FEE_WORDS = re.compile(r"收费|信息处理费|处理费")
+
+
+def _fees(report: Report) -> list[Finding]:
+    if not isinstance(report, National2021Report):
+        return []
+    fees = report.processing_fees
+    if not (fees.notices or fees.billed or fees.collected):
+        return []
+    other = consistency.plain_prose(report).get("other", "")
+    if _FEE_WORDS.search(other):
+        return []
+    charged = tables.fee_sentence(report.year, report.organ.town, fees.notices, fees.billed, fees.collected)
+    said = f"第六部分正文：“{consistency.quote(other, 0, 0, 40)}”" if other else "第六部分没有正文"
+    return [Finding("收费说明", "收取了信息处理费，第六部分未作说明", f"表格：{charged}{said}")]
+
+
+def _problems_part(report: Report, previous: Report | None) -> list[Finding]:
+    if not isinstance(report, NationalReport):
+        return []
+    text = consistency.plain_prose(report).get("problems", "")
+    if not text:
+        return []  # 格式规范 says it is missing
+    sentences = [s for s in re.split(r"[。！？!?；;]", text) if s.strip()]
+    if len(text) < GENERIC_CHARS or len(sentences) <= 1:
+        return [Finding("问题与改进", "第五部分过于笼统，没有具体的问题和改进措施",
+                        f"第五部分全文 {len(text)} 字：“{consistency.quote(text, 0, 0, 60)}”")]
+    before = consistency.plain_prose(previous).get("problems", "") if isinstance(previous, NationalReport) else ""
+    if before and len(before) >= MIN_CHARS:
+        ratio = checks.similarity(text, before)
+        if ratio >= SIMILAR:
+            return [Finding("问题与改进", f"第五部分与{previous.year if previous else ''}年的几乎相同",
+                            f"相似度 {ratio:.0%}：“{consistency.quote(text, 0, 0, 30)}”")]
+    return []
+
+
+def _changed(s: Submission) -> list[Finding]:
+    """A published page that differs from the report the office built and filed: each figure, each part."""
+    if s.published is None or s.report is None:
+        return []
+    findings = []
+    fmt = formats.of(s.report)
+    filed, shown = fmt.tables(s.report), formats.of(s.published).tables(s.published)
+    for key, frames in filed.items():
+        for (caption, cells, _), (_, others, _) in zip(_cells(frames), _cells(shown.get(key, [])), strict=False):
+            published = {(row, column): value for row, column, value in others}
+            for row, column, value in cells:
+                now = published.get((row, column))
+                if now is not None and str(now) != str(value):
+                    findings.append(Finding(
+                        "发布后改动", "网站上的数字与备案的报告不同",
+                        f"“{caption}”“{row}”行“{column}”列：备案 {value}，网站 {now}（{s.published_from}）"))
+    filed_prose, shown_prose = consistency.plain_prose(s.report), consistency.plain_prose(s.published)
+    for name, text in filed_prose.items():
+        other = shown_prose.get(name)
+        if other is not None and checks.similarity(text, other) < PUBLISHED_SAME:
+            title = fmt.prose_parts.get(name, name)
+            findings.append(Finding("发布后改动", f"网站上的“{title}”与备案的正文不同",
+                                    f"相似度 {checks.similarity(text, other):.0%}；网站："
+                                    f"“{consistency.quote(other, 0, 0, 40)}”（{s.published_from}）"))
+    return findings
+
+
+def _alike(submissions: list[Submission]) -> dict[str, list[Finding]]:
+    """内容雷同: each part against the same organ's last year (part 五: under 问题与改进) and against the same
+    part of every other organ of the district this year; one finding per organ and part, naming the others."""
+    found: dict[str, list[Finding]] = {}
+    texts: dict[str, list[tuple[str, str]]] = {}  # part → (organ, text)
+    names = {s.slug: s.name for s in submissions}
+    for s in submissions:
+        if s.report is None:
+            continue
+        now = consistency.plain_prose(s.report)
+        before = consistency.plain_prose(s.previous) if s.previous is not None else {}
+        parts = formats.of(s.report).prose_parts
+        for part, text in now.items():
+            if len(text) < MIN_CHARS:
+                continue
+            texts.setdefault(part, []).append((s.slug, text))
+            old = before.get(part, "")
+            if part != "problems" and len(old) >= MIN_CHARS and (ratio := checks.similarity(text, old)) >= SIMILAR:
+                found.setdefault(s.slug, []).append(Finding(
+                    "内容雷同", f"“{parts.get(part, part)}”与本机关上年的几乎相同",
+                    f"相似度 {ratio:.0%}：“{consistency.quote(text, 0, 0, 30)}”"))
+    for part, organs in texts.items():
+        if len(organs) < 2:
+            continue
+        scores = process.cdist([t for _, t in organs], [t for _, t in organs], scorer=fuzz.ratio,
+                               score_cutoff=SIMILAR * 100, workers=-1)
+        for i, (slug, text) in enumerate(organs):
+            alike = [(organs[j][0], float(scores[i][j]) / 100) for j in range(len(organs)) if j != i and scores[i][j]]
+            if not alike:
+                continue
+            title = _part_title(submissions, slug, part)
+            others = "、".join(f"{names[o]}（相似度 {r:.0%}）" for o, r in sorted(alike, key=lambda a: -a[1])[:5])
+            more = f"等 {len(alike)} 个机关" if len(alike) > 5 else ""
+            found.setdefault(slug, []).append(Finding(
+                "内容雷同", f"“{title}”与本区其他机关本年的报告雷同",
+                f"与{others}{more}；本机关：“{consistency.quote(text, 0, 0, 30)}”"))
+    return found
+
+
+def _part_title(submissions: list[Submission], slug: str, part: str) -> str:
+    report = next(s.report for s in submissions if s.slug == slug)
+    return formats.of(report).prose_parts.get(part, part) if report is not None else part
