@@ -573,10 +573,10 @@ def _package(args: argparse.Namespace) -> int:
         print(f"{args.year} 年度区 {args.district} 没有应报送的机关。")
         return 1
     towns = [e.slug for e in organs if e.file is not None]
-    common = ["--project", str(project.root), *(["--as-of", str(args.as_of)] if args.as_of else [])]
+    common, as_of = ["--project", str(project.root)], ["--as-of", str(args.as_of)] if args.as_of else []
     built = main([*common, "build", "--year", str(args.year), *(f"--town={t}" for t in towns), "--pdf", "--docx",
-                  "--quiet"]) if towns else 1
-    audited_ok = main([*common, "audit", "--year", str(args.year), "--district", args.district,
+                  "--quiet", *as_of]) if towns else 1
+    audited_ok = main([*common, "audit", "--year", str(args.year), "--district", args.district, *as_of,
                        *(["--scoring", str(args.scoring)] if args.scoring else [])])
     target, missing = write_package(project.outputs, args.year, args.district,
                                     [(e.slug, e.name) for e in organs], project.outputs / ".cache" / "scratch")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import datetime
 import json
 import shutil
 from pathlib import Path
@@ -211,9 +212,12 @@ def test_index_lists_every_report_with_its_status(tmp_path):
         "2025/a": {"status": "built", "name": "甲镇", "warnings": []},
         "2025/b": {"status": "built", "name": "乙镇", "warnings": ["警告：结转不一致"]},
         "2024/c": {"status": "failed", "name": "丙镇", "message": "表三“自然人”列不平衡", "warnings": []},
+        "2024/d": {"status": "failed", "name": "丁镇", "message": "尚未填写", "warnings": [], "unfinished": True},
+        "2024/e": {"status": "built", "name": "戊镇", "warnings": [], "published_on": "2025-01-20"},
     }
     (tmp_path / "2025").mkdir()
     (tmp_path / "2025" / "a.html").write_text("x", encoding="utf-8")
+    (tmp_path / "2025" / "a.docx").write_text("x", encoding="utf-8")
     (tmp_path / "2024").mkdir()
     (tmp_path / "2024" / "c.failed.ipynb").write_text("{}", encoding="utf-8")
     html = write_index(reports, tmp_path).read_text(encoding="utf-8")
@@ -221,11 +225,29 @@ def test_index_lists_every_report_with_its_status(tmp_path):
     assert html.count("<script") == 1 and '<form id="filter" class="filter no-print" hidden>' in html
     assert html.index("2025 年度") < html.index("2024 年度")
     assert 'data-town="甲镇" data-status="已生成"' in html
-    assert 'data-town="乙镇" data-status="有警告"' in html and "警告：结转不一致" in html
-    assert 'data-town="丙镇" data-status="失败"' in html and "表三“自然人”列不平衡" in html
-    assert 'href="2025/a.html"' in html and 'href="2024/c.failed.ipynb"' in html
+    assert 'data-town="乙镇" data-status="待审核"' in html and "警告：结转不一致" in html
+    assert 'data-town="丙镇" data-status="有错误"' in html and "表三“自然人”列不平衡" in html
+    assert 'data-town="丁镇" data-status="未填完"' in html
+    assert 'data-town="戊镇" data-status="已发布"' in html and "已发布（2025-01-20）" in html
+    assert 'href="2025/a.html"' in html and 'href="2025/a.docx"' in html and 'href="2024/c.failed.ipynb"' in html
     assert 'href="2025/b.html"' not in html
-    assert "共 3 份报告：已生成 1 份，有警告 1 份，失败 1 份。" in html
+
+
+def test_the_index_lists_every_expected_organ_with_its_deadlines(tmp_path):
+    from helpers.intake.roster import Expected
+    from helpers.output.index import Office
+    from helpers.project import Deadlines
+
+    reports = {"2025/a": {"status": "built", "name": "甲镇", "warnings": [], "published_on": "2026-02-03"},
+               "2025/yangli-summary": {"status": "built", "name": "样例区汇总", "warnings": [], "district": "yangli"}}
+    expected = [Expected("a", "甲镇", "yangli", "样例区", 2025, tmp_path / "a.yaml", "上一年报送了报告"),
+                Expected("b", "乙镇", "yangli", "样例区", 2025, None, "上一年报送了报告")]
+    office = Office({2025: expected}, Deadlines((1, 26), (1, 31)), datetime.date(2026, 2, 10))
+    html = write_index(reports, tmp_path, office).read_text(encoding="utf-8")
+    assert 'data-town="乙镇" data-status="未开始"' in html and "报送已逾期 15 天（期限 2026-01-26）" in html
+    assert "已发布（2026-02-03）" in html and "晚发布 3 天（2026-02-03，期限 2026-01-31）" in html
+    assert "1 个应报送的机关未计入本汇总：乙镇" in html and 'data-town="样例区汇总" data-status="有警告"' in html
+    assert "截至 2026-02-10：应报送 2 份，未开始 1 份" in html and "2025 年度样例区各机关报告" in html
 
 
 def test_an_edit_made_during_a_build_and_undone_rebuilds_the_report(project, monkeypatch):

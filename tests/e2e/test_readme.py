@@ -257,3 +257,22 @@ def test_the_published_history_example_is_the_fixture_that_builds():
     assert snippet["source"] == fixture["source"] == "published"
     assert snippet["applications"] == fixture["applications"]
     assert {k: snippet["organ"][k] for k in ("slug", "town")} == {k: fixture["organ"][k] for k in ("slug", "town")}
+
+
+def test_the_offices_examples_are_valid_roster_settings_and_scoring_sheet(tmp_path):
+    from helpers.intake.audit import read_sheet
+    from helpers.intake.roster import read_roster
+    from helpers.project import read_settings
+    from helpers.report.review import Finding, score
+
+    heading = "## 区政务公开办的一年"
+    (tmp_path / "roster.yaml").write_text(block_after(heading, "yaml"), encoding="utf-8")
+    roster = read_roster(tmp_path / "roster.yaml")
+    assert [a.slug for a in roster.add] == ["yangli-tjj"] and roster.retire[0].year == 2026
+    (tmp_path / "xxgk.toml").write_text(block_after(heading, "toml"), encoding="utf-8")
+    settings = read_settings(tmp_path / "xxgk.toml")
+    assert settings.deadlines.submit == (1, 26) and settings.office == "样例区政务公开办公室"
+    sheet_text = next(text for lang, text, line in BLOCKS if lang == "yaml" and text.startswith("满分"))
+    (tmp_path / "scoring.yaml").write_text(sheet_text, encoding="utf-8")
+    sheet = read_sheet(tmp_path / "scoring.yaml")
+    assert score([Finding("内容雷同", "", ""), Finding("内容雷同", "", "")], sheet)[0] == 50

@@ -1,0 +1,126 @@
+"""The office's review: on the fixture district every planted problem is found once, with its evidence, and
+nothing in the clean towns; scores follow the scoring sheet; narrative figures are held to the tables."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from helpers.cli import main
+from helpers.errors import DataFileError
+from helpers.intake.audit import read_sheet, submissions
+from helpers.intake.load import load_report
+from helpers.project import Project
+from helpers.report.consistency import stated_figures
+from helpers.report.review import DEFAULT_SHEET, Submission, review, score
+from tests.conftest import ROOT
+from tests.office import AS_OF, CLEAN, office_district
+
+AS_OF_DAY = datetime.date.fromisoformat(AS_OF)
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory):
+    base = office_district(tmp_path_factory.mktemp("office") / "project")
+    project = Project.at(base)
+    found, notes = submissions(project, 2025)
+    assert notes == [] and list(found) == ["yangli"]
+    return base, found["yangli"], review(found["yangli"], 2025, project.settings.deadlines, AS_OF_DAY)
+
+
+def test_each_planted_problem_is_found_once_with_its_evidence_and_nothing_in_the_clean_towns(district):
+    _, subs, findings = district
+    by_criterion = {slug: [f.criterion for f in found] for slug, found in findings.items()}
+    assert by_criterion == {
+        "baihe": ["按时发布"], "beiguan": ["内容雷同"], "dongcheng": ["内容雷同"], "liulin": ["问题与改进"],
+        "meixi": ["收费说明"], "nanhu": ["正文与表格一致"], "qingshan": [], "shiqiao": [], "yangli-tjj": ["应报尽报"],
+    }
+    evidence = {slug: found[0].evidence for slug, found in findings.items() if found}
+    assert "2026年2月5日" in evidence["baihe"] and "2026-01-31" in evidence["baihe"]
+    assert "东城街道" in evidence["beiguan"] and "北关街道" in evidence["dongcheng"]
+    assert "共受理政府信息公开申请41个" in evidence["nanhu"] and "为 0" in evidence["nanhu"]
+    assert "我镇政府信息公开工作还存在一些不足" in evidence["liulin"]
+    assert "实际收取120.0元" in evidence["meixi"] and "无其他需要报告的事项" in evidence["meixi"]
+    assert "名单新增" in evidence["yangli-tjj"]
+    assert all(not findings[town] for town in CLEAN)
+
+
+def test_scores_follow_the_sheet_and_a_second_sheet_changes_them(district, tmp_path):
+    base, subs, findings = district
+    scores = {slug: score(found, DEFAULT_SHEET)[0] for slug, found in findings.items()}
+    assert scores == {"baihe": 5, "beiguan": 5, "dongcheng": 5, "liulin": 8, "meixi": 9, "nanhu": 8,
+                      "qingshan": 10, "shiqiao": 10, "yangli-tjj": 0}
+    sheet_file = tmp_path / "scoring.yaml"
+    sheet_file.write_text("满分: 100\n扣分:\n  正文与表格一致: 30\n  内容雷同: 50\n  应报尽报: 100\n", encoding="utf-8")
+    sheet = read_sheet(sheet_file)
+    scores = {slug: score(found, sheet)[0] for slug, found in findings.items()}
+    assert scores["nanhu"] == 70 and scores["beiguan"] == 50 and scores["baihe"] == 95
+    assert scores["qingshan"] == 100 and scores["yangli-tjj"] == 0 and scores["liulin"] == 98
+
+
+def test_the_command_writes_the_page_the_workbook_and_a_notice_per_organ_with_findings(district, capsys):
+    base = district[0]
+    assert main(["--project", str(base), "audit", "--year", "2025", "--as-of", AS_OF]) == 0
+    said = capsys.readouterr().out
+    assert "审核 9 个机关，7 个有问题" in said and "南湖街道：8 分，1 条问题" in said
+    folder = base / "outputs" / "2025"
+    page = (folder / "yangli-audit.html").read_text(encoding="utf-8")
+    assert 'href="#f-nanhu-6"' in page and 'id="f-nanhu-6"' in page  # the 正文与表格一致 cell links to its finding
+    assert "共受理政府信息公开申请41个" in page and "http" not in page.replace("https://", "")
+    book = load_workbook(folder / "yangli-audit.xlsx")
+    rows = list(book["问题清单"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 7 and ("梅溪镇", "收费说明") in {(r[0], r[1]) for r in rows}
+    summary = {r[0]: r[-1] for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
+    assert summary["青山镇"] == 10 and summary["样例区统计局"] == 0
+    notices = sorted(p.name for p in folder.glob("*-notice.docx"))
+    assert len(notices) == 7 and "qingshan-notice.docx" not in notices
+
+
+def test_a_bad_scoring_sheet_names_every_problem_at_its_line(tmp_path):
+    sheet = tmp_path / "scoring.yaml"
+    sheet.write_text("满分: 十\n扣分:\n  内容相同: 5\n  按时发布: -1\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as raised:
+        read_sheet(sheet)
+    lines = [p.line for p in raised.value.problems]
+    text = str(raised.value)
+    assert lines == [1, 3, 4] and "“内容相同”" in text and "内容雷同" in text and "“-1”" in text
+
+
+def test_a_published_page_that_differs_from_the_filed_report_is_found():
+    filed = load_report(ROOT / "data" / "nanhu" / "2025.yaml")
+    apps = filed.applications
+    changed = dataclasses.replace(apps, received=dataclasses.replace(apps.received, natural=3))
+    shown = dataclasses.replace(filed, applications=changed,
+                                prose=dataclasses.replace(filed.prose, other="本年度另有一项重要事项需要报告。" * 8))
+    sub = Submission("nanhu", "南湖街道", "data/nanhu/2025.yaml", filed, None, published=shown,
+                     published_from="nanhu.html")
+    found = [f for f in review([sub], 2025, Project.at(ROOT).settings.deadlines, AS_OF_DAY)["nanhu"]
+             if f.criterion == "发布后改动"]
+    assert len(found) == 3  # the cell, the row's 总计 it changes, and part 六
+    assert "“一、本年新收政府信息公开申请数量”行“申请人情况自然人”列：备案 0，网站 3（nanhu.html）" in found[0].evidence
+    assert "“申请人情况总计”列：备案 0，网站 3" in found[1].evidence
+    assert "六、其他需要报告的事项" in found[2].text
+
+
+@pytest.mark.parametrize(("sentence", "warned"), [
+    ("全年共受理政府信息公开申请{n}个。", False),
+    ("全年共受理政府信息公开申请{m}个。", True),
+    ("本年度办结政府信息公开申请{m}件。", True),
+    ("收到申请后15个工作日内予以答复。", False),  # a time limit, not a count
+    ("全年新收申请{m}件，办结{n}件。", True),
+])
+def test_a_figure_in_the_narrative_is_held_to_its_table(sentence, warned):
+    report = load_report(ROOT / "data" / "shiqiao" / "2025.yaml")
+    received = report.applications.received.shown_total()
+    text = sentence.format(n=received, m=received + 7)
+    if "办结" in sentence and "新收" not in sentence:
+        text = sentence.format(m=report.applications.results.shown_total()[-1] + 1)
+    changed = dataclasses.replace(report, prose=dataclasses.replace(report.prose, other=text))
+    problems = stated_figures(changed)
+    assert bool(problems) is warned, problems
+    assert all("六、其他需要报告的事项" in p.describe() and "prose." not in p.describe() for p in problems)
+    assert Decimal(received) == received  # the fixture's table is known (not blank)
