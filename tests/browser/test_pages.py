@@ -131,7 +131,7 @@ def test_index_filters_by_year_town_and_status(browser, site):
         )
         everything = page.evaluate(visible)
         assert len(everything) > 8
-        page.select_option("#f-status", "失败")
+        page.select_option("#f-status", "有错误")
         assert page.evaluate(visible) == ["西城街道"]
         assert page.locator("#y2018").is_hidden()
         page.select_option("#f-status", "")

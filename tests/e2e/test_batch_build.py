@@ -42,7 +42,8 @@ def test_one_broken_town_fails_alone_and_keeps_its_good_report(tmp_path):
     assert not (base / "outputs/2025/t002.failed.ipynb").exists()  # refused by the check, before it ran
     assert (base / "outputs/2025/t001.html").exists() and (base / "outputs/2025/t003.html").exists()
     index = (base / "outputs/index.html").read_text(encoding="utf-8")
-    assert 'data-status="失败"' in index and index.count('data-status="已生成"') == 3
+    assert index.count('data-status="有错误"') == 1
+    assert index.count('data-status="已生成"') == 2 and "1 个应报送的机关未计入本汇总" in index
     assert not list((base / "outputs").rglob("*.tmp"))
 
 
