@@ -119,10 +119,10 @@ def read_html(path: Path) -> Page:
     tables = [table for table in root.iter("table") if not table.findall(".//table")]
     grids = [_html_grid(table, path.name, number) for number, table in enumerate(tables, 1)]
     heading = root.find(".//h1")
-    title = meta.pop("title", "") or (_text(heading) if heading is not None else "")
-    if not title:
-        found = root.find(".//title")
-        title = _text(found) if found is not None else ""
+    found = root.find(".//title")
+    if found is not None and _text(found).strip():
+        meta["page_title"] = " ".join(_text(found).split())  # the browser tab's title: where some sites put it
+    title = meta.pop("title", "") or (_text(heading) if heading is not None else "") or meta.get("page_title", "")
     return Page(path.name, " ".join(title.split()), _body(text) or _all_text(root), grids, meta)
 
 

@@ -67,7 +67,12 @@ SUB_PARTS = tuple((title.split("）")[1][:4], key) for key, title in OVERVIEW_PA
 TABLE_NAMES = {"active": "表二", "applications": "表三", "appeals": "表四", "processing_fees": "信息处理费表"}
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,2})\s*[、.．，,]\s*(.*)$", re.S)
 _SUB_HEADING = re.compile(r"^[（(]\s*([一二三四五六七八九十])\s*[)）]\s*(.{1,16}?)(?:[。：:；;]\s*(.*))?$", re.S)
-_TITLE = re.compile(r"^(?P<organ>.*?)\s*(?P<year>\d{4})\s*年度?\s*(?:政府信息公开|政务公开)?工作年度报告")
+_DISCLOSURE = r"(?:政府信息公开|政务公开)"
+_TITLES = (  # the forms real titles take: organ then year, the year first, 工作情况报告 or 年度报告 without 工作
+    re.compile(rf"^(?P<organ>.+?)\s*(?P<year>\d{{4}})\s*年度?\s*{_DISCLOSURE}?工作年度报告"),
+    re.compile(rf"^(?P<organ>.+?)\s*(?P<year>\d{{4}})\s*年度?\s*{_DISCLOSURE}(?:工作)?(?:年度|情况)?报告"),
+    re.compile(rf"^(?P<year>\d{{4}})\s*年度?\s*(?P<organ>.+?){_DISCLOSURE}(?:工作)?(?:年度|情况)?报告"),
+)
 _DATE = re.compile(r"^(?P<before>.*?)(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日$", re.S)
 _PUBLISHED_AT = re.compile(
     r"在(?P<site>[^（(，。；]{2,60}?)\s*[（(]\s*\[?(?P<url>(?:https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^）)\s\]]*)\]?"
@@ -152,7 +157,7 @@ def transcribe(page: Page) -> Transcript:
     for grid, kind in kinds:
         if kind:
             readers[kind](grid, cells, columns)
-    title = _TITLE.search(norm(page.title)) if page.title else None
+    title = title_of(page)
     if not any(kind for _, kind in kinds):
         if title:
             raise NotAReport(f"{page.name}：这是 {title.group('year')} 年度的报告，"
@@ -184,6 +189,19 @@ def transcribe(page: Page) -> Transcript:
     _prose(page, result)
     result.data = _ordered(data, formats.get(fmt).report_class)
     return result
+
+
+def _title_in(text: str) -> re.Match[str] | None:
+    shown = norm(text)
+    return next((found for pattern in _TITLES if (found := pattern.search(shown))), None)
+
+
+def title_of(page: Page) -> re.Match[str] | None:
+    """The report's title (its ``organ`` and ``year``): the page's heading, else its ``<title>``, else one of
+    its first paragraphs."""
+    heads = (page.title, page.meta.get("page_title", ""))
+    lines = (b for b in page.blocks[:6] if b != TABLE and len(b) <= 80)  # a paragraph that is a title, not prose
+    return next((found for text in (*heads, *lines) if text and (found := _title_in(text))), None)
 
 
 def _has_numbers(grid: Grid) -> bool:
@@ -554,10 +572,11 @@ def _prose(page: Page, result: Transcript) -> None:
     parts: dict[int, list[str]] = {}
     subs: dict[str, list[str]] = {}
     part, sub = -1, ""
+    title = title_of(page)
     for at, block in enumerate(page.blocks):
         if block == TABLE or _caption(page.blocks, at):
             continue
-        if norm(block) == norm(page.title) and part < 0:
+        if part < 0 and (norm(block) == norm(page.title) or (title and norm(block) == norm(title.string))):
             continue
         heading = _part_of(block, part)
         if heading is not None:

@@ -79,7 +79,9 @@ def deadline_notes(entry: dict[str, Any], year: int, deadlines: Deadlines, as_of
             lines.append((f"距报送期限还有 {_days((submit_by - as_of).days)}（{submit_by}）", False))
     if publish_by is not None:
         published = _date(entry.get("published_on"))
-        if published is not None and published <= as_of:
+        if published is None and entry.get("published"):
+            lines.append(("按已发布的报告录入，发布日期未记录", False))
+        elif published is not None and published <= as_of:
             if published > publish_by:
                 lines.append((f"晚发布 {_days((published - publish_by).days)}（{published}，期限 {publish_by}）", True))
         elif as_of > publish_by:

@@ -74,6 +74,18 @@ class Source:
 OrganKind = NewType("OrganKind", str)  # one of ORGAN_KINDS
 ORGAN_KINDS = ("镇", "乡", "街道", "部门", "办公室", "其他")
 TOWN_KINDS = frozenset(["镇", "乡", "街道"])  # organs that do not make 规章
+# An organ's kind as its name says it, by how the name ends (the first ending that fits).
+KIND_ENDINGS = (
+    ("开发区管理委员会", "其他"), ("管理委员会", "其他"), ("管委会", "其他"), ("开发区", "其他"), ("园区", "其他"),
+    ("农场", "其他"), ("垦殖场", "其他"), ("林场", "其他"),
+    ("街道办事处", "街道"), ("街道", "街道"), ("镇人民政府", "镇"), ("乡人民政府", "乡"), ("镇", "镇"), ("乡", "乡"),
+    ("办公室", "办公室"), ("委员会", "部门"), ("分局", "部门"), ("局", "部门"), ("委", "部门"), ("中心", "部门"),
+)
+
+
+def kind_of_name(name: str) -> str | None:
+    """The kind an organ's name says (…镇 → 镇, …卫生健康局 → 部门, …开发区 → 其他), else None."""
+    return next((kind for ending, kind in KIND_ENDINGS if name.endswith(ending)), None)
 
 
 @dataclass(frozen=True)
@@ -96,10 +108,10 @@ class Organ:
 
     @property
     def kind_or_guess(self) -> str | None:
-        """The kind as written, else as the short name says it (…镇, …乡, …街道), else unknown."""
+        """The kind as written, else as the short or the official name says it (``kind_of_name``), else unknown."""
         if self.kind:
             return self.kind
-        return next((k for k in ("街道", "镇", "乡") if self.town.endswith(k)), None)
+        return kind_of_name(self.town) or (kind_of_name(self.name) if self.name else None)
 
     @property
     def full_name(self) -> str:

@@ -54,8 +54,14 @@ def title(report: Report) -> str:
     if organ.title:
         return organ.title
     name = organ.full_name
-    parents = "".join(parent for parent in (organ.city, organ.district) if parent and parent not in name)
+    parents = "".join(parent for parent in (organ.city, organ.district) if parent and not _names(name, parent))
     return f"{parents}{name}{report.year}年政府信息公开工作年度报告"
+
+
+def _names(name: str, parent: str) -> bool:
+    """Whether an organ's name already holds a parent: 葫芦岛高新技术产业开发区 holds 葫芦岛市."""
+    stem = parent[:-1] if len(parent) > 2 and parent[-1] in "市区县州盟旗" else parent
+    return parent in name or name.startswith(stem)
 
 
 def contact_phrase(contact: Contact) -> str:
