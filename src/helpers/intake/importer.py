@@ -15,7 +15,7 @@ from helpers.atomic import write_atomic
 from helpers.errors import DataFileError, Problem, ProjectError, WorkbookError
 from helpers.intake.load import dump_yaml, latest_organs, load_report, parse_report, town_slug, year_files_of_town
 from helpers.report.checks import check, errors
-from helpers.report.model import SLUG, SLUG_RULE, Report
+from helpers.report.model import SLUG, SLUG_RULE, Report, kind_of_name
 from helpers.report.placeholders import misspelt
 from helpers.report.values import dotted
 
@@ -82,9 +82,9 @@ def import_file(path: Path, data_dir: Path, *, overwrite: bool = False, keep_inv
     if not SLUG.match(str(slug)):
         error = f"{name}：镇街代码应{SLUG_RULE}，实际为“{slug}”（可用 --town 指定）"
         return _refused(name, [*lines, error], [*transcript.errors, error])
+    # A page is a published report: what it does not say of whom to ask stays unsaid (contact may be empty).
     missing = [label for key, sub, label in (("publication", "site", "发布网站（“本报告在……公布”）"),
-                                             ("publication", "url", "发布网址"),
-                                             ("contact", "office", "联系机关（“请与……联系”）"))
+                                             ("publication", "url", "发布网址"))
                if not data.get(key, {}).get(sub)]
     errors = list(transcript.errors)
     if missing:
@@ -141,11 +141,13 @@ def _complete(data: dict[str, Any], data_dir: Path, town: str | None) -> None:
         known = dotted({part: dataclasses.asdict(getattr(latest, part)) for part in parts})
         for path, value in known.items():
             part, _, key = path.partition(".")
-            if value not in (None, "") and key not in data.setdefault(part, {}) and key != "date":
-                data[part][key] = value
-    organ["slug"] = slug or _code(organ["town"])
+            if value in (None, "") or key == "date":
+                continue
+            if part == "organ" or key not in data.setdefault(part, {}):  # the organ as its own file has it
+                data.setdefault(part, {})[key] = value
     if organ.get("district") and not organ.get("district_slug"):
         organ["district_slug"] = _district_code(data_dir, organ["district"])
+    organ["slug"] = slug or _unique(data_dir, _new_code(organ))
     data["organ"] = {key: organ[key] for key in ("slug", "town", "district", "district_slug", "city", "kind",
                                                  "name", "title") if organ.get(key)}
 
@@ -156,6 +158,28 @@ def _code(name: str) -> str:
 
     short = _KIND_SUFFIX.sub("", name) or name
     return re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(short)).lower())
+
+
+def _new_code(organ: dict[str, Any]) -> str:
+    """The code of an organ new to the project: a town's the pinyin of its name (南湖街道 → nanhu); a
+    department's, an office's or another organ's its district's code and the pinyin initials of its name
+    (武进区卫生健康局 → wujin-wsjkj), so that every district's 教育局 has its own."""
+    kind = organ.get("kind") or kind_of_name(organ["town"])
+    if kind not in ("部门", "办公室", "其他"):
+        return _code(organ["town"])
+    from pypinyin import Style, lazy_pinyin
+
+    initials = re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(organ["town"], style=Style.FIRST_LETTER)).lower())
+    district = organ.get("district_slug") or ""
+    return f"{district}-{initials}" if district else initials
+
+
+def _unique(data_dir: Path, code: str) -> str:
+    """``code``, or ``code-2``, ``code-3`` … where a folder of another organ already has it."""
+    taken = {slug for slug, _ in latest_organs(data_dir)}
+    if code not in taken or not code:
+        return code
+    return next(f"{code}-{n}" for n in range(2, 1000) if f"{code}-{n}" not in taken)
 
 
 def _district_code(data_dir: Path, district: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from helpers.intake.pages import TABLE, Grid, Page
 from helpers.report import formats, tables
-from helpers.report.model import OVERVIEW_PARTS, AmountUnit
+from helpers.report.model import OVERVIEW_PARTS, AmountUnit, kind_of_name
 
 NATIONAL_2019, NATIONAL_2021 = "national-2019", "national-2021"
 REPORT_WORDS = "政府信息公开工作年度报告"
@@ -78,6 +78,13 @@ _PUBLISHED_AT = re.compile(
     r"在(?P<site>[^（(，。；]{2,60}?)\s*[（(]\s*\[?(?P<url>(?:https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^）)\s\]]*)\]?"
     r"(?:\([^)]*\))?\s*[）)](?P<column>[^，。；]{0,40}?)(?:公布|查阅|发布|下载)")
 _CONTACT = re.compile(r"请与(?P<office>[^，。（(；]{2,40}?)联系(?:\s*[（(](?P<details>[^）)]*)[）)])?")
+# 请联系浦口区教育局办公室，地址：……电话：……。 / 请联系武进区卫生健康局，联系电话：……
+_ASK = re.compile(r"请联系(?P<office>[^，,。（(；;：:]{2,40}?)"
+                  r"(?:\s*[（(](?P<details>[^）)]*)[）)]|[，,](?P<after>[^。]*)|。|$)")
+_PHONE_ONLY = re.compile(r"(?:联系|咨询)电话[：:]\s*(?P<details>[^。]*)")
+_CONTACT_LABELS = (("通讯地址", "address"), ("联系地址", "address"), ("地址", "address"), ("邮政编码", "postcode"),
+                   ("邮编", "postcode"), ("电子邮箱", "email"), ("电子信箱", "email"), ("邮箱", "email"),
+                   ("联系电话", "phone"), ("咨询电话", "phone"), ("电话", "phone"))
 _NUMBER = re.compile(r"^(?P<sign>[+-])?(?P<digits>\d+(?:\.\d+)?)(?P<unit>万元|元|件|个|项|次|人)?$")
 _CITY = re.compile(r"^(.{2,8}?(?:自治州|地区|市|州|盟))(.+)$")
 _DISTRICT = re.compile(r"^(.{1,8}?(?:自治县|新区|区|县|旗|市))(.+)$")
@@ -249,6 +256,8 @@ def parse_cell(text: str, kind: str, unit: str = "") -> tuple[Any, str]:
     value = re.sub(r"\s", "", shown).replace(",", "")
     if value in _BLANK:
         return None, ""
+    if kind == "signed":  # 本年增/减 printed in words: 增4, 减4, 增加4, 减少4
+        value = re.sub(r"^(?:增加|增)(?=\d)", "+", re.sub(r"^(?:减少|减)(?=\d)", "-", value))
     found = _NUMBER.match(value)
     if not found:
         raise ValueError(f"“{text}”")
@@ -535,20 +544,25 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
 # --- the organ, the parts' prose, the publication and contact ----------------------------------------
 
 def _organ(named: str) -> dict[str, Any]:
-    """The organ as the title names it: city and district where the title gives them, then its own name."""
+    """The organ as the title names it: city and district where the title gives them, then its own name and
+    kind. A department, office or other organ keeps its whole name as printed (``常州市武进区卫生健康局``)."""
     organ: dict[str, Any] = {}
     rest = named
     city = _CITY.match(rest)
     if city and _DISTRICT.match(city.group(2)):
         organ["city"], rest = city.group(1), city.group(2)
     district = _DISTRICT.match(rest)
-    if district and len(district.group(2)) >= 2:
+    if district and len(district.group(2)) >= 2 and kind_of_name(district.group(2)):
         organ["district"], rest = district.group(1), district.group(2)
+    kind = kind_of_name(rest)
+    if kind in ("部门", "办公室", "其他"):
+        organ.update(town=rest, name=named, kind=kind)
+        return organ
     town = _SEAT.sub("", rest) or rest
     organ["town"] = town
     if town != rest:
         organ["name"] = rest
-    return organ
+    return organ  # a town's kind is the one its name says (Organ.kind_or_guess): not written
 
 
 def _part_of(text: str, after: int) -> tuple[int, str] | None:
@@ -603,8 +617,9 @@ def _prose(page: Page, result: Transcript) -> None:
     if 0 not in parts and not subs and not any(p > 0 for p in parts):
         result.errors.append(f"{page.name}：找不到“一、总体情况”等各部分的标题，无法读取正文")
     _preamble(parts.get(-1, []), page, data)
+    last = max((index for index, blocks in parts.items() if index >= 0 and blocks), default=5)
+    _signature(parts.get(last, []), data)  # the 落款 ends the report, whichever part it follows
     other = parts.get(5, [])
-    _signature(other, data)
     fees = _fee_phrase(data)
     other = [b for b in other if b != fees]
     if other == [NO_OTHER]:
@@ -646,20 +661,33 @@ def _preamble(blocks: list[str], page: Page, data: dict[str, Any]) -> None:
             publication[key] = f"“{page.meta[key]}”栏目" if key == "column" else page.meta[key]
     data["publication"] = publication
     contact: dict[str, Any] = {}
-    asked = _CONTACT.search(text)
+    asked = _CONTACT.search(text) or _ASK.search(text)
+    details = ""
     if asked:
-        contact["office"] = asked.group("office")
-        for item in re.split(r"[；;]", asked.group("details") or ""):
-            label, _, value = item.partition("：")
-            label, value = label.strip(), value.strip()
-            if not value:
-                continue
-            if "@" in value:
-                contact["email_name"], contact["email"] = label, value
-            else:
-                key = {"地址": "address", "邮编": "postcode", "邮政编码": "postcode"}.get(label, "phone")
-                contact[key] = value
+        contact["office"] = asked.group("office").strip()
+        details = (asked.groupdict().get("details") or asked.groupdict().get("after") or "").strip()
+    elif phone := _PHONE_ONLY.search(text):
+        details = "联系电话：" + phone.group("details")
+    for item in re.split(r"[；;，,]", details):
+        label, value = _contact_item(item)
+        if not value:
+            continue
+        if label == "email" or "@" in value:
+            contact["email_name"] = next((w for w, k in _CONTACT_LABELS if k == "email" and item.strip().startswith(w)),
+                                         "电子邮箱")
+            contact["email"] = value
+        elif label and label not in contact:
+            contact[label] = value
     data["contact"] = contact
+
+
+def _contact_item(item: str) -> tuple[str, str]:
+    """One field of a contact sentence (``电话：0468-7910006``, ``地址 绥滨县连生乡``): its key and value."""
+    text = item.strip()
+    for word, key in _CONTACT_LABELS:
+        if text.startswith(word):
+            return key, text[len(word):].lstrip("：: ").strip()
+    return "", ""
 
 
 def _signature(blocks: list[str], data: dict[str, Any]) -> None:

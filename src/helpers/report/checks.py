@@ -40,6 +40,9 @@ def check(report: Report, previous: Report | None = None) -> list[Problem]:
                 severity="warning" if report.published else "error",
             )
         )
+    if not report.published and not report.contact.office.strip():
+        problems.append(problem_at(report, "contact", expected="联系机关（“如对本报告有疑问，请与……联系”）",
+                                   found="空白"))
     return problems + fmt.checks(report, previous) + consistency.stated_figures(report) + blanks(report)
 
 

@@ -132,9 +132,10 @@ class Publication:
 
 @dataclass(frozen=True)
 class Contact:
-    """Whom to ask: the office, and any of address, postcode, phone and e-mail."""
+    """Whom to ask: the office, and any of address, postcode, phone and e-mail. A published report may give
+    none (``office`` empty); a report to publish must name the office (``helpers.report.checks``)."""
 
-    office: str
+    office: str = ""
     phone: str = ""
     email_name: str = ""
     email: str = ""

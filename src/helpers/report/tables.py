@@ -76,6 +76,8 @@ def contact_phrase(contact: Contact) -> str:
         )
         if value
     ]
+    if not contact.office:
+        return ""  # a published report that names no one: nothing is invented
     return f"如对本报告有疑问，请与{contact.office}联系" + (f"（{'；'.join(details)}）" if details else "") + "。"
 
 

@@ -1,0 +1,94 @@
+"""Published pages as real sites print them (tests/fixtures/pages/variants, made by make.py from the standard
+page): departments, an office and a 开发区, each title form, each contact form, the 落款 after part 五; each
+checked field by field after import, and the folder imported in one command."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from helpers.intake.importer import import_file
+from helpers.intake.load import load_report
+from helpers.intake.transcribe import parse_cell
+from helpers.report import tables
+from tests.conftest import FIXTURES
+
+VARIANTS = FIXTURES / "pages" / "variants"
+BIN = Path(sys.executable).parent
+
+
+def _imported(name: str, data: Path, **kw) -> dict:
+    result = import_file(VARIANTS / f"{name}.html", data, **kw)
+    assert result.ok, result.lines
+    return YAML(typ="safe").load(result.written.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("name", "slug", "organ", "contact", "date"), [
+    ("department", "wujin-wsjkj",
+     {"town": "卫生健康局", "district": "武进区", "district_slug": "wujin", "city": "常州市", "kind": "部门",
+      "name": "常州市武进区卫生健康局"},
+     {"office": "武进区卫生健康局", "phone": "0519-86312345"}, "2025-01-20"),
+    ("office", "pukou-rmzfbgs",
+     {"town": "人民政府办公室", "district": "浦口区", "district_slug": "pukou", "city": "南京市", "kind": "办公室",
+      "name": "南京市浦口区人民政府办公室"},
+     {"office": "浦口区人民政府办公室", "address": "浦口区文德路1号", "phone": "025-58888888"}, "2025-01-22"),
+    ("kaifaqu", "hldgxjscykfq",
+     {"town": "葫芦岛高新技术产业开发区", "kind": "其他", "name": "葫芦岛高新技术产业开发区"}, {}, "2025-01-23"),
+    ("title-qingkuang", "liansheng", {"town": "连生乡", "name": "连生乡人民政府"},
+     {"office": "连生乡党政办公室", "phone": "0468-7910006", "address": "绥滨县连生乡连生村", "postcode": "156200"},
+     "2025-01-15"),
+    ("title-niandu", "guanghua", None, None, "2024-01-18"),
+    ("title-in-tab", "guanghua", None, None, "2024-01-18"),
+    ("title-first-paragraph", "guanghua", None, None, "2024-01-18"),
+    ("contact-phone-only", "guanghua", None, {"phone": "0123-7654321"}, "2024-01-18"),
+])
+def test_each_variant_imports_field_by_field(tmp_path, name, slug, organ, contact, date):
+    data = _imported(name, tmp_path / "data")
+    town = {"town": "光华镇", "district": "临江区", "district_slug": "linjiang", "city": "清河市"}
+    assert data["year"] == 2024 and data["source"] == "published"
+    assert data["organ"] == {"slug": slug, **(organ if organ is not None else town)}
+    if contact is not None:
+        assert data["contact"] == contact
+    else:
+        assert data["contact"]["office"] == "光华镇党政办公室" and data["contact"]["postcode"] == "123456"
+    assert data["publication"]["date"] == date
+    assert "2025年1月" not in data["prose"]["problems"] and "开发区" not in data["prose"]["problems"]  # the 落款 is off
+    report = load_report(tmp_path / "data" / slug / "2024.yaml")
+    title = tables.title(report)
+    assert title.count(report.organ.city or "□") <= 1 and "葫芦岛市葫芦岛" not in title
+
+
+def test_every_districts_department_has_its_own_code_and_an_existing_organ_is_never_overwritten(tmp_path):
+    data = tmp_path / "data"
+    first = _imported("department", data)
+    assert first["organ"]["slug"] == "wujin-wsjkj"
+    target = data / "mine" / "2023.yaml"
+    target.parent.mkdir(parents=True)
+    shutil.copy(data / "wujin-wsjkj" / "2024.yaml", target)
+    target.write_text(target.read_text(encoding="utf-8").replace("year: 2024", "year: 2023")
+                      .replace("town: 卫生健康局", "town: 区卫健局").replace("slug: wujin-wsjkj", "slug: mine"),
+                      encoding="utf-8")
+    again = _imported("department", data, town="mine")
+    assert again["organ"]["slug"] == "mine" and again["organ"]["town"] == "区卫健局"  # the file's, not the guess
+
+
+def test_a_folder_of_variants_imports_in_one_command_every_file_imported(tmp_path):
+    folder = tmp_path / "pages"
+    shutil.copytree(VARIANTS, folder, ignore=shutil.ignore_patterns("*.py"))
+    for number, page in enumerate(sorted(folder.glob("title-*.html"))):  # one town: four years, not four copies
+        page.write_text(page.read_text(encoding="utf-8").replace("2024年", f"{2020 + number}年"), encoding="utf-8")
+    (folder / "contact-phone-only.html").unlink()
+    run = subprocess.run([str(BIN / "xxgk"), "import", str(folder), "--data", str(tmp_path / "data")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"导入 {len(list(folder.glob('*.html')))} 个，未导入 0 个" in run.stdout
+
+
+@pytest.mark.parametrize(("text", "value"), [("减4", -4), ("增4", 4), ("减少12", -12), ("增加3", 3), ("-2", -2)])
+def test_a_change_in_words_is_a_signed_number(text, value):
+    assert parse_cell(text, "signed") == (value, "")
