@@ -66,7 +66,8 @@ def test_a_word_file_merged_cells_caption_and_title_on_two_lines(tmp_path):
     ("r.docx", b"\xd0\xcf\x11\xe0" + b"\0" * 100, "不是 .docx 文档（可能是旧的 .doc 格式"),
     ("r.docx", b"", "文件为空"),
     ("r.html", b"   ", "文件为空"),
-    ("r.pdf", b"%PDF-1.4", "不是网页（.html/.htm）或 Word 文档（.docx）"),
+    ("r.pdf", b"%PDF-1.4", "不是可以读取的 PDF 文件"),
+    ("r.txt", b"text", "不是网页（.html/.htm）、Word 文档（.docx/.doc）或 PDF 文件"),
 ])
 def test_files_that_are_neither_are_one_sentence(tmp_path, name, content, says):
     path = tmp_path / name

@@ -36,8 +36,9 @@ class ImportResult:
 def importable(paths: Iterable[Path]) -> list[Path]:
     """The files named, with every importable file of a folder named (its sub-folders too), in name order."""
     from helpers.intake.pages import PAGE_SUFFIXES, WORD_SUFFIXES  # lxml, trafilatura: only an import reads pages
+    from helpers.intake.pdf import DOC_SUFFIXES, PDF_SUFFIXES
 
-    suffixes = (*WORKBOOK_SUFFIXES, *PAGE_SUFFIXES, *WORD_SUFFIXES)
+    suffixes = (*WORKBOOK_SUFFIXES, *PAGE_SUFFIXES, *WORD_SUFFIXES, *PDF_SUFFIXES, *DOC_SUFFIXES)
     found: list[Path] = []
     for path in paths:
         if path.is_dir():

@@ -23,6 +23,7 @@ PAGE_SUFFIXES = (".html", ".htm")
 WORD_SUFFIXES = (".docx",)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
+_NUMERIC = re.compile(r"^[\d\s.,%+-]*$")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 CAPTION_STYLE = "Caption"  # Word's built-in 题注 style
 TABLE = "\x00表格"  # a block that stands for a table in the body's text
@@ -64,10 +65,17 @@ def read_page(path: Path) -> Page:
         return read_html(path)
     if suffix in WORD_SUFFIXES:
         return read_docx(path)
-    raise PageError(f"{path.name}：不是网页（.html/.htm）或 Word 文档（.docx）")
+    from helpers.intake.pdf import DOC_SUFFIXES, PDF_SUFFIXES, read_doc, read_pdf  # pdfplumber: only for a PDF
+
+    if suffix in PDF_SUFFIXES:
+        return read_pdf(path)
+    if suffix in DOC_SUFFIXES:
+        return read_doc(path)
+    raise PageError(f"{path.name}：不是网页（.html/.htm）、Word 文档（.docx/.doc）或 PDF 文件")
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, refused when too large, not a regular file, unreadable or empty."""
     try:
         size = path.stat().st_size
         if size > MAX_PAGE:
@@ -110,7 +118,7 @@ def read_html(path: Path) -> Page:
     from lxml import etree
     from lxml import html as lxml_html
 
-    text = _XML_DECLARATION.sub("", decode(_read_bytes(path)))
+    text = _XML_DECLARATION.sub("", decode(read_bytes(path)))
     try:
         root = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError):
@@ -199,10 +207,26 @@ def _html_grid(table: Any, name: str = "", number: int = 0) -> Grid:
 
 def tidy(rows: list[list[str]]) -> list[list[str]]:
     """The rows without those that are blank in every cell and without the columns blank in every row: the
-    spacer rows and decorative columns Word and WPS export, wherever they stand."""
+    spacer rows and decorative columns Word and WPS export, wherever they stand; a column split in two, once."""
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     width = max((len(row) for row in rows), default=0)
     kept = [c for c in range(width) if any(c < len(row) and row[c].strip() for row in rows)]
+    # A column each of whose cells repeats its left or its right neighbour's, the upper labels its right one's and
+    # the lower cells its left one's, is one column the file's grid split in two (a .doc through LibreOffice):
+    # dropped. A column of figures never is: it must have a label that is its right neighbour's.
+    def cell(row: list[str], c: int) -> str | None:
+        return row[c] if 0 <= c < len(row) else None
+
+    def split(n: int) -> bool:
+        if n == 0 or n + 1 >= len(kept):
+            return False
+        c, left, right = kept[n], kept[n - 1], kept[n + 1]
+        pairs = [(cell(row, c), cell(row, left), cell(row, right)) for row in rows]
+        return (all(here in (before, after) for here, before, after in pairs)
+                and any(here == after != before and here and not _NUMERIC.match(here) for here, before, after in pairs)
+                and any(here == before != after for here, before, after in pairs))
+
+    kept = [c for n, c in enumerate(kept) if not split(n)]
     return [[row[c] for c in kept if c < len(row)] for row in rows]
 
 
@@ -342,7 +366,7 @@ def _word_grid(table: Any, name: str, number: int) -> list[list[str]]:
 def _checked_archive(path: Path) -> bytes:
     """A Word file's bytes, read once: refused where they are no zip archive or unpack to more than
     ``MAX_PAGE`` (counted while unpacking: an archive may lie about its sizes)."""
-    raw = _read_bytes(path)
+    raw = read_bytes(path)
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise PageError(f"{path.name}：不是 .docx 文档（可能是旧的 .doc 格式或改了扩展名的其他文件，请另存为 .docx）")
     limit = MAX_PAGE // 1024 // 1024

@@ -413,17 +413,29 @@ def _row_of(text: str, group: str | None) -> tuple[str, str | None, bool] | None
         return None  # an outcome （n） the official table does not have
     at = group if own is None else own
     if at is None:
-        return None
+        found = _lost_group(text)
+        return (f"applications.results.{found[0]}.{found[1]}", found[0], False) if found else None
     subs = SUB_OUTCOMES.get(at)
     if subs is None:
         return f"applications.results.{at}", at, False
     rest = text.split(next(core for core, key in OUTCOMES if key == at), 1)[-1] if own else text
     sub = _first(rest, subs)
+    if sub is None and own is None:  # its group's label was lost (a PDF's page break cuts a merged cell)
+        at, sub = _lost_group(rest) or (at, None)
     if sub is None and re.search(r"\d+\s*[.、．]", rest):
         return None  # a numbered sub-row the official table does not have
     if sub is None:  # the heading of a group of sub-rows (or, for （六） in the 2019 format, its one row)
         return f"applications.results.{at}", at, True
     return f"applications.results.{at}.{sub}", at, False
+
+
+def _lost_group(text: str) -> tuple[str, str] | None:
+    """The one outcome group whose sub-row ``text`` (``2.重复申请``) names, where its group's label is not
+    beside it."""
+    if not re.match(r"^\d+\s*[.、．]", text):
+        return None
+    found = [(key, sub) for key, choices in SUB_OUTCOMES.items() if (sub := _first(text, choices))]
+    return found[0] if len(found) == 1 else None
 
 
 # --- table 四 and the fee table ------------------------------------------------------------------------

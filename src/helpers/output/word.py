@@ -181,11 +181,15 @@ def _fill(document: Any, grid: list[list[_Cell | None]], size: Any, widths: list
             paragraph.alignment = align
             _runs(paragraph, cell.text, BODY_FONT, size, cell.header)
     repeat = sum(1 for row in grid if any(c is not None and c.header for c in row))
-    for tr in out.rows[:repeat]:
+    for number, tr in enumerate(out.rows):
         properties = tr._tr.get_or_add_trPr()
-        header = OxmlElement("w:tblHeader")  # the header rows repeat on every page the table runs over
-        header.set(qn("w:val"), "true")
-        properties.append(header)
+        whole = OxmlElement("w:cantSplit")  # a row is never cut by a page break (its label read in two halves)
+        whole.set(qn("w:val"), "true")
+        properties.append(whole)
+        if number < repeat:
+            header = OxmlElement("w:tblHeader")  # the header rows repeat on every page the table runs over
+            header.set(qn("w:val"), "true")
+            properties.append(header)
 
 
 def _fit(grid: list[list[_Cell | None]]) -> tuple[Any, list[Any], bool]:
