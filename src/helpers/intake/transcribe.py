@@ -19,6 +19,7 @@ from typing import Any
 
 from helpers.intake.pages import TABLE, Grid, Page
 from helpers.report import formats, tables
+from helpers.report.demo import SAMPLE_NOTICE
 from helpers.report.model import OVERVIEW_PARTS, AmountUnit, kind_of_name
 
 NATIONAL_2019, NATIONAL_2021 = "national-2019", "national-2021"
@@ -193,6 +194,7 @@ def transcribe(page: Page) -> Transcript:
                                          "一个数字也读不出来，未导入（请核对这张表格的标签）")
                 else:
                     result.notes.append(f"{page.name}：页面中没有{table}，{table}的数字按空白（未公布）记录")
+                    data.setdefault("unseen", []).append(name)
     _prose(page, result)
     result.data = _ordered(data, formats.get(fmt).report_class)
     return result
@@ -648,7 +650,15 @@ def _prose(page: Page, result: Transcript) -> None:
     for key in OVERVIEW_PARTS:
         if subs.get(key):
             prose[key] = "\n\n".join(subs[key])
-    data["prose"] = {key: value for key, value in prose.items() if value or key in ("overview", "problems")}
+    preamble = [b for b in parts.get(-1, []) if not _TITLES[0].match(norm(b)) and b != SAMPLE_NOTICE]
+    if preamble:
+        prose["preamble"] = "\n\n".join(preamble)
+    seen = {key for index, (_, _, key) in enumerate(PARTS) if key and index in parts}
+    unseen = [key for key in ("preamble", "overview", "problems", "other")
+              if key not in seen and not prose.get(key) and not (key == "overview" and subs)]
+    if unseen:
+        data["unseen"] = [*unseen, *data.get("unseen", [])]
+    data["prose"] = {key: value for key, value in prose.items() if value}
 
 
 def _caption(blocks: list[str], at: int) -> bool:

@@ -12,8 +12,8 @@ from typing import Any
 from nbconvert.preprocessors import Preprocessor
 
 from helpers.output.markup import prose_to_html
-from helpers.output.notebook import PROSE_META, VALUES_MIME
-from helpers.report.placeholders import PART_HEADING, fill, part_titles
+from helpers.output.notebook import PROSE_META, UNSEEN, VALUES_MIME
+from helpers.report.placeholders import PART_HEADING, fill, md_escape, part_titles
 
 
 class NarrativePreprocessor(Preprocessor):
@@ -39,8 +39,11 @@ class NarrativePreprocessor(Preprocessor):
         titles = part_titles(headings)
         values = {**values, "part_titles": titles, "part_count": len(titles)}
 
+        published = values.get("source") == "published"
         for index, cell in enumerate(nb.cells):
             if cell.cell_type == "markdown":
+                if published and STANDARD in cell.get("metadata", {}).get("tags", []):
+                    cell.source = _as_published(cell, values)
                 cell.source = fill(cell.source, values, _cell_name(index, cell))
             for output in cell.get("outputs", []):
                 prose = output.get("metadata", {}).get(PROSE_META)
@@ -50,6 +53,20 @@ class NarrativePreprocessor(Preprocessor):
         if "title" in values:
             nb.metadata["title"] = values["title"]
         return nb, resources
+
+
+STANDARD = "standard"  # a Markdown cell whose text is the format's standard sentences (its headings are not)
+PREAMBLE = "preamble"  # the standard cell a published report's own opening paragraph takes the place of
+
+
+def _as_published(cell: Any, values: dict[str, Any]) -> str:
+    """A standard cell of a published report: its headings only; the preamble cell, the report's own preamble
+    verbatim, else the note that it was not recorded. Nothing of the format's standard sentences."""
+    headings = [line for line in cell.source.splitlines() if line.startswith("#")]
+    if PREAMBLE in cell.get("metadata", {}).get("tags", []):
+        own = (values.get("prose") or {}).get("preamble") or ""
+        headings.append(md_escape(own) if own.strip() else UNSEEN)
+    return "\n\n".join(headings)
 
 
 def _cell_name(index: int, cell: Any) -> str:

@@ -23,11 +23,11 @@ from helpers.output.markup import prose_to_html
 from helpers.report import district as districts
 from helpers.report import formats, placeholders, tables
 from helpers.report.checks import errors
+from helpers.report.demo import SAMPLE_NOTICE
 from helpers.report.model import OVERVIEW_PARTS, Report
 
 VALUES_MIME = "application/vnd.xxgk.values+json"
 PROSE_META = "xxgk_prose"
-SAMPLE_NOTICE = "示例数据：本报告使用虚构的演示数据生成，仅供演示，不是真实的政府信息公开工作年度报告。"
 PARTS_CSS = Path(__file__).parent / "templates" / "xxgk" / "static" / "parts.css"
 _live: dict[str, Any] = {}  # in the editing view: the template's part titles, and placeholders filled as shown
 
@@ -111,6 +111,9 @@ def show_prose(report: Report, field: str, *, otherwise: str = "") -> None:
     its placeholders are filled by the narrative stage."""
     text = getattr(report.prose, field)
     path = f"prose.{field}"
+    if not report.seen(field):
+        show_unseen()
+        return
     if not text.strip():
         if otherwise:
             display({"text/html": f"<p>{escape(otherwise)}</p>", "text/plain": otherwise}, raw=True)
@@ -143,8 +146,20 @@ def show_table(*frames: pd.DataFrame) -> None:
         display({"text/html": table_block(frame), "text/plain": frame.to_string()}, raw=True)
 
 
+UNSEEN = "（原报告此部分未录入）"  # a part the published source does not show: never the format's standard text
+
+
+def show_unseen() -> None:
+    display({"text/html": f'<p class="unseen">{UNSEEN}</p>', "text/plain": UNSEEN}, raw=True)
+
+
 def show_tables(report: Report, name: str) -> None:
-    """The report's tables of one kind (its format's open-data key); nothing if its format has none."""
+    """The report's tables of one kind (its format's open-data key); nothing if its format has none; a note
+    for a table a published source does not show (the fee table: nothing, as part 六 says)."""
+    if not report.seen(name):
+        if name != "processing_fees":
+            show_unseen()
+        return
     show_table(*formats.of(report).tables(report).get(name, []))
 
 

@@ -109,7 +109,7 @@ def spreadsheet_text(value: Any) -> Any:
 def district_csv(district: District) -> str:
     """One row per town, one column per main figure; UTF-8 with BOM so Excel and WPS read the Chinese."""
     frame = comparison(district)
-    frame.index = pd.Index([spreadsheet_text(name) for name in frame.index], name="镇（街道）")
+    frame.index = pd.Index([spreadsheet_text(name) for name in frame.index], name=district.label())
     frame.insert(0, "镇街代码", [r.organ.slug for r in district.by_town()])
     frame.columns = pd.Index([spreadsheet_text(c) for c in frame.columns])
     return "\ufeff" + frame.map(spreadsheet_text).to_csv(lineterminator="\n")

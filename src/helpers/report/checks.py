@@ -40,6 +40,9 @@ def check(report: Report, previous: Report | None = None) -> list[Problem]:
                 severity="warning" if report.published else "error",
             )
         )
+    for name in ("overview", "problems") if isinstance(getattr(report.prose, "problems", None), str) else ():
+        if not report.published and report.origin.line(f"prose.{name}") is None and report.origin.file:
+            problems.append(problem_at(report, "prose", expected=f"必填字段 {name}", found="缺少该字段"))
     if not report.published and not report.contact.office.strip():
         problems.append(problem_at(report, "contact", expected="联系机关（“如对本报告有疑问，请与……联系”）",
                                    found="空白"))

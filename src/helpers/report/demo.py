@@ -13,6 +13,9 @@ from typing import Any
 
 from helpers.report import formats
 
+# What every page of sample data says first (and what an import of such a page leaves out of its preamble).
+SAMPLE_NOTICE = "示例数据：本报告使用虚构的演示数据生成，仅供演示，不是真实的政府信息公开工作年度报告。"
+
 
 @dataclass(frozen=True)
 class DemoTown:

@@ -159,12 +159,20 @@ class Report:
     sample: bool = field(default=False, kw_only=True)
     # "published": the file records a report as it was published (blank cells and imbalances are kept, as warnings)
     source: Record | None = field(default=None, kw_only=True)
+    # What a published source does not show (prose parts such as "preamble" or "other", tables such as
+    # "processing_fees"): rendered as a note that the part was not recorded, never as the format's standard text.
+    unseen: list[str] = field(default_factory=list, kw_only=True)
     origin: Source = field(default=Source(""), compare=False, repr=False, kw_only=True, metadata={"yaml": False})
 
     @property
     def published(self) -> bool:
         """Whether the file records a report as it was published (history), rather than one to publish."""
         return self.source == "published"
+
+    def seen(self, part: str) -> bool:
+        """Whether the report shows ``part``: always for a report to publish; for a published one, unless its
+        source did not show it."""
+        return not (self.published and part in self.unseen)
 
     def blanks(self) -> dict[str, list[str]]:
         """The blank cells of a published report (required numbers left None), by part: ``active`` → paths."""
@@ -701,9 +709,10 @@ LEGACY_PROSE_PARTS = {
 class NationalProse:
     """The prose of a national-format report; 一、总体情况 may be one text, or the five usual sub-parts, or both."""
 
-    overview: Markdown
-    problems: Markdown
+    overview: Markdown = Markdown("")  # required of a report to publish (helpers.report.checks)
+    problems: Markdown = Markdown("")  # likewise
     other: Markdown = Markdown("")
+    preamble: Markdown = Markdown("")  # a published report's own opening paragraph, kept verbatim
     active: Markdown = Markdown("")
     requests: Markdown = Markdown("")
     management: Markdown = Markdown("")

@@ -340,11 +340,11 @@ def appeal_columns() -> pd.MultiIndex:
 def appeals_table(report: NationalReport) -> pd.DataFrame:
     """Table 四, 政府信息公开行政复议、行政诉讼情况: one row of fifteen cells, totals computed."""
     appeals = report.appeals
-    row: list[int] = []
+    row: list[int | None] = []
     for key, _ in APPEAL_GROUPS:
         group = getattr(appeals, key)
-        row += [*group.counts(), group.computed_total()]
-    frame = pd.DataFrame([row], columns=appeal_columns())
+        row += [*group.counts(), group.shown_total()]  # a published total as published (its discrepancy listed)
+    frame = pd.DataFrame([row], columns=appeal_columns(), dtype=_dtype([row]))
     frame.attrs.update(caption="四、政府信息公开行政复议、行政诉讼情况", row_headers=False)
     return frame
 
