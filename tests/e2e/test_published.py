@@ -103,3 +103,37 @@ def test_the_same_files_without_source_published_fail_check(tmp_path):
             "totals_only": "必填字段",
         }
         assert expected[case] in run.stdout, run.stdout
+
+
+def test_a_page_with_unseen_parts_and_a_stated_appeals_total_renders_only_what_was_published(tmp_path):
+    """葫芦岛高新技术产业开发区's page has no part 六, no fee table and no contact; a 表四 states its 总计 with
+    the results blank. The page shows notes where the source showed nothing, the total as stated, and none of
+    the format's standard sentences."""
+    from helpers.intake.importer import import_file
+
+    base = make_project(tmp_path / "project")
+    result = import_file(FIXTURES / "pages" / "variants" / "kaifaqu.html", base / "data")
+    assert result.ok, result.lines
+    text = result.written.read_text(encoding="utf-8")
+    assert "unseen:\n- other\n- processing_fees\n" in text
+    text = text.replace("appeals:\n  reconsideration: {upheld: 1, corrected: 0, other: 0, pending: 0}",
+                        "appeals:\n  reconsideration: {upheld: null, corrected: null, other: null, pending: null, "
+                        "total: 2}")
+    assert "total: 2}" in text
+    result.written.write_text(text, encoding="utf-8")
+    run = xxgk("build", cwd=base)
+    assert run.returncode == 0, run.stdout + run.stderr
+    page = base / "outputs" / "2024" / "hldgxjscykfq.html"
+    html = page.read_text(encoding="utf-8")
+    shown = visible_text(html)
+    six = shown[shown.index("六、其他需要报告的事项"):]
+    assert six.startswith("六、其他需要报告的事项（原报告此部分未录入）")
+    for standard in ("无其他需要报告的事项", "本机关新收政府信息公开申请", "因政府信息公开被申请行政复议",
+                     "信息处理费收取情况", "如对本报告有疑问", "政府信息公开信息处理费"):
+        assert standard not in shown, standard
+    assert "本报告根据《中华人民共和国政府信息公开条例》" in shown  # the page's own preamble, verbatim
+    appeals = next(t for t in pd.read_html(StringIO(html), keep_default_na=False) if "行政复议" in str(t.columns))
+    assert [str(v) for v in appeals.iloc[0][:5]] == ["", "", "", "", "2"]  # blank results, 总计 as stated
+    assert "葫芦岛高新技术产业开发区2024年政府信息公开工作年度报告" in shown and "葫芦岛市葫芦岛" not in shown
+    data = json.loads((base / "outputs/2024/hldgxjscykfq.json").read_text(encoding="utf-8"))
+    assert any("表四" in d and "空白" in d for d in data["discrepancies"])  # the blank results, listed

@@ -630,6 +630,7 @@ def _prose(page: Page, result: Transcript) -> None:
     data = result.data
     if 0 not in parts and not subs and not any(p > 0 for p in parts):
         result.errors.append(f"{page.name}：找不到“一、总体情况”等各部分的标题，无法读取正文")
+    shown = {index for index, blocks in parts.items() if blocks}  # the parts the source has text in
     _preamble(parts.get(-1, []), page, data)
     last = max((index for index, blocks in parts.items() if index >= 0 and blocks), default=5)
     _signature(parts.get(last, []), data)  # the 落款 ends the report, whichever part it follows
@@ -653,7 +654,7 @@ def _prose(page: Page, result: Transcript) -> None:
     preamble = [b for b in parts.get(-1, []) if not _TITLES[0].match(norm(b)) and b != SAMPLE_NOTICE]
     if preamble:
         prose["preamble"] = "\n\n".join(preamble)
-    seen = {key for index, (_, _, key) in enumerate(PARTS) if key and index in parts}
+    seen = {key for index, (_, _, key) in enumerate(PARTS) if key and index in shown}
     unseen = [key for key in ("preamble", "overview", "problems", "other")
               if key not in seen and not prose.get(key) and not (key == "overview" and subs)]
     if unseen:
