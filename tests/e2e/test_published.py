@@ -137,3 +137,18 @@ def test_a_page_with_unseen_parts_and_a_stated_appeals_total_renders_only_what_w
     assert "葫芦岛高新技术产业开发区2024年政府信息公开工作年度报告" in shown and "葫芦岛市葫芦岛" not in shown
     data = json.loads((base / "outputs/2024/hldgxjscykfq.json").read_text(encoding="utf-8"))
     assert any("表四" in d and "空白" in d for d in data["discrepancies"])  # the blank results, listed
+
+
+def test_open_data_never_names_a_path_of_the_machine(tmp_path):
+    """With ``--data`` outside the project, the JSON's discrepancies name the file as <town>/<year>.yaml."""
+    base = make_project(tmp_path / "project")
+    elsewhere = tmp_path / "elsewhere" / "data"
+    shutil.copytree(CASES / "blank", elsewhere)
+    run = xxgk("build", "--data", str(elsewhere), cwd=base)
+    assert run.returncode == 0, run.stdout + run.stderr
+    made_files = sorted((base / "outputs").glob("[0-9]*/*.json"))
+    assert made_files
+    for made in made_files:
+        data = json.loads(made.read_text(encoding="utf-8"))
+        assert data["discrepancies"] and not any(str(tmp_path) in d for d in data["discrepancies"]), made
+        assert all(d.startswith(f"{made.stem}/") or d.startswith("警告：") for d in data["discrepancies"])

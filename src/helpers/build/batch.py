@@ -481,7 +481,7 @@ def _build(job: Job) -> Result:
                 parameters = {"data_file": str(job.data_file)}
                 if template is not None and declares(template, "checked"):  # the kernel need not check it again
                     parameters["checked"] = file_digest(job.data_file)
-                data = dumps(report_json(report, notes))
+                data = dumps(report_json(report, [str(replace(p, file=_public(job, p.file))) for p in warnings(found)]))
             if template is None or job.template is None:
                 raise BuildError(f"{job.data_file}：找不到模板笔记本 {job.template}")
             executed = execute(job.template, parameters, scratch, timeout=job.timeout, cwd=job.root)
@@ -517,6 +517,17 @@ def _build(job: Job) -> Result:
                           **dates)
     return Result(job.key, "built", time.perf_counter() - start, name, warnings=notes, worker_rss_mb=_rss_mb(),
                   **dates)
+
+
+def _public(job: Job, file: str) -> str:
+    """A data file as open data names it: relative to the project, else as ``<town>/<year>.yaml`` (never a path
+    of the office's machine)."""
+    path = Path(file)
+    if not path.is_absolute():
+        return file
+    if job.root is not None and path.is_relative_to(job.root):
+        return str(path.relative_to(job.root))
+    return f"{job.data_file.parent.name}/{job.data_file.name}"
 
 
 def scratch_root(out_dir: Path) -> Path:
