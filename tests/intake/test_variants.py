@@ -80,9 +80,8 @@ def test_every_districts_department_has_its_own_code_and_an_existing_organ_is_ne
 def test_a_folder_of_variants_imports_in_one_command_every_file_imported(tmp_path):
     folder = tmp_path / "pages"
     shutil.copytree(VARIANTS, folder, ignore=shutil.ignore_patterns("*.py"))
-    for number, page in enumerate(sorted(folder.glob("title-*.html"))):  # one town: four years, not four copies
-        page.write_text(page.read_text(encoding="utf-8").replace("2024年", f"{2020 + number}年"), encoding="utf-8")
-    (folder / "contact-phone-only.html").unlink()
+    for number, page in enumerate(sorted(folder.glob("*.html"))):  # 光华镇 several times: a year each
+        page.write_text(page.read_text(encoding="utf-8").replace("2024年", f"{2010 + number}年"), encoding="utf-8")
     run = subprocess.run([str(BIN / "xxgk"), "import", str(folder), "--data", str(tmp_path / "data")],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -92,3 +91,21 @@ def test_a_folder_of_variants_imports_in_one_command_every_file_imported(tmp_pat
 @pytest.mark.parametrize(("text", "value"), [("减4", -4), ("增4", 4), ("减少12", -12), ("增加3", 3), ("-2", -2)])
 def test_a_change_in_words_is_a_signed_number(text, value):
     assert parse_cell(text, "signed") == (value, "")
+
+
+def test_sub_headings_in_other_words_are_the_five_usual_sub_parts(tmp_path):
+    prose = _imported("headings-synonyms", tmp_path / "data")["prose"]
+    assert prose["active"].startswith("2023年，光华镇通过区政府门户网站") and prose["requests"].startswith("全年共受理")
+    assert prose["management"].startswith("建立政府信息公开属性源头认定机制")  # （三）信息管理情况：
+    assert prose["platforms"].startswith("持续优化镇政府信息公开专栏")  # （四）政府信息公开平台建设情况, not 管理
+    assert "（三）" not in prose["requests"] and "（四）" not in prose["management"]
+
+
+def test_a_sub_heading_the_format_does_not_have_is_kept_with_every_sub_part_as_printed(tmp_path):
+    prose = _imported("headings-custom", tmp_path / "data")["prose"]
+    headings = [line for line in prose["overview"].splitlines() if line.startswith("### ")]
+    assert headings == ["### （一）主动公开", "### （二）依申请公开", "### （三）政府信息管理",
+                        "### （四）畅通民情民意渠道情况", "### （五）平台建设", "### （六）监督保障"]
+    after = prose["overview"].split("### （四）畅通民情民意渠道情况", 1)[1]
+    assert after.split("###", 1)[0].strip() == "开通“政务公开”意见箱，收到意见12条。"
+    assert not any(key in prose for key in ("active", "requests", "management", "platforms", "oversight"))

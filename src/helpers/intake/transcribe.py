@@ -64,7 +64,10 @@ FEE_COLUMNS = (("收费通知", "notices"), ("实际收取", "collected"), ("收
 # The report's parts: the numeral of the heading, and words one of which its title has.
 PARTS = (("一", ("总体情况",), "overview"), ("二", ("主动公开",), ""), ("三", ("申请",), ""),
          ("四", ("复议", "诉讼"), ""), ("五", ("问题",), "problems"), ("六", ("其他",), "other"))
-SUB_PARTS = tuple((title.split("）")[1][:4], key) for key, title in OVERVIEW_PARTS.items())
+# The five usual sub-parts of 一 by the words their headings use, the most telling first (政府信息公开平台建设情况
+# is 平台建设, not 政府信息管理; 信息管理情况 is 政府信息管理).
+SUB_PARTS = (("主动公开", "active"), ("依申请", "requests"), ("平台", "platforms"), ("监督", "oversight"),
+             ("保障", "oversight"), ("信息管理", "management"), ("政府信息", "management"))
 TABLE_NAMES = {"active": "表二", "applications": "表三", "appeals": "表四", "processing_fees": "信息处理费表"}
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,2})\s*[、.．，,]\s*(.*)$", re.S)
 _SUB_HEADING = re.compile(r"^[（(]\s*([一二三四五六七八九十])\s*[)）]\s*(.{1,16}?)(?:[。：:；;]\s*(.*))?$", re.S)
@@ -599,6 +602,7 @@ def _prose(page: Page, result: Transcript) -> None:
     the 落款's date; text beside the tables of 二, 三 and 四 is named as left out."""
     parts: dict[int, list[str]] = {}
     subs: dict[str, list[str]] = {}
+    order: list[tuple[str, str]] = []  # the sub-parts of 一 as printed: heading, and key (or the heading itself)
     part, sub = -1, ""
     title = title_of(page)
     for at, block in enumerate(page.blocks):
@@ -613,10 +617,13 @@ def _prose(page: Page, result: Transcript) -> None:
         if part == 0:
             found = _SUB_HEADING.match(block)
             key = _first(norm(found.group(2)), SUB_PARTS) if found else None
-            if found and key:
-                sub = key
-                if found.group(3):
-                    subs.setdefault(sub, []).append(found.group(3).strip())
+            if found:  # a sub-part of its own: one of the five (once), or one the report adds
+                printed = f"（{found.group(1)}）{found.group(2).strip()}"
+                sub = key if key and key not in subs else printed
+                while sub in subs:  # the same heading printed twice: two sub-parts still
+                    sub += " "
+                order.append((printed, sub))
+                subs[sub] = [found.group(3).strip()] if found.group(3) else []
                 continue
             if norm(block) == HISTORY_HEADING:
                 sub = "-"
@@ -648,9 +655,15 @@ def _prose(page: Page, result: Transcript) -> None:
         elif blocks:
             result.notes.append(f"{page.name}：“{PARTS[index][0]}”部分表格以外的 {len(blocks)} 段文字未导入"
                                 "（这一部分由表格生成）")
-    for key in OVERVIEW_PARTS:
-        if subs.get(key):
-            prose[key] = "\n\n".join(subs[key])
+    if any(key not in OVERVIEW_PARTS for _, key in order):
+        # A sub-part the five do not name: every sub-part kept under its printed heading, in printed order, so
+        # that none is merged into another and none changes place.
+        kept = [f"### {heading}\n\n" + "\n\n".join(subs[key]) for heading, key in order]
+        prose["overview"] = "\n\n".join(filter(None, [prose.get("overview", ""), *kept]))
+    else:
+        for key in OVERVIEW_PARTS:
+            if subs.get(key):
+                prose[key] = "\n\n".join(subs[key])
     preamble = [b for b in parts.get(-1, []) if not _TITLES[0].match(norm(b)) and b != SAMPLE_NOTICE]
     if preamble:
         prose["preamble"] = "\n\n".join(preamble)
