@@ -109,3 +109,17 @@ def test_a_sub_heading_the_format_does_not_have_is_kept_with_every_sub_part_as_p
     after = prose["overview"].split("### （四）畅通民情民意渠道情况", 1)[1]
     assert after.split("###", 1)[0].strip() == "开通“政务公开”意见箱，收到意见12条。"
     assert not any(key in prose for key in ("active", "requests", "management", "platforms", "oversight"))
+
+
+def test_table_two_as_sentences_is_read_into_its_figures_and_what_is_not_found_is_listed(tmp_path):
+    result = import_file(VARIANTS / "active-sentences.html", tmp_path / "data")
+    assert result.ok, result.lines
+    data = YAML(typ="safe").load(result.written.read_text(encoding="utf-8"))
+    assert data["active"] == {"rules": {"issued": 0}, "normative": {"issued": 3, "in_force": 12},
+                              "licensing": {"decisions": 3361}, "punishment": {"decisions": 35},
+                              "enforcement": {"decisions": 2}, "fees": {"amount": 12.5}}
+    assert "unseen" not in data
+    said = next(line for line in result.lines if "表二以句子写出" in line)
+    assert "规章制发件数 0（“未制定规章”）" in said and "许可办件量3361件" in said
+    assert "句子中没有：规章废止件数、规章现行有效件数、规范性文件废止件数（按空白记录）" in said
+    assert not any("页面中没有表二" in line for line in result.lines)

@@ -652,6 +652,8 @@ def _prose(page: Page, result: Transcript) -> None:
         blocks = parts.get(index, [])
         if key:
             prose[key] = "\n\n".join(blocks)
+        elif blocks and index == 1 and "active" in data.get("unseen", []) and data.get("format") == NATIONAL_2021:
+            _active_from_sentences("".join(blocks), data, result, page.name)
         elif blocks:
             result.notes.append(f"{page.name}：“{PARTS[index][0]}”部分表格以外的 {len(blocks)} 段文字未导入"
                                 "（这一部分由表格生成）")
@@ -673,6 +675,53 @@ def _prose(page: Page, result: Transcript) -> None:
     if unseen:
         data["unseen"] = [*unseen, *data.get("unseen", [])]
     data["prose"] = {key: value for key, value in prose.items() if value}
+
+
+_N = r"(\d+(?:\.\d+)?)"
+_W = r"[^，,。；;、\d]{0,6}?"  # a few words between a figure's name and its number, never across a clause
+# 表二 printed as sentences: each figure by how reports say it; 未制定规章 says 0 as plainly as 制定规章0件.
+ACTIVE_SENTENCES = (
+    ("rules.issued", "规章制发件数", rf"(?:制定|制发|出台){_W}规章{_W}{_N}件|(?P<none>未|没有)(?:制定|制发|出台)规章"),
+    ("rules.repealed", "规章废止件数", rf"废止{_W}规章{_W}{_N}件"),
+    ("rules.in_force", "规章现行有效件数", rf"现行有效{_W}规章{_W}{_N}件|规章{_W}现行有效{_W}{_N}件"),
+    ("normative.issued", "规范性文件制发件数",
+     rf"(?:制定|制发|出台|印发){_W}规范性文件{_W}{_N}件|(?P<none>未|没有)(?:制定|制发|出台|印发)(?:行政)?规范性文件"),
+    ("normative.repealed", "规范性文件废止件数", rf"废止{_W}规范性文件{_W}{_N}件"),
+    ("normative.in_force", "规范性文件现行有效件数",
+     rf"现行有效{_W}规范性文件{_W}{_N}件|规范性文件{_W}现行有效{_W}{_N}件"),
+    ("licensing.decisions", "行政许可处理决定数", rf"许可{_W}{_N}件"),
+    ("punishment.decisions", "行政处罚处理决定数", rf"处罚{_W}{_N}件"),
+    ("enforcement.decisions", "行政强制处理决定数", rf"强制{_W}{_N}件"),
+    ("fees.amount", "行政事业性收费金额（万元）", rf"收费{_W}{_N}(万元|元)"),
+)
+
+
+def _active_from_sentences(text: str, data: dict[str, Any], result: Transcript, name: str) -> None:
+    """表二 printed as sentences (``未制定规章……许可办件量3361件……``): each figure a sentence names, and a note
+    of those found and those not (left blank, unknown)."""
+    shown = norm(text).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    found, missing = [], []
+    for path, label, pattern in ACTIVE_SENTENCES:
+        match = re.search(pattern, shown)
+        if match is None:
+            missing.append(label)
+            continue
+        if match.groupdict().get("none"):
+            value: Any = 0
+        else:
+            number = next(g for g in match.groups() if g and g[0].isdigit())
+            value = Decimal(number) if path == "fees.amount" else int(Decimal(number))
+            if path == "fees.amount" and match.group(0).endswith("元") and not match.group(0).endswith("万元"):
+                value = (value / 10_000).normalize()
+        _put(data, f"active.{path}", value)
+        found.append(f"{label} {value}（“{match.group(0)}”）")
+    if found:
+        data["unseen"] = [u for u in data.get("unseen", []) if u != "active"]
+        if not data["unseen"]:
+            del data["unseen"]
+        result.notes[:] = [n for n in result.notes if "页面中没有表二" not in n]
+        result.notes.append(f"{name}：表二以句子写出，按句子读取：{'；'.join(found)}"
+                            + (f"；句子中没有：{'、'.join(missing)}（按空白记录）" if missing else ""))
 
 
 def _caption(blocks: list[str], at: int) -> bool:
