@@ -116,13 +116,10 @@ def read_settings(path: Path) -> Settings:
     problems = []
     deadlines = data.get("deadlines", {})
     days: dict[str, tuple[int, int] | None] = {}
-    for key, label, default in (("submit", "报送区政务公开办", None), ("publish", "发布", (1, 31))):
+    for key, label, default in (("submit", "报送区政务公开办", None), ("publish", "发布", "01-31")):
         value = deadlines.get(key, default) if isinstance(deadlines, dict) else default
         if value is False or value == "" or value is None:
             days[key] = None
-            continue
-        if isinstance(value, tuple):
-            days[key] = value
             continue
         match = _MONTH_DAY.match(str(value))
         try:

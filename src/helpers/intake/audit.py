@@ -16,9 +16,6 @@ from helpers.project import Project
 from helpers.report.model import Report
 from helpers.report.review import CRITERIA, DEFAULT_SHEET, Sheet, Submission
 
-SHEET_HELP = "满分: 10\n扣分:  # 每项有问题时扣的分数，同一项只扣一次\n" + "".join(
-    f"  {name}: {DEFAULT_SHEET.deductions[name]}  # {what}\n" for name, what in CRITERIA.items())
-
 
 def submissions(project: Project, year: int, published: list[Path] | None = None
                 ) -> tuple[dict[str, list[Submission]], list[str]]:

@@ -14,21 +14,6 @@ from helpers.intake.load import Glance, glance, load_typed
 from helpers.project import Project, YearFile
 from helpers.report.model import Slug
 
-ROSTER_HELP = """\
-# 应报送名单的调整（区政务公开办编辑）。默认每年应报送的是上一年报送过报告的全部机关；
-# add：从某年度起应报送的新机关；retire：从某年度起不再报送的机关（撤销、合并）。
-add: []
-#  - slug: yangli-tjj        # 机关代码，即 data/ 下的文件夹名
-#    name: 样例区统计局
-#    district: yangli        # 所属区的代码
-#    district_name: 样例区
-#    year: 2026              # 从该年度起应报送
-retire: []
-#  - slug: xinghua
-#    year: 2026              # 从该年度起不再报送
-#    reason: 并入石桥镇
-"""
-
 
 @dataclass(frozen=True)
 class Added:

@@ -9,7 +9,6 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
@@ -144,8 +143,3 @@ def write_audit(out_dir: Path, year: int, district: str, district_name: str, row
     write_atomic(files.html, page(rows, year, district_name, sheet, as_of, notices))
     return [files.html, files.xlsx, *written]
 
-
-def findings_table(rows: list[Audited]) -> list[dict[str, Any]]:
-    """The findings as plain rows (organ, criterion, text, evidence), e.g. for a closing note or a test."""
-    return [{"organ": r.submission.name, "criterion": f.criterion, "text": f.text, "evidence": f.evidence}
-            for r in rows for f in r.findings]

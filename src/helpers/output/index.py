@@ -151,8 +151,8 @@ def _organ_row(year: int, slug: str, name: str, district: str, district_name: st
     deadlines = [] if not office.expected else deadline_notes(entry, year, office.deadlines, office.as_of, has_file)
     return {
         "year": year, "town": slug, "name": name, "district": district, "district_name": district_name,
-        "state": state, "state_text": text, "state_label": STATES[state], "state_help": STATE_HELP[state],
-        "message": entry.get("message", ""), "warnings": entry.get("warnings", []), "deadlines": deadlines,
+        "state": state, "state_text": text, "state_label": STATES[state], "message": entry.get("message", ""),
+        "warnings": entry.get("warnings", []), "deadlines": deadlines,
         "links": _links(out_dir, year, slug), "summary": False,
     }
 
@@ -168,7 +168,7 @@ def _summary_row(year: int, stem: str, district: str, district_name: str, entry:
     return {
         "year": year, "town": stem, "name": entry.get("name") or stem, "district": district,
         "district_name": district_name, "state": state, "state_text": SUMMARY_STATES[state],
-        "state_label": SUMMARY_STATES[state], "state_help": "", "message": entry.get("message", ""),
+        "state_label": SUMMARY_STATES[state], "message": entry.get("message", ""),
         "warnings": warnings, "deadlines": [], "links": _links(out_dir, year, stem, district), "summary": True,
     }
 
