@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from helpers.atomic import write_atomic
-from helpers.output.index import PAGE_CSS, TEMPLATES
+from helpers.output.index import render_page
 from helpers.project import Outputs, Settings, audit_stem, notice_stem
 from helpers.report.review import CRITERIA, Finding, Sheet, Submission, score
 
@@ -54,11 +53,9 @@ def points(value: Decimal) -> str:
 def page(rows: list[Audited], year: int, district_name: str, sheet: Sheet, as_of: datetime.date,
          notices: dict[str, str]) -> str:
     """The audit page: valid HTML, Chinese, self-contained."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    css = "\n".join((TEMPLATES / "xxgk" / "static" / name).read_text(encoding="utf-8") for name in PAGE_CSS)
-    return env.get_template("audit.html.j2").render(
-        rows=rows, year=year, district=district_name, criteria=list(CRITERIA), help=CRITERIA, sheet=sheet,
-        as_of=as_of, css=css, notices=notices, points=points, total=sum(len(r.findings) for r in rows),
+    return render_page(
+        "audit.html.j2", rows=rows, year=year, district=district_name, criteria=list(CRITERIA), help=CRITERIA,
+        sheet=sheet, as_of=as_of, notices=notices, points=points, total=sum(len(r.findings) for r in rows),
         with_findings=sum(bool(r.findings) for r in rows),
     )
 

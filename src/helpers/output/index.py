@@ -173,9 +173,16 @@ def _summary_row(year: int, stem: str, district: str, district_name: str, entry:
     }
 
 
+def render_page(template: str, **values: Any) -> str:
+    """One of the office's own pages (the index, an audit): its template with the report pages' styles inlined,
+    so that it is one self-contained file."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    css = "\n".join((TEMPLATES / "xxgk" / "static" / name).read_text(encoding="utf-8") for name in PAGE_CSS)
+    return env.get_template(template).render(css=css, **values)
+
+
 def write_index(reports: dict[str, dict], out_dir: Path, office: Office | None = None) -> Path:
     """Write ``<out_dir>/index.html``: Chinese, self-contained, no network requests."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     office = office or Office()
     rows = entries(reports, out_dir, office)
     years = sorted({r["year"] for r in rows}, reverse=True)
@@ -190,10 +197,9 @@ def write_index(reports: dict[str, dict], out_dir: Path, office: Office | None =
     }
     labels = sorted({r["state_label"] for r in rows}, key=lambda s: [*STATES.values(), *SUMMARY_STATES.values()]
                     .index(s))
-    css = "\n".join((TEMPLATES / "xxgk" / "static" / name).read_text(encoding="utf-8") for name in PAGE_CSS)
-    html = env.get_template("index.html.j2").render(
-        rows=rows, organs=organs, years=years, groups=groups, counts=counts, year_counts=year_counts,
-        states=STATES, state_help=STATE_HELP, labels=labels, css=css, as_of=office.as_of, notes=office.notes,
+    html = render_page(
+        "index.html.j2", rows=rows, organs=organs, years=years, groups=groups, counts=counts, year_counts=year_counts,
+        states=STATES, state_help=STATE_HELP, labels=labels, as_of=office.as_of, notes=office.notes,
         summaries=sum(r["summary"] for r in rows), office=bool(office.expected),
     )
     path = out_dir / "index.html"
