@@ -88,13 +88,26 @@ def quote(text: str, start: int, end: int, around: int = 12) -> str:
     return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
 
 
-def stated_figures(report: Report) -> list[Problem]:
-    """Each figure the narrative states that its table contradicts (a warning each, quoting the sentence)."""
+@dataclass(frozen=True)
+class Contradiction:
+    """A figure the narrative states that its table contradicts."""
+
+    part: str  # the prose field
+    title: str  # its part's heading
+    stated: Stated
+    table: int | Decimal  # what the table has
+    said: str  # the number as the sentence writes it
+    quote: str  # the words around it
+
+
+def contradictions(report: Report, prose: dict[str, str] | None = None) -> list[Contradiction]:
+    """Each figure the narrative states that its table contradicts; ``prose`` is ``plain_prose(report)`` where
+    the caller has it already."""
     if not isinstance(report, NationalReport):
         return []
     parts = formats.of(report).prose_parts
-    problems = []
-    for name, text in plain_prose(report).items():
+    found = []
+    for name, text in (plain_prose(report) if prose is None else prose).items():
         for stated in STATED:
             table = stated.value(report)
             if table is None:
@@ -105,11 +118,16 @@ def stated_figures(report: Report) -> list[Problem]:
                 except InvalidOperation:
                     continue
                 if said != Decimal(table):
-                    title = parts.get(name, name)
-                    problems.append(Problem(
-                        report.origin.file, report.origin.line(f"prose.{name}"), f"prose.{name}",
-                        f"与{stated.table}一致的{stated.label}数（{table}）",
-                        f"“{quote(text, match.start(), match.end())}”（{stated.label} {match.group(1)}）",
-                        severity="warning", table=f"正文“{title}”",
-                    ))
-    return problems
+                    found.append(Contradiction(name, parts.get(name, name), stated, table, match.group(1),
+                                               quote(text, match.start(), match.end())))
+    return found
+
+
+def stated_figures(report: Report) -> list[Problem]:
+    """Each figure the narrative states that its table contradicts (a warning each, quoting the sentence)."""
+    return [
+        Problem(report.origin.file, report.origin.line(f"prose.{c.part}"), f"prose.{c.part}",
+                f"与{c.stated.table}一致的{c.stated.label}数（{c.table}）",
+                f"“{c.quote}”（{c.stated.label} {c.said}）", severity="warning", table=f"正文“{c.title}”")
+        for c in contradictions(report)
+    ]

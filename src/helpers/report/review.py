@@ -96,17 +96,26 @@ def review(submissions: list[Submission], year: int, deadlines: Deadlines, as_of
            ) -> dict[str, list[Finding]]:
     """Every finding for every organ of one district and year, by organ code, in the order of ``CRITERIA``."""
     found: dict[str, list[Finding]] = {s.slug: [] for s in submissions}
+    texts = {s.slug: _texts(s) for s in submissions}  # each report's prose as read, once: every rule reads it
     for s in submissions:
         found[s.slug] += _on_time(s, year, deadlines, as_of)
         if s.report is None:
             found[s.slug] += _unread(s)
             continue
-        found[s.slug] += _form(s.report) + _accuracy(s.report, s.previous) + _stated(s.report)
-        found[s.slug] += _fees(s.report) + _problems_part(s.report, s.previous) + _changed(s)
-    for slug, findings in _alike(submissions).items():
+        now, before = texts[s.slug]
+        found[s.slug] += _form(s.report) + _accuracy(s.report, s.previous) + _stated(s.report, now)
+        found[s.slug] += _fees(s.report, now) + _problems_part(s.previous, now, before) + _changed(s, now)
+    for slug, findings in _alike(submissions, texts).items():
         found[slug] += findings
     order = list(CRITERIA)
     return {slug: sorted(f, key=lambda x: order.index(x.criterion)) for slug, f in found.items()}
+
+
+def _texts(s: Submission) -> tuple[dict[str, str], dict[str, str]]:
+    """This year's and last year's prose of a submission as a reader sees it (``consistency.plain_prose``)."""
+    def read(report: Report | None) -> dict[str, str]:
+        return consistency.plain_prose(report) if report is not None else {}
+    return read(s.report), read(s.previous)
 
 
 def _day(text: str | None) -> datetime.date | None:
@@ -192,25 +201,22 @@ def _where(problem: Problem) -> str:
     return f"{problem.file} 第 {problem.line} 行" if problem.line else problem.file
 
 
-def _stated(report: Report) -> list[Finding]:
-    found = []
-    for p in consistency.stated_figures(report):
-        found.append(Finding("正文与表格一致", f"{p.table}写的数字与表格不一致",
-                             f"正文：{p.found}；表格：{p.expected.removeprefix('与').split('一致')[0]}为 "
-                             f"{p.expected.rsplit('（', 1)[-1].rstrip('）')}"))
-    return found
+def _stated(report: Report, now: dict[str, str]) -> list[Finding]:
+    return [Finding("正文与表格一致", f"正文“{c.title}”写的数字与表格不一致",
+                    f"正文：“{c.quote}”（{c.stated.label} {c.said}）；表格：{c.stated.table}为 {c.table}")
+            for c in consistency.contradictions(report, now)]
 
 
 _FEE_WORDS = re.compile(r"收费|信息处理费|处理费")
 
 
-def _fees(report: Report) -> list[Finding]:
+def _fees(report: Report, now: dict[str, str]) -> list[Finding]:
     if not isinstance(report, National2021Report):
         return []
     fees = report.processing_fees
     if not (fees.notices or fees.billed or fees.collected):
         return []
-    other = consistency.plain_prose(report).get("other", "")
+    other = now.get("other", "")
     if _FEE_WORDS.search(other):
         return []
     charged = tables.fee_sentence(report.year, report.organ.town, fees.notices, fees.billed, fees.collected)
@@ -218,26 +224,24 @@ def _fees(report: Report) -> list[Finding]:
     return [Finding("收费说明", "收取了信息处理费，第六部分未作说明", f"表格：{charged}{said}")]
 
 
-def _problems_part(report: Report, previous: Report | None) -> list[Finding]:
-    if not isinstance(report, NationalReport):
-        return []
-    text = consistency.plain_prose(report).get("problems", "")
+def _problems_part(previous: Report | None, now: dict[str, str], before: dict[str, str]) -> list[Finding]:
+    text = now.get("problems", "")
     if not text:
         return []  # 格式规范 says it is missing
     sentences = [s for s in re.split(r"[。！？!?；;]", text) if s.strip()]
     if len(text) < GENERIC_CHARS or len(sentences) <= 1:
         return [Finding("问题与改进", "第五部分过于笼统，没有具体的问题和改进措施",
                         f"第五部分全文 {len(text)} 字：“{consistency.quote(text, 0, 0, 60)}”")]
-    before = consistency.plain_prose(previous).get("problems", "") if isinstance(previous, NationalReport) else ""
-    if before and len(before) >= MIN_CHARS:
-        ratio = checks.similarity(text, before)
+    last = before.get("problems", "")
+    if len(last) >= MIN_CHARS:
+        ratio = checks.similarity(text, last)
         if ratio >= SIMILAR:
             return [Finding("问题与改进", f"第五部分与{previous.year if previous else ''}年的几乎相同",
                             f"相似度 {ratio:.0%}：“{consistency.quote(text, 0, 0, 30)}”")]
     return []
 
 
-def _changed(s: Submission) -> list[Finding]:
+def _changed(s: Submission, now: dict[str, str]) -> list[Finding]:
     """A published page that differs from the report the office built and filed: each figure, each part."""
     if s.published is None or s.report is None:
         return []
@@ -248,53 +252,52 @@ def _changed(s: Submission) -> list[Finding]:
         for (caption, cells, _), (_, others, _) in zip(_cells(frames), _cells(shown.get(key, [])), strict=False):
             published = {(row, column): value for row, column, value in others}
             for row, column, value in cells:
-                now = published.get((row, column))
-                if now is not None and str(now) != str(value):
+                printed = published.get((row, column))
+                if printed is not None and str(printed) != str(value):
                     findings.append(Finding(
                         "发布后改动", "网站上的数字与备案的报告不同",
-                        f"“{caption}”“{row}”行“{column}”列：备案 {value}，网站 {now}（{s.published_from}）"))
-    filed_prose, shown_prose = consistency.plain_prose(s.report), consistency.plain_prose(s.published)
-    for name, text in filed_prose.items():
+                        f"“{caption}”“{row}”行“{column}”列：备案 {value}，网站 {printed}（{s.published_from}）"))
+    shown_prose = consistency.plain_prose(s.published)
+    for name, text in now.items():
         other = shown_prose.get(name)
-        if other is not None and checks.similarity(text, other) < PUBLISHED_SAME:
+        if other is not None and (ratio := checks.similarity(text, other)) < PUBLISHED_SAME:
             title = fmt.prose_parts.get(name, name)
             findings.append(Finding("发布后改动", f"网站上的“{title}”与备案的正文不同",
-                                    f"相似度 {checks.similarity(text, other):.0%}；网站："
+                                    f"相似度 {ratio:.0%}；网站："
                                     f"“{consistency.quote(other, 0, 0, 40)}”（{s.published_from}）"))
     return findings
 
 
-def _alike(submissions: list[Submission]) -> dict[str, list[Finding]]:
+def _alike(submissions: list[Submission], texts: dict[str, tuple[dict[str, str], dict[str, str]]]
+           ) -> dict[str, list[Finding]]:
     """内容雷同: each part against the same organ's last year (part 五: under 问题与改进) and against the same
     part of every other organ of the district this year; one finding per organ and part, naming the others."""
     found: dict[str, list[Finding]] = {}
-    texts: dict[str, list[tuple[str, str]]] = {}  # part → (organ, text)
+    by_part: dict[str, list[tuple[str, str, str]]] = {}  # part → (organ, its text, the part's heading)
     names = {s.slug: s.name for s in submissions}
     for s in submissions:
         if s.report is None:
             continue
-        now = consistency.plain_prose(s.report)
-        before = consistency.plain_prose(s.previous) if s.previous is not None else {}
+        now, before = texts[s.slug]
         parts = formats.of(s.report).prose_parts
         for part, text in now.items():
             if len(text) < MIN_CHARS:
                 continue
-            texts.setdefault(part, []).append((s.slug, text))
+            by_part.setdefault(part, []).append((s.slug, text, parts.get(part, part)))
             old = before.get(part, "")
             if part != "problems" and len(old) >= MIN_CHARS and (ratio := checks.similarity(text, old)) >= SIMILAR:
                 found.setdefault(s.slug, []).append(Finding(
                     "内容雷同", f"“{parts.get(part, part)}”与本机关上年的几乎相同",
                     f"相似度 {ratio:.0%}：“{consistency.quote(text, 0, 0, 30)}”"))
-    for part, organs in texts.items():
+    for organs in by_part.values():
         if len(organs) < 2:
             continue
-        scores = process.cdist([t for _, t in organs], [t for _, t in organs], scorer=fuzz.ratio,
-                               score_cutoff=SIMILAR * 100, workers=-1)
-        for i, (slug, text) in enumerate(organs):
+        shown = [text for _, text, _ in organs]
+        scores = process.cdist(shown, shown, scorer=fuzz.ratio, score_cutoff=SIMILAR * 100, workers=-1)
+        for i, (slug, text, title) in enumerate(organs):
             alike = [(organs[j][0], float(scores[i][j]) / 100) for j in range(len(organs)) if j != i and scores[i][j]]
             if not alike:
                 continue
-            title = _part_title(submissions, slug, part)
             others = "、".join(f"{names[o]}（相似度 {r:.0%}）" for o, r in sorted(alike, key=lambda a: -a[1])[:5])
             more = f"等 {len(alike)} 个机关" if len(alike) > 5 else ""
             found.setdefault(slug, []).append(Finding(
@@ -302,7 +305,3 @@ def _alike(submissions: list[Submission]) -> dict[str, list[Finding]]:
                 f"与{others}{more}；本机关：“{consistency.quote(text, 0, 0, 30)}”"))
     return found
 
-
-def _part_title(submissions: list[Submission], slug: str, part: str) -> str:
-    report = next(s.report for s in submissions if s.slug == slug)
-    return formats.of(report).prose_parts.get(part, part) if report is not None else part
