@@ -73,11 +73,13 @@ def read_roster(path: Path) -> RosterFile:
     return roster
 
 
-def expected(project: Project, year: int, files: list[YearFile] | None = None) -> list[Expected]:
+def expected(project: Project, year: int, files: list[YearFile] | None = None,
+             roster: RosterFile | None = None) -> list[Expected]:
     """Every organ expected to report for ``year``: those that reported the year before, those added by the
-    roster, and any that has a file for the year anyway; less those the roster retires. By district, then code."""
+    roster, and any that has a file for the year anyway; less those the roster retires. By district, then code.
+    ``files`` and ``roster`` where the caller has read them already (for several years)."""
     files = project.year_files() if files is None else files
-    roster = read_roster(project.roster)
+    roster = read_roster(project.roster) if roster is None else roster
     retired = {r.slug for r in roster.retire if r.year <= year}
     by_town: dict[str, dict[int, Path]] = {}
     for f in files:

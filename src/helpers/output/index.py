@@ -52,7 +52,8 @@ def office_of(project: Project, as_of: datetime.date | None = None) -> Office:
     files = project.year_files()
     notes = []
     try:
-        expected = {year: roster.expected(project, year, files) for year in roster.years(project, files)}
+        office = roster.read_roster(project.roster)
+        expected = {year: roster.expected(project, year, files, office) for year in roster.years(project, files)}
     except DataFileError as exc:
         expected = {}
         notes = [f"应报送名单 {project.roster.name} 有错误，本页只列出已有报告：{p}" for p in exc.problems]
