@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from helpers.errors import Problem
 from helpers.report import consistency, formats, placeholders
-from helpers.report.model import Report
+from helpers.report.model import NationalProse, Report
 
 TABLE_ACTIVE = "表二"
 TABLE_APPLICATIONS = "表三"
@@ -40,7 +40,7 @@ def check(report: Report, previous: Report | None = None) -> list[Problem]:
                 severity="warning" if report.published else "error",
             )
         )
-    for name in ("overview", "problems") if isinstance(getattr(report.prose, "problems", None), str) else ():
+    for name in ("overview", "problems") if isinstance(report.prose, NationalProse) else ():  # 2008: the loader's
         if not report.published and report.origin.line(f"prose.{name}") is None and report.origin.file:
             problems.append(problem_at(report, "prose", expected=f"必填字段 {name}", found="缺少该字段"))
     if not report.published and not report.contact.office.strip():
