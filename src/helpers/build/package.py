@@ -61,11 +61,12 @@ def write_package(out_dir: Path, year: int, district: str, organs: list[tuple[st
     files, missing = contents(out_dir, year, district, organs)
     folder = out_dir / str(year)
     names = dict(organs)
+    digests = {p: _sha256(p) for p in files}
     manifest: dict[str, Any] = {
         "year": year, "district": district, "made": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "files": [{"name": p.name, "sha256": _sha256(p), "bytes": p.stat().st_size} for p in files],
-        "pages": [{"organ": p.stem, "name": names.get(p.stem, p.stem), "page": p.name, "sha256": _sha256(p),
-                   "built": _when(p)} for p in files if p.suffix == ".html" and p.stem in names],
+        "files": [{"name": p.name, "sha256": digests[p], "bytes": p.stat().st_size} for p in files],
+        "pages": [{"organ": p.stem, "name": names[p.stem], "page": p.name, "sha256": digests[p], "built": _when(p)}
+                  for p in files if p.suffix == ".html" and p.stem in names],
         "missing": missing,
     }
     target = Outputs(out_dir, year, package_stem(district)).zip
