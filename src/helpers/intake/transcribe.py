@@ -699,7 +699,7 @@ ACTIVE_SENTENCES = (
 def _active_from_sentences(text: str, data: dict[str, Any], result: Transcript, name: str) -> None:
     """表二 printed as sentences (``未制定规章……许可办件量3361件……``): each figure a sentence names, and a note
     of those found and those not (left blank, unknown)."""
-    shown = norm(text).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    shown = norm(text)  # full-width digits made ASCII
     found, missing = [], []
     for path, label, pattern in ACTIVE_SENTENCES:
         match = re.search(pattern, shown)
@@ -754,25 +754,25 @@ def _preamble(blocks: list[str], page: Page, data: dict[str, Any]) -> None:
     elif phone := _PHONE_ONLY.search(text):
         details = "联系电话：" + phone.group("details")
     for item in re.split(r"[；;，,]", details):
-        label, value = _contact_item(item)
+        word, label, value = _contact_item(item)
         if not value:
             continue
         if label == "email" or "@" in value:
-            contact["email_name"] = next((w for w, k in _CONTACT_LABELS if k == "email" and item.strip().startswith(w)),
-                                         "电子邮箱")
+            contact["email_name"] = word if label == "email" else "电子邮箱"
             contact["email"] = value
         elif label and label not in contact:
             contact[label] = value
     data["contact"] = contact
 
 
-def _contact_item(item: str) -> tuple[str, str]:
-    """One field of a contact sentence (``电话：0468-7910006``, ``地址 绥滨县连生乡``): its key and value."""
+def _contact_item(item: str) -> tuple[str, str, str]:
+    """One field of a contact sentence (``电话：0468-7910006``, ``地址 绥滨县连生乡``): its label as printed, its
+    key and its value."""
     text = item.strip()
     for word, key in _CONTACT_LABELS:
         if text.startswith(word):
-            return key, text[len(word):].lstrip("：: ").strip()
-    return "", ""
+            return word, key, text[len(word):].lstrip("：: ").strip()
+    return "", "", ""
 
 
 def _signature(blocks: list[str], data: dict[str, Any]) -> None:
