@@ -94,6 +94,7 @@ def _title(blocks: list[str]) -> str:
 
 
 def _not_a_frame(page: Any) -> Any:
+    """What of a page is not a frame drawn round its text (a rectangle over most of the page)."""
     def keep(obj: dict[str, Any]) -> bool:
         return not (obj.get("object_type") == "rect" and obj["width"] > 0.6 * page.width
                     and obj["height"] > 0.3 * page.height)
@@ -164,10 +165,10 @@ def read_doc(path: Path) -> Page:
     if soffice is None:
         raise PageError(f"{path.name}：这是旧版 Word 文档（.doc），本机没有 LibreOffice"
                         "（Debian 软件包 libreoffice-writer），无法转换；请在 Word 或 WPS 中另存为 .docx 后导入")
-    read_bytes(path)  # the size and kind checks of every file read
+    raw = read_bytes(path)  # with the size and kind checks of every file read, and read once
     with tempfile.TemporaryDirectory(prefix="xxgk-doc-") as folder:
         source = Path(folder) / "source.doc"
-        shutil.copyfile(path, source)
+        source.write_bytes(raw)
         try:
             run = subprocess.run(
                 [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
