@@ -321,17 +321,22 @@ def _page_numbers(section: Any) -> None:
     _font(paragraph.add_run(" —"), NUMBER_FONT, SI_HAO)
 
 
-def docx_from_page(page: str) -> bytes:
-    """The .docx of a report page (the HTML the build exported)."""
-    root = lxml_html.document_fromstring(page)
-    main = root.find(".//main")
+def _document() -> Any:
+    """A new document in the 公文 layout: Chinese, A4 portrait with the standard's margins, 仿宋 三号, page numbers."""
     document = Document()
     _chinese(document)
     section = document.sections[0]
     _page_setup(section, landscape=False)
-    normal = document.styles["Normal"]
-    _font(normal, BODY_FONT, SAN_HAO)
+    _font(document.styles["Normal"], BODY_FONT, SAN_HAO)
     _page_numbers(section)
+    return document
+
+
+def docx_from_page(page: str) -> bytes:
+    """The .docx of a report page (the HTML the build exported)."""
+    root = lxml_html.document_fromstring(page)
+    main = root.find(".//main")
+    document = _document()
     caption = document.styles[CAPTION_STYLE].font  # black and upright like the text, not the template's blue
     caption.color.rgb, caption.italic, caption.bold = RGBColor(0, 0, 0), False, None
     for element in (main.iter() if main is not None else []):
@@ -378,12 +383,7 @@ def notice_docx(title: str, addressee: str, opening: str, items: list[str], clos
                 day: str) -> bytes:
     """A 整改通知 in 公文 layout: title, 主送机关, the opening, the findings as a numbered list, what to do by
     when, and the sender's 落款 with the day (both right-aligned)."""
-    document = Document()
-    _chinese(document)
-    section = document.sections[0]
-    _page_setup(section, landscape=False)
-    _font(document.styles["Normal"], BODY_FONT, SAN_HAO)
-    _page_numbers(section)
+    document = _document()
     _paragraph(document, _title(title), font=TITLE_FONT, size=ER_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _paragraph(document, "", indent=False)
     _paragraph(document, f"{addressee}：", indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
