@@ -9,6 +9,7 @@ the same interface (``submit``, ``shutdown``) so that the batch runner takes it,
 from __future__ import annotations
 
 import concurrent.futures as cf
+import logging
 import multiprocessing
 import os
 import signal
@@ -66,6 +67,8 @@ def _loop(conn: Connection) -> None:
         try:
             answer: tuple[str, Any] = ("ok", fn(*args, **kwargs))
         except BaseException as exc:  # noqa: BLE001  # the caller decides; a KeyboardInterrupt ends this worker
+            if isinstance(exc, KeyboardInterrupt):
+                _forget_interrupted_cells()
             answer = ("error", exc)
         try:
             conn.send(answer)
@@ -73,6 +76,12 @@ def _loop(conn: Connection) -> None:
             conn.send(("error", BuildError(f"构建进程无法返回结果（{type(exc).__name__}）")))
         if answer[0] == "error" and isinstance(answer[1], KeyboardInterrupt):
             return
+
+
+def _forget_interrupted_cells() -> None:
+    """Keep an interrupted build quiet: the cell the kernel was running ends with an error that no one awaits any
+    more, and asyncio would print it as "Task exception was never retrieved" when the worker lets it go."""
+    logging.getLogger("asyncio").disabled = True
 
 
 @dataclass
