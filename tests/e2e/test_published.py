@@ -4,6 +4,7 @@ stays blank, totals as stated), and every discrepancy is listed in the build sum
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from io import StringIO
 
@@ -152,3 +153,53 @@ def test_open_data_never_names_a_path_of_the_machine(tmp_path):
         data = json.loads(made.read_text(encoding="utf-8"))
         assert data["discrepancies"] and not any(str(tmp_path) in d for d in data["discrepancies"]), made
         assert all(d.startswith(f"{made.stem}/") or d.startswith("警告：") for d in data["discrepancies"])
+
+
+def test_not_applicable_cells_and_an_added_row_reach_every_output_as_printed(tmp_path):
+    """A 规章 row printed "/ / /" and a 表三 row the page adds (4.申请人撤回申请): the page, the Word file, the
+    PDF's text and the JSON show them as printed; the added row is in no total."""
+    import docx
+    import pdfplumber
+
+    from helpers.intake.importer import import_file
+
+    base = make_project(tmp_path / "project")
+    for name, town in (("not-applicable", "guanghua"), ("added-row", "guangming")):
+        result = import_file(FIXTURES / "pages" / "variants" / f"{name}.html", base / "data", town=town)
+        assert result.ok, result.lines
+        result.written.write_text(result.written.read_text(encoding="utf-8").replace(
+            "town: 光华镇", "town: 光明镇" if town == "guangming" else "town: 光华镇"), encoding="utf-8")
+    run = xxgk("build", "--pdf", "--docx", cwd=base)
+    assert run.returncode == 0, run.stdout + run.stderr
+    out = base / "outputs" / "2024"
+    html = (out / "guanghua.html").read_text(encoding="utf-8")
+    active = next(t for t in pd.read_html(StringIO(html), keep_default_na=False) if "规章" in t.to_string())
+    row = active[active.iloc[:, 0] == "规章"].iloc[0]
+    assert [str(v) for v in row[1:]] == ["/", "/", "/"]
+    words = [" ".join(c.text.split()) for t in docx.Document(str(out / "guanghua.docx")).tables for r in t.rows
+             for c in r.cells]
+    at = words.index("规章")
+    assert words[at + 1:at + 4] == ["/", "/", "/"]
+    with pdfplumber.open(out / "guanghua.pdf") as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    assert re.search(r"规章\s*/\s*/\s*/", text), text[:2000]
+    data = json.loads((out / "guanghua.json").read_text(encoding="utf-8"))
+    assert data["tables"]["active"][0]["cells"][0] == ["/", "/", "/"]
+    assert data["not_applicable"] == ["active.rules.issued", "active.rules.repealed", "active.rules.in_force"]
+    assert not any("空白" in d for d in data["discrepancies"])
+
+    added = "（六）其他处理 4.申请人撤回申请"
+    assert _cells(base, "2024/guangming.html", added) == ["2", "1", "0", "0", "0", "0", "3"]
+    assert _cells(base, "2024/guangming.html", "（七）总计") == ["11", "2", "0", "1", "0", "0", "14"]  # not in it
+    words = [" ".join(c.text.split()) for t in docx.Document(str(out / "guangming.docx")).tables for r in t.rows
+             for c in r.cells]
+    assert "原报告增列的行" in words and added in words
+    with pdfplumber.open(out / "guangming.pdf") as pdf:
+        rows = [[re.sub(r"\s", "", c or "") for c in row] for page in pdf.pages for t in page.extract_tables()
+                for row in t]
+    printed = next(row for row in rows if any("申请人撤回申请" in c for c in row))
+    assert "原报告增列的行" in printed and [c for c in printed if c.isdigit()] == ["2", "1", "0", "0", "0", "0", "3"]
+    data = json.loads((out / "guangming.json").read_text(encoding="utf-8"))
+    three = data["tables"]["applications"][0]
+    assert three["rows"][-1] == ["原报告增列的行", added, ""] and three["cells"][-1] == [2, 1, 0, 0, 0, 0, 3]
+    assert data["figures"]["applications"]["added"] == [{"label": added, "cells": [2, 1, 0, 0, 0, 0, 3]}]

@@ -7,6 +7,7 @@ import shutil
 
 from helpers.cli import main
 from helpers.intake.load import load_report
+from helpers.report import tables
 from tests.conftest import FIXTURES, ROOT
 
 PAGES = FIXTURES / "pages"
@@ -32,13 +33,31 @@ def test_blank_cells_import_with_the_checks_warnings(tmp_path, capsys):
 
 
 def test_a_page_with_rows_that_cannot_be_placed_writes_nothing_unless_kept(tmp_path, capsys):
-    page = PAGES / "unmatched-rows.html"
-    assert main(["import", str(page), "--data", str(tmp_path)]) == 1
+    page = tmp_path / "levy.html"
+    page.write_text((PAGES / "standard-2021.html").read_text(encoding="utf-8").replace(">行政强制<", ">行政征收<"),
+                    encoding="utf-8")
+    data = tmp_path / "data"
+    assert main(["import", str(page), "--data", str(data)]) == 1
     out = capsys.readouterr().out
-    assert "（八）申请人撤回申请" in out and "有错误，未导入" in out
-    assert not list(tmp_path.rglob("*.yaml"))
-    assert main(["import", str(page), "--data", str(tmp_path), "--keep-invalid"]) == 1
-    assert [p.name for p in tmp_path.rglob("*.yaml")] == ["2023.invalid.yaml"]
+    assert "“行政征收”：不是官方格式中的行" in out and "有错误，未导入" in out
+    assert not list(data.rglob("*.yaml"))
+    assert main(["import", str(page), "--data", str(data), "--keep-invalid"]) == 1
+    assert [p.name for p in data.rglob("*.yaml")] == ["2023.invalid.yaml"]
+
+
+def test_rows_table_three_adds_are_imported_and_shown_after_its_own(tmp_path, capsys):
+    assert main(["import", str(PAGES / "unmatched-rows.html"), "--data", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "表三“（八）申请人撤回申请”行：不是官方格式中的行，按原报告增列的行记录" in out
+    (written,) = tmp_path.rglob("*.yaml")
+    report = load_report(written)
+    assert [(row.label, row.cells) for row in report.applications.added] == [
+        ("（三）不予公开 9.属于其他不予公开情形", [1, 0, 0, 0, 0, 0, 1]),
+        ("（八）申请人撤回申请", [2, 0, 0, 0, 0, 0, 2]),
+    ]
+    frame = tables.applications_table(report)
+    assert frame.loc[("原报告增列的行", "（八）申请人撤回申请", "")].tolist() == [2, 0, 0, 0, 0, 0, 2]
+    assert frame.index[-3][0] == "四、结转下年度继续办理"
 
 
 def test_a_known_town_keeps_its_code_and_what_the_page_does_not_say(tmp_path, capsys):
@@ -59,7 +78,8 @@ def test_a_folder_of_twenty_pages_in_one_command(tmp_path, capsys):
     standard = (PAGES / "standard-2021.html").read_text(encoding="utf-8")
     for number, town in enumerate(TOWNS):
         (folder / f"{number:02d}-{town}.html").write_text(standard.replace("光华", town), encoding="utf-8")
-    shutil.copy(PAGES / "unmatched-rows.html", folder / "19-五里.html")
+    (folder / "19-五里.html").write_text(standard.replace("光华", "五里").replace(">行政强制<", ">行政征收<")
+                                        .replace(">行政处罚<", ">行政裁决<"), encoding="utf-8")
     assert main(["import", str(folder), "--data", str(tmp_path / "data")]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 21  # a line per file, and the count

@@ -193,11 +193,22 @@ def test_rows_with_explanations_in_brackets_and_sub_headings_run_into_their_text
     assert result.data["prose"]["requests"] == "全年共受理政府信息公开申请13件，均在法定期限内答复。"
 
 
-def test_rows_that_cannot_be_placed_are_named_as_printed():
+def test_rows_table_three_adds_are_kept_with_their_numbers_as_printed():
     result = _read("unmatched-rows.html")
-    assert len(result.errors) == 2
-    assert "表三第 16 行“三、本年度办理结果 （三）不予公开 9.属于其他不予公开情形”" in result.errors[0]
-    assert "“三、本年度办理结果 （八）申请人撤回申请”：不是官方格式中的行" in result.errors[1]
+    assert result.errors == []
+    assert result.data["applications"]["added"] == [
+        {"label": "（三）不予公开 9.属于其他不予公开情形", "cells": [1, 0, 0, 0, 0, 0, 1]},
+        {"label": "（八）申请人撤回申请", "cells": [2, 0, 0, 0, 0, 0, 2]},
+    ]
+    assert any("表三“（八）申请人撤回申请”行：不是官方格式中的行，按原报告增列的行记录" in n for n in result.notes)
+
+
+def test_rows_of_table_two_that_cannot_be_placed_are_named_as_printed(tmp_path):
+    page = (PAGES / "standard-2021.html").read_text(encoding="utf-8").replace(">行政强制<", ">行政征收<")
+    (tmp_path / "levy.html").write_text(page, encoding="utf-8")
+    result = transcribe(read_page(tmp_path / "levy.html"))
+    assert len(result.errors) == 1
+    assert "表二第" in result.errors[0] and "“行政征收”：不是官方格式中的行，无法对应" in result.errors[0]
 
 
 @pytest.mark.parametrize(("name", "says"), [

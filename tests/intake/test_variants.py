@@ -123,3 +123,30 @@ def test_table_two_as_sentences_is_read_into_its_figures_and_what_is_not_found_i
     assert "规章制发件数 0（“未制定规章”）" in said and "许可办件量3361件" in said
     assert "句子中没有：规章废止件数、规章现行有效件数、规范性文件废止件数（按空白记录）" in said
     assert not any("页面中没有表二" in line for line in result.lines)
+
+
+def test_cells_printed_as_not_applicable_are_recorded_and_shown_as_printed(tmp_path):
+    data = _imported("not-applicable", tmp_path / "data")
+    assert data["active"]["rules"] == {"issued": "/", "repealed": "/", "in_force": "/"}
+    report = load_report(tmp_path / "data" / "guanghua" / "2024.yaml")
+    assert report.active.rules.issued is None
+    assert report.not_applicable == ["active.rules.issued", "active.rules.repealed", "active.rules.in_force"]
+    assert "active" not in report.blanks()  # not applicable is not unknown: no blank-cell warning
+    first = tables.active_tables(report)[0]
+    assert first.loc["规章"].tolist() == ["/", "/", "/"] and first.loc["行政规范性文件"].tolist() == [3, 1, 12]
+
+
+def test_a_change_printed_in_words_is_its_signed_number(tmp_path):
+    data = _imported("change-in-words", tmp_path / "data")
+    assert data["active"]["licensing"]["change"] == 4 and data["active"]["other_services"]["change"] == -1
+
+
+def test_a_row_the_published_table_adds_is_kept_with_its_numbers(tmp_path):
+    result = import_file(VARIANTS / "added-row.html", tmp_path / "data")
+    assert result.ok, result.lines
+    assert any("表三“（六）其他处理 4.申请人撤回申请”行：不是官方格式中的行，按原报告增列的行记录" in line
+               for line in result.lines)
+    report = load_report(result.written)
+    (row,) = report.applications.added
+    assert (row.label, row.cells) == ("（六）其他处理 4.申请人撤回申请", [2, 1, 0, 0, 0, 0, 3])
+    assert report.applications.results.other.other.natural == 0  # 3.其他 is still its own row

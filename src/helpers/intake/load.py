@@ -289,7 +289,9 @@ def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
     if reader.problems:
         raise DataFileError(reader.problems, _organ_of(doc))
     return dataclasses.replace(
-        report, origin=Source(shown, reader.lines, str(path.resolve()) if path else "", reader.texts)
+        report,
+        not_applicable=reader.not_applicable,
+        origin=Source(shown, reader.lines, str(path.resolve()) if path else "", reader.texts),
     )
 
 
@@ -328,6 +330,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.lines: dict[str, int] = {}
         self.texts: dict[str, int] = {}
+        self.not_applicable: list[str] = []
         self._unfilled: dict[tuple[int, str], tuple[int, list[str]]] = {}
 
     def problem(self, line: int | None, path: str, expected: str, found: str, hint: str = "") -> None:
@@ -385,6 +388,10 @@ class _Reader:
             if isinstance(node[key], LiteralScalarString):
                 self.texts[sub] = self.value_line(node, key) + 1
             blankable = _blankable(fields[key], hints[key])
+            if blankable and self.published and isinstance(node[key], str) and node[key].strip() in ("/", "／"):
+                values[key] = None
+                self.not_applicable.append(sub)
+                continue
             if node[key] is None and blankable and not self.published:
                 expected = EXPECTED.get(kind_of(_optional_of(hints[key])) or "", "数值")
                 self.unfilled(self.value_line(node, key), sub, expected)

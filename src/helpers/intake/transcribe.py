@@ -20,14 +20,15 @@ from typing import Any
 from helpers.intake.pages import TABLE, Grid, Page
 from helpers.report import formats, tables
 from helpers.report.demo import SAMPLE_NOTICE
-from helpers.report.model import OVERVIEW_PARTS, AmountUnit, kind_of_name
+from helpers.report.model import NOT_APPLICABLE, OVERVIEW_PARTS, AmountUnit, kind_of_name
 
 NATIONAL_2019, NATIONAL_2021 = "national-2019", "national-2021"
 REPORT_WORDS = "政府信息公开工作年度报告"
 HISTORY_HEADING = "与往年数据对比"  # what our own pages add to 一 (tables.year_over_year); not prose
 NO_OTHER = "无其他需要报告的事项。"  # what our pages print for an empty 六
 _SIGNS = str.maketrans("−，", "-,")
-_BLANK = {"", "-", "--", "—", "——", "–", "/", "\\", "无", "空"}
+_BLANK = {"", "-", "--", "—", "——", "–", "无", "空"}
+_NOT_APPLICABLE = {"/", "\\"}  # printed for a cell that does not apply: recorded as NOT_APPLICABLE
 
 # Table 二: the row (a field of ``active``) and column (a key of that field) by distinctive words, in the
 # order they are tried; which of them a format has is read from its data class.
@@ -146,6 +147,7 @@ class _Cells:
     notes: list[str] = field(default_factory=list)
     noted: set[str] = field(default_factory=set)
     marks: dict[str, int] = field(default_factory=lambda: {NATIONAL_2019: 0, NATIONAL_2021: 0})
+    added: list[dict[str, Any]] = field(default_factory=list)  # table 三's rows the official layout lacks
 
     def put(self, path: str, value: Any, where: str) -> None:
         if path in self.values and self.values[path] != value:
@@ -188,6 +190,8 @@ def transcribe(page: Page) -> Transcript:
     _drop_stated_sums(cells.values)
     for path, value in sorted(cells.values.items()):
         _put(data, path, value)
+    if cells.added:
+        data.setdefault("applications", {})["added"] = cells.added
     for name, table in TABLE_NAMES.items():
         if name != "processing_fees" or fmt == NATIONAL_2021:
             if not any(path.startswith(name + ".") for path in cells.values):
@@ -256,11 +260,14 @@ def _place(table: str, row: str, column: str) -> str:
 
 def parse_cell(text: str, kind: str, unit: str = "") -> tuple[Any, str]:
     """A printed cell as a ``count``, ``signed`` or ``amount`` (in ``unit``), and a note when its own unit was
-    converted; None where the cell is blank. ValueError with what was found when it is not a number."""
+    converted; None where the cell is blank, "/" where it is printed as not applicable. ValueError with what
+    was found when it is not a number."""
     shown = unicodedata.normalize("NFKC", text).translate(_SIGNS)
     value = re.sub(r"\s", "", shown).replace(",", "")
     if value in _BLANK:
         return None, ""
+    if value in _NOT_APPLICABLE:
+        return NOT_APPLICABLE, ""
     if kind == "signed":  # 本年增/减 printed in words: 增4, 减4, 增加4, 减少4
         value = re.sub(r"^(?:增加|增)(?=\d)", "+", re.sub(r"^(?:减少|减)(?=\d)", "-", value))
     found = _NUMBER.match(value)
@@ -387,7 +394,7 @@ def _read_applications(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> No
         filled = any(row[i].strip() for i in values)
         if found is None:
             if filled:
-                cells.errors.append(f"表三第 {number} 行“{label}”：不是官方格式中的行，无法对应")
+                _added_row(cells, label, {mapped[i - shift][0]: (row[i], mapped[i - shift][1]) for i in values})
             continue
         path, group, heading_only = found
         if heading_only and not filled:
@@ -401,6 +408,21 @@ def _read_applications(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> No
             ok, value = _value(cells, place, row[i], "count")
             if ok:
                 cells.put(f"{path}.{key}", value, place)
+
+
+def _added_row(cells: _Cells, label: str, printed: dict[str, tuple[str, str]]) -> None:
+    """A row of table 三 the official layout does not have (申请人撤回申请): kept with its numbers, as published
+    (its cells keyed by column: text and header)."""
+    values: list[Any] = []
+    for key in (*(key for _, key in APPLICANTS[:5]), "other", "total"):
+        text, header = printed.get(key, ("", ""))
+        ok, value = _value(cells, _place("表三", label, header), text, "count")
+        if not ok:
+            return
+        values.append(None if value == NOT_APPLICABLE else value)
+    label = re.sub(r"^三\s*[、.．]\s*本年度办理结果\s*", "", label)  # the table's own group, beside every row
+    cells.added.append({"label": label, "cells": values})
+    cells.notes.append(f"表三“{label}”行：不是官方格式中的行，按原报告增列的行记录（单独列出，不计入任何合计）")
 
 
 def _row_of(text: str, group: str | None) -> tuple[str, str | None, bool] | None:
@@ -548,7 +570,7 @@ def _drop_stated_sums(values: dict[str, Any]) -> None:
 
 
 def _sum(items: list[Any]) -> Any:
-    return None if any(v is None for v in items) else sum(items)
+    return sum(items) if all(isinstance(v, int) for v in items) else None
 
 
 def _put(data: dict[str, Any], path: str, value: Any) -> None:

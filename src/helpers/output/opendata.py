@@ -81,6 +81,8 @@ def report_json(report: Report, discrepancies: list[str] | None = None) -> dict[
     if report.published:
         out["source"] = "published"
         out["discrepancies"] = list(discrepancies or [])
+        if report.not_applicable:
+            out["not_applicable"] = list(report.not_applicable)
     return out
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from helpers.project import Outputs, summary_stem
 from helpers.report import formats
-from helpers.report.model import ORGAN_KINDS, TOWN_KINDS, Report
+from helpers.report.model import NOT_APPLICABLE, ORGAN_KINDS, TOWN_KINDS, Report
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(ORGAN_KINDS)}
 
@@ -85,11 +85,13 @@ def _sum(frames: list[pd.DataFrame]) -> pd.DataFrame:
     organs' cells, whatever their number (2 000 organs: a fraction of a second)."""
     cells = np.stack([frame.to_numpy(dtype=object) for frame in frames])
     blank = np.frompyfunc(_blank, 1, 1)(cells).astype(bool)
-    summed = np.where(blank, 0, cells).sum(axis=0)
+    absent = cells == NOT_APPLICABLE  # printed "/": the organ has nothing here, so it adds nothing
+    summed = np.where(blank | absent, 0, cells).sum(axis=0)
     unknown = blank.any(axis=0)
-    if unknown.any():
-        total = pd.DataFrame(np.where(unknown, None, summed), index=frames[0].index, columns=frames[0].columns,
-                             dtype=object)
+    if unknown.any() or absent.any():
+        shown = np.where(absent.all(axis=0), np.full(summed.shape, NOT_APPLICABLE, dtype=object), summed)
+        cells = np.where(unknown, np.full(summed.shape, None, dtype=object), shown)
+        total = pd.DataFrame(cells, index=frames[0].index, columns=frames[0].columns, dtype=object)
     else:
         total = pd.DataFrame(summed, index=frames[0].index, columns=frames[0].columns, dtype=object)
         total = total.astype(dict(zip(total.columns, frames[0].dtypes, strict=True)))  # the organs' own types

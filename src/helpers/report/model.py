@@ -46,6 +46,9 @@ Url = NewType("Url", str)
 Signed = NewType("Signed", int)
 
 
+NOT_APPLICABLE = "/"  # a published table's mark for a cell that does not apply (a town makes no 规章)
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a report came from: the file as shown to users, the line of every field path, the file's path."""
@@ -162,6 +165,8 @@ class Report:
     # What a published source does not show (prose parts such as "preamble" or "other", tables such as
     # "processing_fees"): rendered as a note that the part was not recorded, never as the format's standard text.
     unseen: list[str] = field(default_factory=list, kw_only=True)
+    # The cells a published table prints as "/" (not applicable), by field path: blank in the model, shown as "/".
+    not_applicable: list[str] = field(default_factory=list, kw_only=True, metadata={"yaml": False})
     origin: Source = field(default=Source(""), compare=False, repr=False, kw_only=True, metadata={"yaml": False})
 
     @property
@@ -174,13 +179,18 @@ class Report:
         source did not show it."""
         return not (self.published and part in self.unseen)
 
+    def shown(self, path: str, value: Any) -> Any:
+        """A cell as its table shows it: "/" where the published table printed "/" (not applicable)."""
+        return NOT_APPLICABLE if value is None and path in self.not_applicable else value
+
     def blanks(self) -> dict[str, list[str]]:
-        """The blank cells of a published report (required numbers left None), by part: ``active`` → paths."""
+        """The blank cells of a published report (required numbers left None, not those printed "/"), by part:
+        ``active`` → paths."""
         found: dict[str, list[str]] = {}
         for f in fields(cast(Any, self)):
             value = getattr(self, f.name)
             if f.name not in ("organ", "publication", "contact", "prose") and is_dataclass(value):
-                paths = sorted(_blank_paths(value, f.name))
+                paths = sorted(p for p in _blank_paths(value, f.name) if p not in self.not_applicable)
                 if paths:
                     found[f.name] = paths
         return found
@@ -462,6 +472,18 @@ class Results2021(Results):
     other: OtherHandling
 
 
+ADDED_ROWS = "原报告增列的行"  # the heading under which table 三 shows the rows a published table adds
+
+
+@dataclass(frozen=True)
+class AddedRow:
+    """A row a published table 三 adds to the official layout (e.g. 申请人撤回申请): its label as printed and
+    its seven cells (six kinds of applicant, 总计), kept as published; it is in no total of ours."""
+
+    label: str
+    cells: list[int | None]
+
+
 @dataclass(frozen=True)
 class Applications:
     """Table 三, 收到和处理政府信息公开申请情况."""
@@ -470,6 +492,7 @@ class Applications:
     carried_in: ApplicantCounts
     results: Results
     carried_over: ApplicantCounts
+    added: list[AddedRow] = field(default_factory=list)  # rows a published table adds, shown after its own
 
     def rows(self) -> Iterator[tuple[str, tuple[str, str, str], ApplicantCounts]]:
         """Every typed row in the official order: field path, three-level row label, counts."""

@@ -46,7 +46,7 @@ class NationalFormat(ReportFormat[N]):
     summed_tables = ("active", "applications", "appeals")
 
     def checks(self, report: N, previous: Report | None) -> list[Problem]:
-        problems = applications_balance(report) + appeals_totals(report) + rules_of_a_town(report)
+        problems = applications_balance(report) + added_rows(report) + appeals_totals(report) + rules_of_a_town(report)
         if isinstance(previous, NationalReport):
             problems += carry_over(report, previous) + decisions_jump(report, previous)
         return problems
@@ -57,7 +57,7 @@ class NationalFormat(ReportFormat[N]):
     def tables(self, report: N, *, summable: bool = False) -> dict[str, list[pd.DataFrame]]:
         return {
             "active": tables.active_tables(report, in_wan=summable),
-            "applications": [tables.applications_table(report)],
+            "applications": [tables.applications_table(report, as_printed=not summable)],
             "appeals": [tables.appeals_table(report)],
         }
 
@@ -180,6 +180,18 @@ class National2021(NationalFormat[National2021Report]):
 
 def _row_label(labels: tuple[str, ...]) -> str:
     return " ".join(label for label in labels if label)
+
+
+def added_rows(report: NationalReport) -> list[Problem]:
+    """Table 三's added rows: seven cells each (six kinds of applicant and 总计), as the table prints them."""
+    width = len(APPLICANT_COLUMNS) + 1
+    columns = "、".join([*(label for _, label in APPLICANT_COLUMNS), APPLICANT_TOTAL])
+    return [
+        problem_at(report, f"applications.added[{i}].cells", table=TABLE_APPLICATIONS, row=row.label,
+                   expected=f"{width} 个单元格（{columns}）", found=f"{len(row.cells)} 个")
+        for i, row in enumerate(report.applications.added)
+        if len(row.cells) != width
+    ]
 
 
 def applications_balance(report: NationalReport) -> list[Problem]:

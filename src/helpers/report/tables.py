@@ -14,6 +14,7 @@ import pandas as pd
 
 from helpers.report import formats
 from helpers.report.model import (
+    ADDED_ROWS,
     AMOUNT_UNITS,
     APPEAL_GROUPS,
     APPEAL_RESULTS,
@@ -35,6 +36,8 @@ from helpers.report.model import (
 )
 
 TOTAL = "合计"
+APPLICANT_KEYS = (*(key for key, _ in APPLICANT_COLUMNS), "total")  # table 三's cells of a row, in column order
+APPEAL_KEYS = (*(key for key, _ in APPEAL_RESULTS), "total")  # table 四's cells of a group
 COUNT = "数量"
 UNIT = "单位"
 
@@ -293,10 +296,10 @@ def active_tables(report: NationalReport, *, in_wan: bool = False) -> list[pd.Da
         for label, field, keys in rows:
             item = getattr(a, field)
             unit = getattr(item, "unit", None)
-            values = [getattr(item, k) for k in keys]
+            values = [report.shown(f"active.{field}.{k}", getattr(item, k)) for k in keys]
             if unit is not None:
                 at = keys.index("amount")
-                if in_wan and unit != "万元":
+                if in_wan and unit != "万元" and isinstance(values[at], Decimal):
                     values[at], unit = values[at] / AMOUNT_UNITS[unit], "万元"
                 headers[at] = f"{columns[at]}（单位：{unit}）"
             cells.append((label, values))
@@ -312,17 +315,23 @@ def applicant_columns() -> pd.MultiIndex:
     return pd.MultiIndex.from_tuples(keys)
 
 
-def applications_table(report: NationalReport) -> pd.DataFrame:
-    """Table 三, 收到和处理政府信息公开申请情况, with the 总计 column and （七）总计 row computed."""
+def applications_table(report: NationalReport, *, as_printed: bool = True) -> pd.DataFrame:
+    """Table 三, 收到和处理政府信息公开申请情况, with the 总计 column and （七）总计 row computed; ``as_printed``
+    adds the rows a published table added, after the official ones."""
     apps = report.applications
     labels: list[tuple[str, str, str]] = []
     values: list[list[int | None]] = []
-    for _, row_labels, counts in apps.rows():
+    for path, row_labels, counts in apps.rows():
         if row_labels[0] == CARRIED_OVER:
             labels.append((RESULTS, RESULT_TOTAL, ""))
             values.append(list(apps.results.shown_total()))
         labels.append(row_labels)
-        values.append([*counts.counts(), counts.shown_total()])
+        cells = [*counts.counts(), counts.shown_total()]
+        values.append([report.shown(f"{path}.{key}", v) for key, v in zip(APPLICANT_KEYS, cells, strict=True)])
+    if as_printed:  # a district sums the official rows only (every organ's table has the same shape)
+        for added in apps.added:
+            labels.append((ADDED_ROWS, added.label, ""))
+            values.append([*added.cells[: len(APPLICANT_KEYS)], *[None] * (len(APPLICANT_KEYS) - len(added.cells))])
     frame = pd.DataFrame(
         values, index=pd.MultiIndex.from_tuples(labels), columns=applicant_columns(), dtype=_dtype(values)
     )
@@ -343,7 +352,8 @@ def appeals_table(report: NationalReport) -> pd.DataFrame:
     row: list[int | None] = []
     for key, _ in APPEAL_GROUPS:
         group = getattr(appeals, key)
-        row += [*group.counts(), group.shown_total()]  # a published total as published (its discrepancy listed)
+        cells = [*group.counts(), group.shown_total()]  # a published total as published (its discrepancy listed)
+        row += [report.shown(f"appeals.{key}.{k}", v) for k, v in zip(APPEAL_KEYS, cells, strict=True)]
     frame = pd.DataFrame([row], columns=appeal_columns(), dtype=_dtype([row]))
     frame.attrs.update(caption="四、政府信息公开行政复议、行政诉讼情况", row_headers=False)
     return frame
@@ -353,7 +363,7 @@ def fee_table(report: National2021Report) -> pd.DataFrame:
     """Part 六's information-processing fees (2021 format)."""
     f = report.processing_fees
     frame = pd.DataFrame(
-        [[f.notices, f.billed, f.collected]],
+        [[report.shown(f"processing_fees.{k}", getattr(f, k)) for k in ("notices", "billed", "collected")]],
         index=["信息处理费"],
         columns=["发出收费通知件数", "收费金额（单位：元）", "实际收取金额（单位：元）"],
     ).astype(object)
