@@ -49,6 +49,15 @@ def _listed(paths: Iterable[Path]) -> list[YearFile]:
     return sorted((f for f in found if f is not None), key=lambda f: (f.town, f.year))
 
 
+def shown_in(root: Path | None, path: Path) -> str:
+    """A data file as published pages and filed documents name it: relative to the project, else
+    ``<town>/<year>.yaml`` (never a path of the office's machine)."""
+    path = path.resolve()
+    if root is not None and path.is_relative_to(root.resolve()):
+        return path.relative_to(root.resolve()).as_posix()
+    return f"{path.parent.name}/{path.name}"
+
+
 def year_files(data_dir: Path) -> list[YearFile]:
     """Every data file of a data folder, by town then year."""
     return _listed(data_dir.glob("*/*.yaml"))
@@ -200,6 +209,9 @@ class Project:
 
     def year_files(self) -> list[YearFile]:
         return year_files(self.data)
+
+    def shown(self, path: Path) -> str:
+        return shown_in(self.root, path)
 
 
 OUTPUT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")  # a town's or district's code, or <district>-summary

@@ -141,7 +141,8 @@ def test_a_page_with_unseen_parts_and_a_stated_appeals_total_renders_only_what_w
 
 
 def test_open_data_never_names_a_path_of_the_machine(tmp_path):
-    """With ``--data`` outside the project, the JSON's discrepancies name the file as <town>/<year>.yaml."""
+    """With ``--data`` outside the project, the JSON's discrepancies and the index name the file as
+    <town>/<year>.yaml."""
     base = make_project(tmp_path / "project")
     elsewhere = tmp_path / "elsewhere" / "data"
     shutil.copytree(CASES / "blank", elsewhere)
@@ -153,6 +154,7 @@ def test_open_data_never_names_a_path_of_the_machine(tmp_path):
         data = json.loads(made.read_text(encoding="utf-8"))
         assert data["discrepancies"] and not any(str(tmp_path) in d for d in data["discrepancies"]), made
         assert all(d.startswith(f"{made.stem}/") or d.startswith("警告：") for d in data["discrepancies"])
+    assert str(tmp_path) not in (base / "outputs" / "index.html").read_text(encoding="utf-8")  # nor the index
 
 
 def test_not_applicable_cells_and_an_added_row_reach_every_output_as_printed(tmp_path):

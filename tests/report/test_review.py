@@ -49,6 +49,13 @@ def test_each_planted_problem_is_found_once_with_its_evidence_and_nothing_in_the
     assert all(not findings[town] for town in CLEAN)
 
 
+def test_the_audit_names_each_data_file_within_the_project_wherever_it_is_run(district, monkeypatch, tmp_path):
+    base, _, _ = district
+    monkeypatch.chdir(tmp_path)  # the audit is filed: it never names a path of the office's machine
+    files = {s.slug: s.file for s in submissions(Project.at(base), 2025)[0]["yangli"]}
+    assert files["nanhu"] == "data/nanhu/2025.yaml" and files["yangli-tjj"] == ""
+
+
 def test_scores_follow_the_sheet_and_a_second_sheet_changes_them(district, tmp_path):
     base, subs, findings = district
     scores = {slug: score(found, DEFAULT_SHEET)[0] for slug, found in findings.items()}

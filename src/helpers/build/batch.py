@@ -29,7 +29,7 @@ from helpers.intake.gather import Namesakes, check_file, load_district, namesake
 from helpers.intake.gather import towns as district_towns
 from helpers.intake.load import digest_bytes, file_digest, glance, load_report, load_typed, stamp
 from helpers.output.opendata import district_csv, dumps, report_json
-from helpers.project import DISTRICT_TEMPLATE, REPORT_KEY, Outputs, Project, summary_stem, year_files_of_town
+from helpers.project import DISTRICT_TEMPLATE, REPORT_KEY, Outputs, Project, shown_in, summary_stem, year_files_of_town
 from helpers.report import formats
 from helpers.report.checks import errors, warnings
 from helpers.report.district import unknown_in
@@ -473,7 +473,8 @@ def _build(job: Job) -> Result:
                 report, found = check_file(job.data_file, job.namesakes)
                 if template is not None:
                     found += misspelt(report, template) + misspelt_in_template(report, template, str(job.template))
-                name, notes = report.organ.town, [str(p) for p in warnings(found)]
+                # as the index and open data name a data file: never a path of the office's machine
+                name, notes = report.organ.town, [str(replace(p, file=_public(job, p.file))) for p in warnings(found)]
                 dates = {"published_on": report.publication.date or "", "published": report.published,
                          "submitted_on": report.publication.submitted or ""}
                 if errors(found):
@@ -481,7 +482,7 @@ def _build(job: Job) -> Result:
                 parameters = {"data_file": str(job.data_file)}
                 if template is not None and declares(template, "checked"):  # the kernel need not check it again
                     parameters["checked"] = file_digest(job.data_file)
-                data = dumps(report_json(report, [str(replace(p, file=_public(job, p.file))) for p in warnings(found)]))
+                data = dumps(report_json(report, notes))
             if template is None or job.template is None:
                 raise BuildError(f"{job.data_file}：找不到模板笔记本 {job.template}")
             executed = execute(job.template, parameters, scratch, timeout=job.timeout, cwd=job.root)
@@ -520,14 +521,8 @@ def _build(job: Job) -> Result:
 
 
 def _public(job: Job, file: str) -> str:
-    """A data file as open data names it: relative to the project, else as ``<town>/<year>.yaml`` (never a path
-    of the office's machine)."""
-    path = Path(file)
-    if not path.is_absolute():
-        return file
-    if job.root is not None and path.is_relative_to(job.root):
-        return str(path.relative_to(job.root))
-    return f"{job.data_file.parent.name}/{job.data_file.name}"
+    """A problem's data file as the index and open data name it."""
+    return shown_in(job.root, Path(file)) if file else file
 
 
 def scratch_root(out_dir: Path) -> Path:
