@@ -49,6 +49,9 @@ def test_the_index_shows_the_missing_organ_and_the_days_overdue_and_its_links_re
             assert len(hrefs) >= 3, links  # three towns' files; the summary's Word and PDF only where built
             assert all(Path(unquote(urlparse(h).path)).is_file() for h in hrefs), hrefs
         assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+        # every cell in view without scrolling the table sideways: on a phone each organ is a card
+        problems = page.locator('tr[data-year="2025"][data-town="南湖街道"] td.issues').bounding_box()
+        assert problems["x"] + problems["width"] <= width and problems["width"] >= min(width - 60, 300), problems
         page.screenshot(path=str(artifacts / f"office-index-{width}.png"), full_page=True)
         page.goto((packaged / "outputs" / "2025" / "yangli-audit.html").as_uri(), wait_until="load")
         assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
