@@ -21,6 +21,7 @@ import pytest
 from openpyxl import load_workbook
 
 from helpers.build.batch import load_batch
+from helpers.intake.excel import build_workbook
 from tests.conftest import FIXTURES, ROOT, make_project, visible_text
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -196,6 +197,14 @@ def test_excel_commands(project, tmp_path):
     carried_in, carried_over = rows["二、上年结转政府信息公开申请数量"], rows["四、结转下年度继续办理"]
     for column in range(4, 10):
         sheet.cell(carried_over, column).value = sheet.cell(carried_in, column).value
+    wb.save(workbook)
+    done = run(second, project, tmp_path)  # the other numbers left blank: not yet filled in, never zeros
+    assert done.returncode == 1 and "尚未填写" in done.stdout, done.stdout
+    assert not (project / "data/nanhu/2026.yaml").exists()
+    # Every other number is 0 this year, and the clerk types the 0s.
+    for cell in build_workbook("national-2021", 2026).cells:
+        if cell.kind in ("count", "signed", "amount") and wb[cell.sheet][cell.ref].value is None:
+            wb[cell.sheet][cell.ref] = 0
     wb.save(workbook)
     done = run(second, project, tmp_path)
     assert done.returncode == 0, done.stdout

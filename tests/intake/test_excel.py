@@ -116,8 +116,9 @@ def test_template_for_a_town_fills_its_details_and_last_years_carry_over(tmp_pat
         (" 7 ", "count", 7),
         ("12", "count", 12),
         (3.0, "count", 3),
-        (None, "count", 0),
-        ("", "count", 0),
+        (None, "count", None),  # a blank is not yet filled in: never a 0 nobody typed
+        ("", "count", None),
+        (None, "amount", None),
         ("－2", "signed", -2),
         ("１２.５", "amount", Decimal("12.5")),
         ("大信镇 ", "text", "大信镇"),
@@ -167,6 +168,26 @@ def test_rejected_cells_are_named_by_workbook_sheet_and_cell(tmp_path, path, val
         result.lines
     )
     assert not (tmp_path / "data").exists()
+
+
+def test_numbers_left_blank_are_not_yet_filled_in_never_zeros(tmp_path):
+    """A workbook whose 表三 and 表四 were left blank is refused, each blank row named once at its cell; no data
+    file is written; a 0 typed in a cell stays a 0 that someone entered."""
+    data = generated(2025)
+    layout = excel.build_workbook("national-2021", 2025)
+    blanks = {f"{c.sheet}!{c.ref}": None for c in layout.cells
+              if c.path.startswith(("applications.", "appeals.")) and c.kind == "count"}
+    zero = cell_of("national-2021", 2025, "applications.received.natural")
+    blanks[zero] = 0
+    book = filled(data, tmp_path / "b.xlsx", **blanks)
+    result = intake.import_workbook(book, tmp_path / "data")
+    assert not result.ok and not (tmp_path / "data").exists()
+    unfilled = [line for line in result.lines if "尚未填写" in line]
+    assert any(line.startswith(f"b.xlsx {cell_of('national-2021', 2025, 'appeals.reconsideration.upheld')}")
+               for line in unfilled), unfilled
+    received = [line for line in unfilled if "applications.received" in line]
+    assert len(received) == 1 and "natural" not in received[0], received  # the 0 was entered; the other five not
+    assert len(unfilled) == len({line.split("：")[0] for line in unfilled})  # one message per blank row
 
 
 def test_balance_errors_point_at_a_cell_of_the_column(tmp_path):

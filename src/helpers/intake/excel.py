@@ -584,9 +584,12 @@ def read_workbook(path: Path) -> Imported:
             continue
         try:
             typed = read_cell(raw, "amount")
-            computed = sum(read_cell(wb[sheet][r].value, "amount") for r in refs)
+            parts = [read_cell(wb[sheet][r].value, "amount") for r in refs]
         except ValueProblem:
-            typed, computed = None, None
+            continue
+        if typed is None or None in parts:
+            continue  # a blank total is computed; a total over blanks is judged when they are filled
+        computed = sum(parts)
         if typed != computed:
             result.notes.append(
                 f"{name} {sheet}!{ref}：总计应由公式计算，填写的 {raw} 已忽略，按各项之和 {computed} 计算"

@@ -177,7 +177,7 @@ def _as_entered(value: Any) -> Decimal:
 
 
 def read_cell(value: Any, kind: str) -> Any:
-    """A spreadsheet cell as its kind: numbers stored as text, full-width digits, blanks (0 or empty)."""
+    """A spreadsheet cell as its kind: numbers stored as text, full-width digits; a blank number is None."""
     if isinstance(value, str):
         # Full-width digits and signs become ASCII for numbers only: prose keeps its Chinese punctuation.
         if kind in ("text", "markdown", "url", "slug", "organ_kind", "date", "unit"):
@@ -202,7 +202,7 @@ def read_cell(value: Any, kind: str) -> Any:
             return True
         raise ValueProblem("“是”或“否”", describe(value))
     if value is None:
-        return Decimal(0) if kind == "amount" else 0
+        return None  # a blank is not yet filled in, never a 0 nobody entered
     if isinstance(value, str):
         if kind == "amount":
             try:
