@@ -117,6 +117,22 @@ def test_quotes_and_comments_elsewhere_in_the_file_are_kept(project):
     assert "  phone: '0000-3801846'  # 值班电话\n" in after and "  other: |\n    本年度无其他事项。\n" in after
 
 
+def test_saving_a_part_changes_its_lines_only_and_every_other_byte_stays(project):
+    """Blanks left empty and written ``~``, spacing before a comment, a comment between parts and a Markdown
+    heading at the end of a part: the file after a save is the file before with the part's lines replaced."""
+    data_file = project.data / "nanhu" / "2025.yaml"
+    text = data_file.read_text(encoding="utf-8")
+    text = text.replace("  received: {natural: 0, commercial: 0, research: 0, social: 0, legal: 0, other: 0}",
+                        "  received: {natural: , commercial: ~, research: 0, social: , legal: , other: }    # 待填")
+    text = text.replace("  other: |\n    {{ year }}", "  # 第六部分由办公室核定\n  other: |\n    {{ year }}")
+    problems = text.split("  problems: |\n")[1].split("  # 第六部分")[0]
+    text = text.replace(problems, problems + "\n    # 下一步\n")
+    data_file.write_text(text, encoding="utf-8")
+    write_narrative(data_file, {"problems": "一是人手不足。\n\n二是栏目更新慢。"})
+    after = data_file.read_text(encoding="utf-8")
+    assert after == text.replace(problems + "\n    # 下一步\n", "    一是人手不足。\n\n    二是栏目更新慢。\n")
+
+
 def test_a_paragraph_added_after_a_part_belongs_to_it_and_one_added_nowhere_is_refused(project):
     nb = view(project, project.data / "nanhu" / "2025.yaml")
     index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("xxgk", {}).get("part") == "other")

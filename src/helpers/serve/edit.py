@@ -213,9 +213,11 @@ def write_narrative(data_file: Path, parts: dict[str, str]) -> bool:
         changed = True
     if not changed:
         return False
-    buffer = io.StringIO()
-    yaml.dump(doc, buffer)
-    written = buffer.getvalue()
+    written = _spliced(original, doc, prose, [p for p in parts if prose.get(p) is not None], yaml)
+    if written is None:  # a part the file did not have yet, or a prose written in flow style: the file anew
+        buffer = io.StringIO()
+        yaml.dump(doc, buffer)
+        written = buffer.getvalue()
     back = parse_yaml(written, data_file.name, _yaml())  # raises DataFileError, in Chinese, if it does not read
     for part, text in parts.items():
         if str((back.get("prose") or {}).get(part) or "").strip("\n") != _SEPARATORS.sub("\n", text).strip("\n"):
@@ -224,6 +226,41 @@ def write_narrative(data_file: Path, parts: dict[str, str]) -> bool:
         parse_report(written, data_file.name, data_file)  # a file that loaded before loads after
     write_atomic(data_file, written)
     return True
+
+
+def _spliced(original: str, doc: CommentedMap, prose: CommentedMap, parts: list[str], yaml: YAML) -> str | None:
+    """The original text with only the lines of ``parts`` replaced: every other byte (blanks left empty, ``~``,
+    comments, quotes, spacing) stays as it was. None where the parts' lines cannot be told apart."""
+    if prose.fa.flow_style() or "prose" not in doc or any(p not in prose.lc.data for p in parts):
+        return None
+    lines = original.splitlines(keepends=True)
+    keys = list(doc)
+    after_prose = keys.index("prose") + 1
+    end_of_prose = doc.lc.key(keys[after_prose])[0] if after_prose < len(keys) else len(lines)
+    starts = sorted((prose.lc.key(k)[0], k) for k in prose)
+    spans = {}
+    for i, (start, key) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else end_of_prose
+        column = prose.lc.key(key)[1]
+        while end > start + 1 and _outside(lines[end - 1], column):
+            end -= 1  # blank lines and comments after a part are the file's, not the part's
+        spans[key] = (start, end)
+    for key in sorted(parts, key=lambda k: spans[k][0], reverse=True):
+        start, end = spans[key]
+        column = prose.lc.key(key)[1]
+        if lines[start][:column].strip():
+            return None
+        buffer = io.StringIO()
+        yaml.dump({key: prose[key]}, buffer)
+        block = [" " * column + line if line.strip() else line for line in buffer.getvalue().splitlines(keepends=True)]
+        lines[start:end] = block
+    return "".join(lines)
+
+
+def _outside(line: str, column: int) -> bool:
+    """Whether a line after a part's key is no line of its text: blank, or a comment no deeper than the key."""
+    stripped = line.lstrip(" ")
+    return not stripped.strip() or (stripped.startswith("#") and len(line) - len(stripped) <= column)
 
 
 def _loads(text: str, data_file: Path) -> bool:
