@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import time
@@ -13,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from helpers.cli import main
+from helpers.errors import DataFileError
 from helpers.intake import excel
 from helpers.intake import importer as intake
 from helpers.intake.load import dump_yaml, load_report, parse_report, write_district
@@ -188,6 +190,48 @@ def test_numbers_left_blank_are_not_yet_filled_in_never_zeros(tmp_path):
     received = [line for line in unfilled if "applications.received" in line]
     assert len(received) == 1 and "natural" not in received[0], received  # the 0 was entered; the other five not
     assert len(unfilled) == len({line.split("：")[0] for line in unfilled})  # one message per blank row
+
+
+@pytest.mark.parametrize(("path", "typed", "value"), [
+    ("active.licensing.decisions", "12件", 12),
+    ("active.licensing.decisions", "１２", 12),
+    ("active.licensing.decisions", "12 个", 12),
+    ("active.fees.amount", "120元", Decimal("120")),
+    ("publication.date", "2027年1月20日", "2027-01-20"),
+    ("publication.date", "2027.1.20", "2027-01-20"),
+    ("publication.date", "2027/1/20", "2027-01-20"),
+    ("publication.date", "２０２７年１月２０日", "2027-01-20"),
+])
+def test_a_value_typed_in_a_data_file_or_a_workbook_reads_the_same(tmp_path, path, typed, value):
+    """One reader of values: what a clerk types means the same in a data file and in a workbook cell."""
+    data = generated(2025)
+    *parents, last = path.split(".")
+    lookup(data, ".".join(parents))[last] = typed
+    from_yaml = parse_report(dump_yaml(data), "typed.yaml")
+    book = filled(generated(2025), tmp_path / "t.xlsx", **{cell_of("national-2021", 2025, path): typed})
+    result = intake.import_workbook(book, tmp_path / "data")
+    assert result.ok, result.lines
+    from_workbook = load_report(result.written)
+    for report in (from_yaml, from_workbook):
+        assert lookup(dataclasses.asdict(report), path) == value
+
+
+@pytest.mark.parametrize(("path", "typed", "found"), [
+    ("applications.received.natural", "12元", "实际为文本“12元”"),
+    ("applications.received.natural", "五件", "实际为文本“五件”"),
+    ("publication.date", "2027年13月1日", "实际为文本“2027年13月1日”"),
+    ("publication.date", "2027年1月", "实际为文本“2027年1月”"),
+])
+def test_what_is_refused_is_refused_in_a_data_file_and_a_workbook_in_the_same_words(tmp_path, path, typed, found):
+    data = generated(2025)
+    *parents, last = path.split(".")
+    lookup(data, ".".join(parents))[last] = typed
+    with pytest.raises(DataFileError) as refused:
+        parse_report(dump_yaml(data), "typed.yaml")
+    assert any(found in p.describe() for p in refused.value.problems), refused.value.problems
+    book = filled(generated(2025), tmp_path / "t.xlsx", **{cell_of("national-2021", 2025, path): typed})
+    result = intake.import_workbook(book, tmp_path / "data")
+    assert not result.ok and any(found in line for line in result.lines), result.lines
 
 
 def test_balance_errors_point_at_a_cell_of_the_column(tmp_path):

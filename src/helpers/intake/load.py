@@ -25,7 +25,7 @@ from helpers.intake.yaml_mistakes import explain, find_mistake
 from helpers.project import year_file, year_files_of_town
 from helpers.report import formats
 from helpers.report.model import Change, Organ, Report, Signed, Source, required
-from helpers.report.values import EXPECTED, ValueProblem, check_value, describe, kind_of
+from helpers.report.values import EXPECTED, ValueProblem, check_value, describe, kind_of, read_cell
 
 T = TypeVar("T")
 UNFILLED = "空白（尚未填写）"
@@ -429,6 +429,8 @@ class _Reader:
         if kind is None:
             raise FormatError(f"数据类型 {tp!r}（字段 {path}）不是本工具支持的字段类型")
         try:
+            if isinstance(node, str) and node.strip() and kind in ("count", "signed", "amount"):
+                return read_cell(node, kind)  # 12件, １２, 120元: a number typed as text reads as in a workbook
             return check_value(node, kind)
         except ValueProblem as exc:
             self.problem(line, path, exc.expected, exc.found)

@@ -21,6 +21,7 @@ from helpers.intake.pages import TABLE, Grid, Page
 from helpers.report import formats, tables
 from helpers.report.demo import SAMPLE_NOTICE
 from helpers.report.model import NOT_APPLICABLE, OVERVIEW_PARTS, AmountUnit, kind_of_name
+from helpers.report.values import COUNT_UNITS
 
 NATIONAL_2019, NATIONAL_2021 = "national-2019", "national-2021"
 REPORT_WORDS = "政府信息公开工作年度报告"
@@ -90,7 +91,7 @@ _PHONE_ONLY = re.compile(r"(?:联系|咨询)电话[：:]\s*(?P<details>[^。]*)"
 _CONTACT_LABELS = (("通讯地址", "address"), ("联系地址", "address"), ("地址", "address"), ("邮政编码", "postcode"),
                    ("邮编", "postcode"), ("电子邮箱", "email"), ("电子信箱", "email"), ("邮箱", "email"),
                    ("联系电话", "phone"), ("咨询电话", "phone"), ("电话", "phone"))
-_NUMBER = re.compile(r"^(?P<sign>[+-])?(?P<digits>\d+(?:\.\d+)?)(?P<unit>万元|元|件|个|项|次|人)?$")
+_NUMBER = re.compile(rf"^(?P<sign>[+-])?(?P<digits>\d+(?:\.\d+)?)(?P<unit>万元|元|{'|'.join(COUNT_UNITS)})?$")
 _CITY = re.compile(r"^(.{2,8}?(?:自治州|地区|市|州|盟))(.+)$")
 _DISTRICT = re.compile(r"^(.{1,8}?(?:自治县|新区|区|县|旗|市))(.+)$")
 _SEAT = re.compile(r"(人民政府|办事处|街道办事处)$")

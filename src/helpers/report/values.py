@@ -3,8 +3,9 @@
 A field's type in the data model names its kind: ``int`` a non-negative count,
 ``Signed`` a change that may be negative, ``Decimal`` a non-negative amount,
 ``str`` one line of text, ``Markdown`` prose, ``Url`` an http(s) address,
-``bool`` a flag. A YAML value must already be of its kind; a spreadsheet cell
-is first normalised the way Excel and WPS store what a clerk typed.
+``bool`` a flag. A number typed as text (``12件``, ``１２``, ``120元``) and a date
+however it is written (``2027年1月20日``, ``2027.1.20``, ``2027/1/20``) read the same
+in a data file and a workbook, and what is refused is refused in both.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ KINDS: dict[Any, str] = {
 EXPECTED = {
     "record": "published（按已发布的报告原样记录）",
     "unit": f"金额单位（{'或'.join(AMOUNT_UNITS)}）",
-    "date": "日期（如 2026-01-20）",
+    "date": "日期（如 2026-01-20 或 2026年1月20日）",
     "organ_kind": f"机关类别之一（{'、'.join(ORGAN_KINDS)}）",
     "slug": f"{SLUG_RULE}的代码",
     "count": "非负整数",
@@ -67,6 +68,11 @@ LARGEST = 10**12  # no count or amount of a town's year comes near this; larger 
 # C0/C1 controls but line feed and tab; bidi embeddings, overrides and isolates (they reorder text on the page).
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _INTEGER_TEXT = re.compile(r"[+-]?\d+(\.0+)?")
+COUNT_UNITS = ("件", "个", "项", "次", "人", "条")  # what a printed or typed count may end with: 12件
+_COUNT_UNIT = re.compile(rf"(?<=\d)\s*(?:{'|'.join(COUNT_UNITS)})$")
+_YUAN = re.compile(r"(?<=\d)\s*元$")
+# 2027-01-20, 2027年1月20日, 2027.1.20, 2027/1/20: one date however it was typed
+_DATE_TEXT = re.compile(r"(\d{4})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})\s*日?")
 _FULL_MINUS = str.maketrans({"−": "-", "－": "-", "＋": "+"})
 
 
@@ -91,8 +97,11 @@ def check_value(value: Any, kind: str) -> Any:
             value = value.date()
         if isinstance(value, datetime.date):
             return value.isoformat()
+        found = _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", str(value)).strip())
         try:
-            return datetime.date.fromisoformat(str(value).strip()).isoformat()
+            if found is None:
+                raise ValueError
+            return datetime.date(*(int(part) for part in found.groups())).isoformat()
         except ValueError:
             raise ValueProblem(expected, describe(value)) from None
     if kind == "flag":
@@ -184,6 +193,7 @@ def read_cell(value: Any, kind: str) -> Any:
             value = value.strip()
         else:
             value = unicodedata.normalize("NFKC", value).translate(_FULL_MINUS).strip()
+            value = (_YUAN if kind == "amount" else _COUNT_UNIT).sub("", value)  # 12件, 120元
         if value == "":
             value = None
     if kind in ("organ_kind", "date", "unit"):
