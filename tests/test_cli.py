@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -187,3 +188,46 @@ def test_a_name_two_towns_have_is_an_error_listing_both(tmp_path, capsys):
     said = out.out + out.err
     assert code != 0 and "有 2 个" in said and "nanhu（" in said and "nanhu2（" in said
     assert not list(project.rglob("2026.yaml"))
+
+
+def _commands() -> list[str]:
+    from helpers.cli import parser
+
+    sub = next(a for a in parser()._actions if a.dest == "command")
+    return sorted(sub.choices)
+
+
+@pytest.mark.parametrize("command", ["", *_commands()])
+def test_every_help_is_chinese_frame_and_all(capsys, command):
+    """No word of argparse's English frame, and every value an option takes is named in Chinese."""
+    with pytest.raises(SystemExit) as done:
+        main([*([command] if command else []), "--help"])
+    assert done.value.code == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("用法：xxgk") and "选项" in shown
+    for english in ("usage", "positional arguments", "options:", "show this help", "optional arguments"):
+        assert english not in shown, shown
+    usage = shown.split("\n\n")[0]
+    assert not re.search(r"--[a-z-]+ [A-Z_]+\b", usage), usage  # no --year YEAR
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["excel-template", "--town", "nanhu"], "xxgk excel-template：错误：缺少必须给出的参数：--format, --year"),
+    (["build", "--year", "二〇二六"], "xxgk build：错误：参数 --year：无效的值 '二〇二六'"),
+    (["bogus"], "xxgk：错误：参数 命令：无效的选择 'bogus'"),
+    (["check", "--nope"], "xxgk：错误：无法识别的参数：--nope"),
+])
+def test_a_mistyped_command_line_is_answered_in_chinese(capsys, argv, said):
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and err.startswith("用法：") and "error" not in err, err
+
+
+def test_version_is_the_installed_package_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"xxgk {version('xxgk-workbook')}"

@@ -586,9 +586,62 @@ def _package(args: argparse.Namespace) -> int:
     return 1 if built or audited_ok or missing else 0
 
 
+# argparse's own messages, as a clerk reads them (the same words argparse fills in, in its order)
+_ARGPARSE_WORDS = (
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少必须给出的参数：\1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
+    (re.compile(r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)"), r"参数 \1：无效的选择 \2（可选：\3）"),
+    (re.compile(r"argument (.*?): invalid \w+ value: (.*)"), r"参数 \1：无效的值 \2"),
+    (re.compile(r"argument (.*?): expected one argument"), r"参数 \1：后面应给出一个值"),
+    (re.compile(r"argument (.*?): expected at least one argument"), r"参数 \1：后面应至少给出一个值"),
+    (re.compile(r"ambiguous option: (.*?) could match (.*)"), r"选项 \1 不明确，可能是：\2"),
+    (re.compile(r"argument (.*?): (.*)"), r"参数 \1：\2"),
+)
+
+
+_METAVARS = {"year": "年度", "town": "镇街", "jobs": "个数", "scheduler": "地址", "data": "目录", "outputs": "目录",
+             "notebooks": "目录", "as_of": "日期", "timeout": "秒数", "out": "路径", "towns": "个数",
+             "years": "年份", "seed": "种子", "port": "端口", "district": "区代码", "scoring": "评分表"}
+
+
+class _ChineseHelp(argparse.HelpFormatter):
+    """argparse's help with a Chinese frame: 用法、位置参数、选项."""
+
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """An argument parser whose every word a user reads is Chinese: help, headings and errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _ChineseHelp)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        """An option's value is named in Chinese in the usage line: ``--year 年度``."""
+        action = super().add_argument(*args, **kwargs)
+        if action.option_strings and action.metavar is None and action.nargs != 0 and action.choices is None:
+            action.metavar = _METAVARS.get(action.dest, "值")
+        return action
+
+    def error(self, message: str) -> Any:
+        for pattern, words in _ARGPARSE_WORDS:
+            if pattern.fullmatch(message):
+                message = pattern.sub(words, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n")
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: ``xxgk build``."""
-    top = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告工作簿")
+    top = ChineseParser(prog="xxgk", description="政府信息公开工作年度报告工作簿")
+    top.add_argument("--version", action="version", version=f"xxgk {_version()}", help="显示版本号并退出")
     top.add_argument(
         "--project", type=Path, metavar="目录", help=f"项目目录（默认：当前目录或其上级中含 {MARKER} 的目录）"
     )
@@ -693,6 +746,15 @@ def parser() -> argparse.ArgumentParser:
     package.add_argument("--scoring", type=Path, help="评分表（默认：项目的 scoring.yaml）")
     package.set_defaults(run=_package)
     return top
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("xxgk-workbook")
+    except PackageNotFoundError:
+        return "（未安装）"
 
 
 def main(argv: list[str] | None = None) -> int:
