@@ -212,7 +212,7 @@ def test_every_help_is_chinese_frame_and_all(capsys, command):
 
 
 @pytest.mark.parametrize(("argv", "said"), [
-    (["excel-template", "--town", "nanhu"], "xxgk excel-template：错误：缺少必须给出的参数：--format, --year"),
+    (["import"], "xxgk import：错误：缺少必须给出的参数：文件或文件夹"),
     (["build", "--year", "二〇二六"], "xxgk build：错误：参数 --year：无效的值 '二〇二六'"),
     (["bogus"], "xxgk：错误：参数 命令：无效的选择 'bogus'"),
     (["check", "--nope"], "xxgk：错误：无法识别的参数：--nope"),
@@ -231,3 +231,13 @@ def test_version_is_the_installed_package_version(capsys):
     with pytest.raises(SystemExit):
         main(["--version"])
     assert capsys.readouterr().out.strip() == f"xxgk {version('xxgk-workbook')}"
+
+
+@pytest.mark.slow  # a real build of one report
+def test_build_takes_a_town_by_its_name_and_says_so_when_there_is_none(tmp_path, capsys):
+    base = make_project(tmp_path / "project")
+    shutil.copytree(ROOT / "data" / "nanhu", base / "data" / "nanhu")
+    assert main(["--project", str(base), "build", "--town", "南湖街道", "--year", "2020", "--quiet"]) == 0
+    assert "2020/nanhu（南湖街道）" in capsys.readouterr().out
+    assert main(["--project", str(base), "build", "--town", "北湖街道"]) == 2
+    assert "没有代码或名称为“北湖街道”的镇街" in capsys.readouterr().err

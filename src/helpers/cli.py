@@ -39,7 +39,7 @@ from helpers.intake.newyear import latest_before, new_year_text
 from helpers.intake.roster import expected
 from helpers.output.audit import audited, points, write_audit
 from helpers.output.index import office_of, write_index
-from helpers.project import MARKER, Project, data_files_under, strays, year_files
+from helpers.project import MARKER, Project, data_files_under, strays, year_files, year_files_of_town
 from helpers.report import formats
 from helpers.report.checks import errors, warnings
 from helpers.report.demo import SAMPLE_TOWNS, demo_towns, district_data
@@ -121,10 +121,7 @@ def _build(args: argparse.Namespace) -> int:
         template = project.root / batch.template if batch.template else None
         if batch.output and not args.outputs:
             project = replace(project, outputs=(project.root / batch.output).resolve())
-    bad = [t for t in towns if not SLUG.match(t)]
-    if bad:
-        print(f"镇街代码无效：{'、'.join(bad)}（只能{SLUG_RULE}）")
-        return 2
+    towns = [t if SLUG.match(t) else _town(project.data, t) for t in towns]  # 南湖街道 as well as nanhu
     os.environ.setdefault(parsed.FOLDER, str(project.parsed))  # for this process, its workers and their kernels
     executor = None if args.scheduler else _executor(args)  # its workers start with the first task given them
     try:
@@ -489,16 +486,24 @@ def _demo_data(args: argparse.Namespace) -> int:
 def _excel_template(args: argparse.Namespace) -> int:
     from helpers.intake.excel import build_workbook, prefill_from  # openpyxl, for this command only
 
-    if args.town and not SLUG.match(args.town):
-        print(f"镇街代码无效：{args.town}（只能{SLUG_RULE}）")
-        return 2
-    values = prefill_from(_data_dir(args), args.town, args.year, args.format) if args.town else {}
-    layout = build_workbook(args.format, args.year, values)
+    data = _data_dir(args)
+    town = args.town if not args.town or SLUG.match(args.town) else _town(data, args.town)
+    year = args.year
+    if year is None:  # the year after the town's latest report
+        latest = year_files_of_town(data / town) if town else []
+        if not latest:
+            print("请用 --year 指定年度（如 --year 2026）；"
+                  "给出已有数据文件的镇街（--town）时默认为其最近一年的下一年。")
+            return 2
+        year = latest[-1].year + 1
+    fmt = args.format or formats.for_year(year).name
+    values = prefill_from(data, town, year, fmt) if town else {}
+    layout = build_workbook(fmt, year, values)
     # The file is named by the town's code, never by a name from a data file (which could hold a path).
-    out = args.out or Path(f"{args.town or args.format}-{args.year}.xlsx")
+    out = args.out or Path(f"{town or fmt}-{year}.xlsx")
     out.parent.mkdir(parents=True, exist_ok=True)
     layout.workbook.save(out)
-    print(f"已生成填报表 {out}（格式 {args.format}，{args.year} 年度，黄色单元格为填写处）。")
+    print(f"已生成填报表 {out}（格式 {fmt}，{year} 年度，黄色单元格为填写处）。")
     return 0
 
 
@@ -682,9 +687,9 @@ def parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_demo_data)
 
     template = sub.add_parser("excel-template", help="生成给镇街填写的 Excel 填报表", description="生成 Excel 填报表")
-    template.add_argument("--format", required=True, choices=formats.names(), help="报告格式")
-    template.add_argument("--year", type=int, required=True, help="年度")
-    template.add_argument("--town", help="镇街代码：从 data/ 中填入机关信息和上年结转数")
+    template.add_argument("--format", choices=formats.names(), help="报告格式（默认：该年度适用的全国统一格式）")
+    template.add_argument("--year", type=_report_year, help="年度（默认：该镇街最近一个数据文件的下一年）")
+    template.add_argument("--town", help="镇街代码或名称：从 data/ 中填入机关信息和上年结转数")
     template.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
     template.add_argument("--out", type=Path, help="输出文件（默认：<镇街代码>-<年度>.xlsx）")
     template.set_defaults(run=_excel_template)

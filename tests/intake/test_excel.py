@@ -374,6 +374,21 @@ def test_excel_template_names_its_file_by_the_town_code_only(tmp_path, monkeypat
     assert main(["excel-template", "--format", "national-2021", "--year", "2026", "--town", "../evil"]) == 2
 
 
+def test_a_clerk_names_the_town_and_nothing_else(tmp_path, monkeypatch, capsys):
+    """``excel-template --town 东城街道``: the town by its name, the year after its latest report, that year's
+    format, and last year's carry-over filled in."""
+    data = generated(2025)
+    write_district(tmp_path / "data", {("t001", 2025): data})
+    monkeypatch.chdir(tmp_path)
+    assert main(["excel-template", "--town", "东城街道", "--data", str(tmp_path / "data")]) == 0
+    assert "格式 national-2021，2026 年度" in capsys.readouterr().out
+    book = load_workbook(tmp_path / "t001-2026.xlsx")
+    carried_in = cell_of("national-2021", 2026, "applications.carried_in.natural").split("!")
+    assert book[carried_in[0]][carried_in[1]].value == data["applications"]["carried_over"]["natural"]
+    assert main(["excel-template", "--data", str(tmp_path / "data")]) == 2
+    assert "请用 --year 指定年度" in capsys.readouterr().out
+
+
 def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
     data = generated(2025)
     data["organ"]["town"] = "=HYPERLINK(\"javascript:1\")"
