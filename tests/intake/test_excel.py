@@ -187,8 +187,9 @@ def test_numbers_left_blank_are_not_yet_filled_in_never_zeros(tmp_path):
     unfilled = [line for line in result.lines if "尚未填写" in line]
     assert any(line.startswith(f"b.xlsx {cell_of('national-2021', 2025, 'appeals.reconsideration.upheld')}")
                for line in unfilled), unfilled
-    received = [line for line in unfilled if "applications.received" in line]
-    assert len(received) == 1 and "natural" not in received[0], received  # the 0 was entered; the other five not
+    received = [line for line in unfilled if "表三“一、本年新收政府信息公开申请数量”行" in line]
+    assert len(received) == 1 and "自然人" not in received[0] and "商业企业" in received[0], received  # 0 entered
+    assert not any(re.search(r"[a-z_]+\.[a-z_]+", line.partition("：")[2]) for line in unfilled)  # no field path
     assert len(unfilled) == len({line.split("：")[0] for line in unfilled})  # one message per blank row
 
 

@@ -48,23 +48,24 @@ def test_new_year_chains_carry_overs_and_in_force_and_leaves_every_count_unfille
     except DataFileError as exc:
         problems = exc.problems
     text = (data / "nanhu" / "2026.yaml").read_text(encoding="utf-8").splitlines()
-    unfilled = set()
+    named, rows = 0, {}
     for p in problems:
         assert p.found.startswith("空白（尚未填写）") and p.line is not None
-        names = p.found.partition("：")[2].split("、") if "：" in p.found else [p.path.rpartition(".")[2]]
-        parent = p.path if "：" in p.found else p.path.rpartition(".")[0]
-        for name in names:
-            assert f"{name}: ," in text[p.line - 1] or f"{name}: }}" in text[p.line - 1], (p, text[p.line - 1])
-            unfilled.add(f"{parent}.{name}")
-    assert {"active.licensing.decisions", "applications.received.natural", "applications.received.other",
-            "appeals.reconsideration.upheld", "processing_fees.notices", "active.normative.issued"} <= unfilled
-    assert "applications.carried_in.natural" not in unfilled and "active.normative.in_force" not in unfilled
+        names = p.found.partition("：")[2].split("、") if "：" in p.found else [p.path]
+        line = text[p.line - 1]
+        assert line.count(": ,") + line.count(": }") == len(names), (p, line)  # each blank of the line, once
+        named += len(names)
+        rows[p.path] = names
+    assert {"active.licensing.decisions", "applications.received", "appeals.reconsideration", "processing_fees",
+            "active.normative"} <= set(rows)
+    assert "applications.carried_in" not in rows and "现行有效件数" not in rows["active.normative"]
     blanks = sum(line.count(": ,") + line.count(": }") for line in text)
-    assert len(unfilled) == blanks  # every blank named once, nothing else
+    assert named == blanks  # every blank named once, nothing else
     assert main(["check", str(data / "nanhu" / "2026.yaml")]) == 1
     out = capsys.readouterr().out
-    received = "natural、commercial、research、social、legal、other"
-    assert f"字段 applications.received：应为非负整数，实际为空白（尚未填写）：{received}" in out
+    received = "自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他"
+    assert f"表三“一、本年新收政府信息公开申请数量”行：应为非负整数，实际为空白（尚未填写）：{received}" in out
+    assert "applications" not in out and "natural" not in out  # the form's words, never a field path
 
 
 def test_an_unchanged_narrative_draft_is_caught(tmp_path):

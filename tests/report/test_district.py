@@ -60,7 +60,7 @@ def test_a_town_with_errors_is_left_out_and_named(tmp_path):
     # The town is named by its Chinese name, with the file and the reason.
     (left_out,) = found.excluded
     assert left_out.name == "东城街道" and left_out.file.endswith("t001/2025.yaml")
-    assert "数据文件有错误" in left_out.reason and "year" in left_out.reason and "未计入汇总" in str(left_out)
+    assert "数据文件有错误" in left_out.reason and "“年度”" in left_out.reason and "未计入汇总" in str(left_out)
     assert district.values(found)["excluded"] == "东城街道"
 
 

@@ -48,6 +48,7 @@ from helpers.report.model import (
     blank,
     required,
 )
+from helpers.report.places import name_of
 from helpers.report.values import ValueProblem, dotted, read_cell
 
 ORGAN_SHEET, PROSE_SHEET, FIGURES_SHEET = "机关信息", "正文", "统计数据"
@@ -571,12 +572,12 @@ def read_workbook(path: Path) -> Imported:
         try:
             value = read_cell(raw, cell.kind)
         except ValueProblem as exc:
-            result.errors.append(f"{name} {where}（{cell.path}）：{exc}")
+            result.errors.append(f"{name} {where}（{name_of(fmt, cell.path)}）：{exc}")
             continue
         if value in ("", None) and _optional(layout.report_class, cell.path):
             continue  # an optional field left blank is left out of the data file
         if cell.kind == "text" and value == "":
-            result.errors.append(f"{name} {where}（{cell.path}）：应为非空文本，实际为空")
+            result.errors.append(f"{name} {where}（{name_of(fmt, cell.path)}）：应为非空文本，实际为空")
         _put(result.data, cell.path, value)
     for sheet, ref, refs in layout.totals:
         raw = wb[sheet][ref].value

@@ -25,6 +25,7 @@ from helpers.intake.yaml_mistakes import explain, find_mistake
 from helpers.project import year_file, year_files_of_town
 from helpers.report import formats
 from helpers.report.model import Change, Organ, Report, Signed, Source, required
+from helpers.report.places import places, short_name
 from helpers.report.values import EXPECTED, ValueProblem, check_value, describe, kind_of, read_cell
 
 T = TypeVar("T")
@@ -283,6 +284,7 @@ def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
         line = reader.value_line(doc, "format") if "format" in doc else 1
         raise DataFileError([Problem(shown, line, "format", f"已知的报告格式（{known}）", found)], _organ_of(doc))
 
+    reader.fmt = fmt.name
     report = reader.read(doc, fmt.report_class, "")
     if path is not None and not reader.problems:
         _check_path(report, doc, path, reader)
@@ -332,9 +334,17 @@ class _Reader:
         self.texts: dict[str, int] = {}
         self.not_applicable: list[str] = []
         self._unfilled: dict[tuple[int, str], tuple[int, list[str]]] = {}
+        self.fmt = ""  # the format's name, once known: problems are then named by the form's own labels
 
     def problem(self, line: int | None, path: str, expected: str, found: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.shown, line, path, expected, found, hint))
+        self.problems.append(self._placed(Problem(self.shown, line, path, expected, found, hint)))
+
+    def _placed(self, problem: Problem) -> Problem:
+        """The problem named where the form prints its field: table, row and column, a part's title."""
+        place = places(self.fmt).get(problem.path) if self.fmt else None
+        if place is None:
+            return problem
+        return dataclasses.replace(problem, table=place.table, row=place.row, column=place.column)
 
     def _written_with_plus(self, node: CommentedMap, key: str) -> bool:
         """Whether the value of ``key`` was written with a leading "+" (``change: +19``)."""
@@ -353,9 +363,9 @@ class _Reader:
             return
         index, names = at
         names.append(name)
-        self.problems[index] = dataclasses.replace(
-            self.problems[index], path=parent, found=f"{UNFILLED}：{'、'.join(names)}"
-        )
+        shown = "、".join(short_name(self.fmt, f"{parent}.{n}") if self.fmt else n for n in names)
+        self.problems[index] = self._placed(dataclasses.replace(
+            self.problems[index], path=parent, found=f"{UNFILLED}：{shown}", table="", row="", column=""))
 
     @staticmethod
     def value_line(node: CommentedMap, key: str) -> int:
@@ -405,7 +415,9 @@ class _Reader:
                 elif self.published and isinstance(hints[name], type) and dataclasses.is_dataclass(hints[name]):
                     values[name] = unknown(hints[name])  # a whole part the published report does not give
                 else:
-                    self.problem(self.lines.get(path, 1), sub, f"必填字段 {name}", "缺少该字段")
+                    named = bool(self.fmt) and sub in places(self.fmt)  # then the subject names it already
+                    expected = "必填字段" if named else f"必填字段 {name}"
+                    self.problem(self.lines.get(path, 1), sub, expected, "缺少该字段")
         if self.problems:
             return _Partial(values)
         return cls(**values)
