@@ -193,6 +193,15 @@ def test_numbers_left_blank_are_not_yet_filled_in_never_zeros(tmp_path):
     assert len(unfilled) == len({line.split("：")[0] for line in unfilled})  # one message per blank row
 
 
+def typed_into_both(tmp_path: Path, path: str, typed: str) -> tuple[str, Path]:
+    """The same value typed into a data file's text and into a workbook's cell for field ``path``."""
+    data = generated(2025)
+    *parents, last = path.split(".")
+    lookup(data, ".".join(parents))[last] = typed
+    book = filled(generated(2025), tmp_path / "t.xlsx", **{cell_of("national-2021", 2025, path): typed})
+    return dump_yaml(data), book
+
+
 @pytest.mark.parametrize(("path", "typed", "value"), [
     ("active.licensing.decisions", "12件", 12),
     ("active.licensing.decisions", "１２", 12),
@@ -205,11 +214,8 @@ def test_numbers_left_blank_are_not_yet_filled_in_never_zeros(tmp_path):
 ])
 def test_a_value_typed_in_a_data_file_or_a_workbook_reads_the_same(tmp_path, path, typed, value):
     """One reader of values: what a clerk types means the same in a data file and in a workbook cell."""
-    data = generated(2025)
-    *parents, last = path.split(".")
-    lookup(data, ".".join(parents))[last] = typed
-    from_yaml = parse_report(dump_yaml(data), "typed.yaml")
-    book = filled(generated(2025), tmp_path / "t.xlsx", **{cell_of("national-2021", 2025, path): typed})
+    text, book = typed_into_both(tmp_path, path, typed)
+    from_yaml = parse_report(text, "typed.yaml")
     result = intake.import_workbook(book, tmp_path / "data")
     assert result.ok, result.lines
     from_workbook = load_report(result.written)
@@ -224,13 +230,10 @@ def test_a_value_typed_in_a_data_file_or_a_workbook_reads_the_same(tmp_path, pat
     ("publication.date", "2027年1月", "实际为文本“2027年1月”"),
 ])
 def test_what_is_refused_is_refused_in_a_data_file_and_a_workbook_in_the_same_words(tmp_path, path, typed, found):
-    data = generated(2025)
-    *parents, last = path.split(".")
-    lookup(data, ".".join(parents))[last] = typed
+    text, book = typed_into_both(tmp_path, path, typed)
     with pytest.raises(DataFileError) as refused:
-        parse_report(dump_yaml(data), "typed.yaml")
+        parse_report(text, "typed.yaml")
     assert any(found in p.describe() for p in refused.value.problems), refused.value.problems
-    book = filled(generated(2025), tmp_path / "t.xlsx", **{cell_of("national-2021", 2025, path): typed})
     result = intake.import_workbook(book, tmp_path / "data")
     assert not result.ok and any(found in line for line in result.lines), result.lines
 
