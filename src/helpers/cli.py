@@ -91,15 +91,17 @@ def _day(text: str) -> datetime.date:
 
 
 def _report_year(text: str) -> int:
+    """A report year, between the oldest registered format's first year and next year."""
     import datetime
 
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"应为年度，如 2026，实际为“{text}”") from None
+    earliest = min(f.first_year for f in formats.all_formats())
     latest = datetime.date.today().year + 1
-    if not 2008 <= value <= latest:
-        raise argparse.ArgumentTypeError(f"应为 2008—{latest} 年之间的年度，实际为 {value}")
+    if not earliest <= value <= latest:
+        raise argparse.ArgumentTypeError(f"应为 {earliest}—{latest} 年之间的年度，实际为 {value}")
     return value
 
 
