@@ -84,11 +84,11 @@ def test_check_names_every_misspelt_placeholder_at_its_line_with_the_closest_nam
     lines = [line.strip() for line in out.splitlines() if "报告中有的名称" in line]
     assert len(lines) == 3, out
     for line, (at, field, shown, close) in zip(lines, [
-        (67, "prose.overview", "{{ organ.twn }}", "organ.town"),
-        (71, "prose.overview", "{{ totals.recieved }}", "totals.received"),
-        (79, "prose.problems", "{{ yaer }}", "year"),
+        (67, "“一、总体情况”", "{{ organ.twn }}", "organ.town"),
+        (71, "“一、总体情况”", "{{ totals.recieved }}", "totals.received"),
+        (79, "“五、存在的主要问题及改进情况”", "{{ yaer }}", "year"),
     ], strict=True):
-        assert line.startswith(f"{data / 'nanhu' / '2025.yaml'} 第 {at} 行，字段 {field}"), line
+        assert line.startswith(f"{data / 'nanhu' / '2025.yaml'} 第 {at} 行，{field}："), line
         assert shown in line and f"应为 {close}？" in line
 
 

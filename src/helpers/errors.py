@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass
+from typing import Any
 
 _OS_REASONS = {
     errno.ENOSPC: "磁盘空间不足",
@@ -68,12 +69,15 @@ class DataFileError(XxgkError):
     """A data file cannot be read into a report; carries every problem found.
 
     ``organ`` holds what the file says of its organ (town name, district code …) where the YAML itself could
-    be read, so that a district summary can name a town whose file is broken.
+    be read, so that a district summary can name a town whose file is broken. ``judged`` is the report as far as
+    it could be read (its wrong and blank cells left blank) where the file is whole otherwise: every other rule is
+    judged on it in the same run.
     """
 
-    def __init__(self, problems: list[Problem], organ: dict[str, str] | None = None):
+    def __init__(self, problems: list[Problem], organ: dict[str, str] | None = None, judged: Any = None):
         self.problems = problems
         self.organ = organ or {}
+        self.judged = judged
         super().__init__("\n".join(str(p) for p in problems))
 
 

@@ -180,4 +180,4 @@ def test_without_the_plug_in_the_format_is_unknown_with_a_chinese_message(toy):
     check = xxgk(dict(os.environ), base, "check", "data/north/1995.yaml")
     assert check.returncode == 1
     known = "legacy-2008、national-2019、national-2021"
-    assert f"字段 format：应为已知的报告格式（{known}），实际为文本“toy-1990”" in check.stdout
+    assert f"“报告格式”：应为已知的报告格式（{known}），实际为文本“toy-1990”" in check.stdout

@@ -77,7 +77,7 @@ def test_count_must_be_a_non_negative_integer(write_data, minimal_text, value, f
     p = only(write_data(text))
     assert (p.line, p.path) == (line_of(text, "wechat:"), "figures.published.wechat")
     assert p.expected == "非负整数" and p.found == found
-    assert f"第 {p.line} 行" in str(p) and "figures.published.wechat" in str(p)
+    assert f"第 {p.line} 行，“五（一）主动公开信息情况”“官方微信”行：" in str(p) and "figures" not in str(p)
 
 
 def test_missing_required_field(write_data, minimal_text):

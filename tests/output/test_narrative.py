@@ -64,7 +64,7 @@ def _executed(prose: str, markdown: str) -> object:
         "display_data",
         data={"text/html": "<p>未填充</p>"},
         metadata={
-            PROSE_META: {"file": "data/daxin/2018.yaml", "line": 40, "field": "prose.overview", "markdown": prose}
+            PROSE_META: {"file": "data/daxin/2018.yaml", "line": 40, "part": "“概述”", "markdown": prose}
         },
     )
     return new_notebook(
@@ -91,7 +91,7 @@ def test_preprocessor_fills_cells_and_prose_and_drops_values():
 def test_preprocessor_names_the_data_field_of_a_bad_prose_placeholder():
     with pytest.raises(PlaceholderError) as caught:
         NarrativePreprocessor().preprocess(_executed("{{ organ.mayor }}", "正文"), {})
-    assert str(caught.value).startswith("data/daxin/2018.yaml 第 40 行，字段 prose.overview")
+    assert str(caught.value).startswith("data/daxin/2018.yaml 第 40 行，“概述”：")
     assert "“organ.mayor”" in str(caught.value)
 
 

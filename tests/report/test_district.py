@@ -81,7 +81,7 @@ def test_a_town_whose_only_file_is_broken_is_still_named(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("format: national-2021", "format: 2021"), encoding="utf-8")
     found = gather.load_district(data, demo.SAMPLE_DISTRICT_SLUG, 2025)
     assert [t.name for t in found.excluded] == ["西湖街道"]
-    assert "format" in found.excluded[0].reason
+    assert "“报告格式”" in found.excluded[0].reason
 
 
 def test_two_towns_with_one_name_fail_check_naming_both_files(tmp_path):

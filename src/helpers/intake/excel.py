@@ -453,6 +453,7 @@ class Imported:
     cells: dict[str, str]  # field path → "表三!D14"
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # the fields of ``errors``, left blank in ``data``
 
 
 MAX_UNPACKED = 20 * 1024 * 1024  # bytes a fill-in workbook unpacks to; ours is well under 100 KB
@@ -573,11 +574,14 @@ def read_workbook(path: Path) -> Imported:
             value = read_cell(raw, cell.kind)
         except ValueProblem as exc:
             result.errors.append(f"{name} {where}（{name_of(fmt, cell.path)}）：{exc}")
+            result.refused.append(cell.path)
+            _put(result.data, cell.path, None)
             continue
         if value in ("", None) and _optional(layout.report_class, cell.path):
             continue  # an optional field left blank is left out of the data file
         if cell.kind == "text" and value == "":
             result.errors.append(f"{name} {where}（{name_of(fmt, cell.path)}）：应为非空文本，实际为空")
+            result.refused.append(cell.path)
         _put(result.data, cell.path, value)
     for sheet, ref, refs in layout.totals:
         raw = wb[sheet][ref].value

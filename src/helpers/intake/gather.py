@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.errors import DataFileError, Problem
-from helpers.intake.load import UNFILLED, Glance, glance, load_report, stamp
+from helpers.intake.load import UNFILLED, Glance, as_far_as_read, glance, glance_of, load_report, stamp
 from helpers.project import YearFile, year_file, year_files
 from helpers.report.checks import DRAFT_EXPECTED, check, errors, problem_at
 from helpers.report.district import District, NotCounted
@@ -26,13 +26,13 @@ def check_file(path: str | Path, namesakes: Namesakes | None = None) -> tuple[Re
 
     ``namesakes`` are the towns of the folder that report under this file's name this year, where the caller
     has them already (a build reads the folder once, not once per report). Raises DataFileError when the file
-    cannot be read at all.
+    cannot be read at all; a file whose only problems are wrong or blank values is checked as far as it was read,
+    its report returned with every problem (errors included).
     """
     path = Path(path)
-    report = load_report(path)
+    report, problems = as_far_as_read(lambda: load_report(path))
     previous = None
     last_year = path.with_name(f"{report.year - 1}.yaml")
-    problems: list[Problem] = []
     if last_year.is_file():
         try:
             previous = load_report(last_year)
@@ -65,7 +65,7 @@ def _same_name(report: Report, path: Path, namesakes: Namesakes | None) -> list[
         return []
     problems = []
     if namesakes is None:
-        namesakes = namesakes_of(glance(path), path)
+        namesakes = namesakes_of(glance_of(report), path)
     for town, shown in namesakes:
         if town != here.town:
             problems.append(

@@ -13,7 +13,15 @@ from typing import Any
 
 from helpers.atomic import write_atomic
 from helpers.errors import DataFileError, Problem, ProjectError, WorkbookError
-from helpers.intake.load import dump_yaml, latest_organs, load_report, parse_report, town_slug, year_files_of_town
+from helpers.intake.load import (
+    as_far_as_read,
+    dump_yaml,
+    latest_organs,
+    load_report,
+    parse_report,
+    town_slug,
+    year_files_of_town,
+)
 from helpers.report.checks import check, errors
 from helpers.report.model import SLUG, SLUG_RULE, Report, kind_of_name
 from helpers.report.placeholders import misspelt
@@ -206,21 +214,24 @@ def import_workbook(path: Path, data_dir: Path, *, overwrite: bool = False, keep
         error = f"{name} {where}：镇街代码应{SLUG_RULE}，实际为“{slug}”"
         return _refused(name, [*imported.errors, *imported.notes, error], [*imported.errors, error])
     cells = {**imported.cells, "": ORGAN_SHEET}
-    return _finish(name, imported.data, data_dir, cells, imported.errors, imported.notes, overwrite, keep_invalid)
+    return _finish(name, imported.data, data_dir, cells, imported.errors, imported.notes, overwrite, keep_invalid,
+                   frozenset(imported.refused))
 
 
 def _finish(name: str, data: dict[str, Any], data_dir: Path, where: dict[str, str], errors_found: list[str],
-            notes: list[str], overwrite: bool, keep_invalid: bool) -> ImportResult:
-    """Check the content as the data file it becomes (against last year's), then write it or say why not."""
+            notes: list[str], overwrite: bool, keep_invalid: bool, reported: frozenset[str] = frozenset()
+            ) -> ImportResult:
+    """Check the content as the data file it becomes (against last year's), then write it or say why not;
+    ``reported`` are the fields refused where they were typed (in ``errors_found``), blank in ``data``."""
     lines = [*errors_found, *notes]
     year = data["year"]
     target = data_dir / data["organ"]["slug"] / f"{year}.yaml"
     text = dump_yaml(data)
     try:
-        report = parse_report(text, str(target), target)
+        report, problems = as_far_as_read(lambda: parse_report(text, str(target), target, reported))
         previous_file = target.with_name(f"{year - 1}.yaml")
         previous = load_report(previous_file) if previous_file.exists() else None
-        problems = check(report, previous) + misspelt(report)
+        problems = problems + check(report, previous) + misspelt(report)
     except DataFileError as exc:
         problems = exc.problems
     for problem in problems:

@@ -25,7 +25,7 @@ from helpers.intake.yaml_mistakes import explain, find_mistake
 from helpers.project import year_file, year_files_of_town
 from helpers.report import formats
 from helpers.report.model import Change, Organ, Report, Signed, Source, required
-from helpers.report.places import places, short_name
+from helpers.report.places import placed, places, short_name
 from helpers.report.values import EXPECTED, ValueProblem, check_value, describe, kind_of, read_cell
 
 T = TypeVar("T")
@@ -64,6 +64,18 @@ def load_report(path: str | Path) -> Report:
     return cached[1]
 
 
+def as_far_as_read(read: typing.Callable[[], Report]) -> tuple[Report, list[Problem]]:
+    """What ``read`` (``load_report`` or ``parse_report``) gives, with the loader's problems: of a file refused for
+    wrong or blank values only, the report as far as it was read, so that every other rule is judged in the same
+    run. Raises DataFileError when the file cannot be read into a report at all."""
+    try:
+        return read(), []
+    except DataFileError as exc:
+        if exc.judged is None:
+            raise
+        return exc.judged, exc.problems
+
+
 @dataclasses.dataclass(frozen=True)
 class Glance:
     """What is needed of a data file before building it: its format, and the organ's name and district."""
@@ -94,7 +106,7 @@ _glances: dict[Path, tuple[tuple[int, int], Glance]] = {}
 def _glance(path: Path, key: Path, stamped: tuple[int, int]) -> Glance:
     cached = _cache.get(key)
     if cached is not None and cached[0] == stamped:
-        return _glance_of(load_report(path))
+        return glance_of(load_report(path))
     shown = display_path(path)
     try:
         _refuse_outside_link(path, shown)
@@ -108,10 +120,11 @@ def _glance(path: Path, key: Path, stamped: tuple[int, int]) -> Glance:
         district = organ.get("district")
         return Glance(plain["format"], organ["town"], organ["district_slug"], origin["file"],
                       district if isinstance(district, str) else "")
-    return _glance_of(load_report(path))
+    return glance_of(load_report(path))
 
 
-def _glance_of(report: Report) -> Glance:
+def glance_of(report: Report) -> Glance:
+    """What ``glance`` gives of a report at hand."""
     organ = report.organ
     return Glance(report.format, organ.town, organ.district_slug, report.origin.file, organ.district)
 
@@ -273,28 +286,35 @@ def parse_yaml(text: str, shown: str, yaml: YAML | None = None) -> CommentedMap:
     return doc
 
 
-def parse_report(text: str, shown: str, path: Path | None = None) -> Report:
-    """Parse the text of a data file named ``shown``; ``path`` enables the year/town path checks."""
+def parse_report(text: str, shown: str, path: Path | None = None, reported: frozenset[str] = frozenset()) -> Report:
+    """Parse the text of a data file named ``shown``; ``path`` enables the year/town path checks.
+
+    ``reported`` are the fields whose values were refused where they were typed (a workbook's cells): left blank
+    and not reported again. A file refused for its values only carries the report as far as it was read.
+    """
     doc = parse_yaml(text, shown)
-    reader = _Reader(shown, text, published=doc.get("source") == "published")
+    reader = _Reader(shown, text, published=doc.get("source") == "published", reported=reported)
     fmt = formats.lookup(doc.get("format"))
     if fmt is None:
         known = "、".join(formats.names())
         found = "缺少 format 字段" if "format" not in doc else describe(doc.get("format"))
         line = reader.value_line(doc, "format") if "format" in doc else 1
-        raise DataFileError([Problem(shown, line, "format", f"已知的报告格式（{known}）", found)], _organ_of(doc))
+        refused = placed("", Problem(shown, line, "format", f"已知的报告格式（{known}）", found))
+        raise DataFileError([refused], _organ_of(doc))
 
     reader.fmt = fmt.name
     report = reader.read(doc, fmt.report_class, "")
-    if path is not None and not reader.problems:
+    if path is not None and not reader.broken:
         _check_path(report, doc, path, reader)
-    if reader.problems:
-        raise DataFileError(reader.problems, _organ_of(doc))
-    return dataclasses.replace(
+    judged = None if reader.broken else dataclasses.replace(
         report,
         not_applicable=reader.not_applicable,
+        unjudged=reader.unjudged,
         origin=Source(shown, reader.lines, str(path.resolve()) if path else "", reader.texts),
     )
+    if reader.problems or judged is None:
+        raise DataFileError(reader.problems, _organ_of(doc), judged)
+    return judged
 
 
 def _organ_of(doc: CommentedMap) -> dict[str, str]:
@@ -311,7 +331,8 @@ def _check_path(report: Report, doc: CommentedMap, path: Path, reader: _Reader) 
     if located is None:
         return
     if located.year != report.year:
-        reader.problem(reader.value_line(doc, "year"), "year", f"与文件名一致的年份 {located.year}", str(report.year))
+        reader.problem(reader.value_line(doc, "year"), "year", f"与文件名一致的年份 {located.year}", str(report.year),
+                       broken=False)
     town_dir = path.resolve().parent.name
     if report.organ.slug != town_dir:
         reader.problem(
@@ -319,15 +340,19 @@ def _check_path(report: Report, doc: CommentedMap, path: Path, reader: _Reader) 
             "organ.slug",
             f"与所在目录一致的镇街代码“{town_dir}”",
             f"“{report.organ.slug}”",
+            broken=False,
         )
 
 
 class _Reader:
     """Walks a YAML tree against a dataclass, collecting problems and line numbers."""
 
-    def __init__(self, shown: str, text: str = "", published: bool = False):
+    def __init__(self, shown: str, text: str = "", published: bool = False, reported: frozenset[str] = frozenset()):
         self.shown = shown
         self.published = published
+        self.reported = reported
+        self.broken = False  # whether a problem leaves the report unbuildable, not only a cell wrong or blank
+        self.unjudged: list[str] = []
         self.text_lines = text.splitlines()
         self.problems: list[Problem] = []
         self.lines: dict[str, int] = {}
@@ -336,15 +361,14 @@ class _Reader:
         self._unfilled: dict[tuple[int, str], tuple[int, list[str]]] = {}
         self.fmt = ""  # the format's name, once known: problems are then named by the form's own labels
 
-    def problem(self, line: int | None, path: str, expected: str, found: str, hint: str = "") -> None:
+    def problem(self, line: int | None, path: str, expected: str, found: str, hint: str = "", *,
+                broken: bool = True) -> None:
+        self.broken = self.broken or broken
         self.problems.append(self._placed(Problem(self.shown, line, path, expected, found, hint)))
 
     def _placed(self, problem: Problem) -> Problem:
         """The problem named where the form prints its field: table, row and column, a part's title."""
-        place = places(self.fmt).get(problem.path) if self.fmt else None
-        if place is None:
-            return problem
-        return dataclasses.replace(problem, table=place.table, row=place.row, column=place.column)
+        return placed(self.fmt, problem) if self.fmt else problem
 
     def _written_with_plus(self, node: CommentedMap, key: str) -> bool:
         """Whether the value of ``key`` was written with a leading "+" (``change: +19``)."""
@@ -355,11 +379,12 @@ class _Reader:
         """A count left blank in a file of our own: one problem per line and mapping, naming each blank field
         (a new year's file has a hundred of them, a line of six at a time)."""
         parent, _, name = path.rpartition(".")
+        self.unjudged.append(path)
         at = self._unfilled.get((line, parent))
         if at is None:
             hint = "" if self._unfilled else UNFILLED_HINT
             self._unfilled[(line, parent)] = (len(self.problems), [name])
-            self.problem(line, path, expected, UNFILLED, hint)
+            self.problem(line, path, expected, UNFILLED, hint, broken=False)
             return
         index, names = at
         names.append(name)
@@ -392,21 +417,36 @@ class _Reader:
                 close = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.5)
                 hint = f"是否应为“{close[0]}”？" if close else ""
                 known = "、".join(fields)
-                self.problem(line, sub, f"已知字段之一（{known}）", f"未知字段“{key}”", hint)
+                self.problem(line, sub, f"已知字段之一（{known}）", f"未知字段“{key}”", hint, broken=False)
                 continue
             self.lines[sub] = line
             if isinstance(node[key], LiteralScalarString):
                 self.texts[sub] = self.value_line(node, key) + 1
             blankable = _blankable(fields[key], hints[key])
+            scalar = kind_of(_optional_of(hints[key])) is not None  # a value that may be blank (None)
+            if sub in self.reported:  # refused where it was typed, and said there
+                values[key] = None if scalar else node[key]
+                if scalar:
+                    self.unjudged.append(sub)
+                else:
+                    self.broken = True
+                continue
             if blankable and self.published and isinstance(node[key], str) and node[key].strip() in ("/", "／"):
                 values[key] = None
                 self.not_applicable.append(sub)
                 continue
-            if node[key] is None and blankable and not self.published:
-                expected = EXPECTED.get(kind_of(_optional_of(hints[key])) or "", "数值")
+            number = kind_of(_optional_of(hints[key]) or hints[key]) in ("count", "signed", "amount")
+            if node[key] is None and number and required(fields[key]) and not self.published:
+                expected = EXPECTED.get(kind_of(_optional_of(hints[key]) or hints[key]) or "", "数值")
                 self.unfilled(self.value_line(node, key), sub, expected)
+                values[key] = None
+                self.broken = self.broken or not blankable  # a 2008 figure cannot be blank in a report at all
                 continue
+            broken, count = self.broken, len(self.problems)
             values[key] = self.value(node[key], hints[key], sub, self.value_line(node, key))
+            if scalar and len(self.problems) > count:  # a wrong value: blank, so that the rest can be judged
+                self.broken, values[key] = broken, None
+                self.unjudged.append(sub)
         for name, f in fields.items():
             if name not in node and required(f):
                 sub = f"{path}.{name}" if path else name
@@ -418,7 +458,7 @@ class _Reader:
                     named = bool(self.fmt) and sub in places(self.fmt)  # then the subject names it already
                     expected = "必填字段" if named else f"必填字段 {name}"
                     self.problem(self.lines.get(path, 1), sub, expected, "缺少该字段")
-        if self.problems:
+        if self.broken:
             return _Partial(values)
         return cls(**values)
 

@@ -48,7 +48,7 @@ class NarrativePreprocessor(Preprocessor):
             for output in cell.get("outputs", []):
                 prose = output.get("metadata", {}).get(PROSE_META)
                 if prose:
-                    where = f"{prose['file']} 第 {prose['line']} 行，字段 {prose['field']}"
+                    where = f"{prose['file']} 第 {prose['line']} 行，{prose['part']}"
                     output["data"] = {"text/html": prose_to_html(fill(prose["markdown"], values, where))}
         if "title" in values:
             nb.metadata["title"] = values["title"]

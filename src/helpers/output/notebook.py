@@ -25,6 +25,7 @@ from helpers.report import formats, placeholders, tables
 from helpers.report.checks import errors
 from helpers.report.demo import SAMPLE_NOTICE
 from helpers.report.model import OVERVIEW_PARTS, Report
+from helpers.report.places import name_of
 
 VALUES_MIME = "application/vnd.xxgk.values+json"
 PROSE_META = "xxgk_prose"
@@ -118,8 +119,9 @@ def show_prose(report: Report, field: str, *, otherwise: str = "") -> None:
         if otherwise:
             display({"text/html": f"<p>{escape(otherwise)}</p>", "text/plain": otherwise}, raw=True)
         return
-    meta = {"file": report.origin.file, "field": path, "line": report.origin.line(path), "markdown": text}
-    shown = _shown_filled(report, text, f"字段 {path}") or text
+    meta = {"file": report.origin.file, "part": name_of(report.format, path), "line": report.origin.line(path),
+            "markdown": text}
+    shown = _shown_filled(report, text, name_of(report.format, path)) or text
     display({"text/html": prose_to_html(shown), "text/plain": shown}, raw=True, metadata={PROSE_META: meta})
 
 

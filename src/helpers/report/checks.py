@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from helpers.errors import Problem
 from helpers.report import consistency, formats, placeholders
 from helpers.report.model import NationalProse, Report
+from helpers.report.places import placed, places
 
 TABLE_ACTIVE = "表二"
 TABLE_APPLICATIONS = "表三"
@@ -46,7 +47,24 @@ def check(report: Report, previous: Report | None = None) -> list[Problem]:
     if not report.published and not report.contact.office.strip():
         problems.append(problem_at(report, "contact", expected="联系机关（“如对本报告有疑问，请与……联系”）",
                                    found="空白"))
-    return problems + fmt.checks(report, previous) + consistency.stated_figures(report) + blanks(report)
+    problems += fmt.checks(report, previous) + consistency.stated_figures(report) + blanks(report) + unjudged(report)
+    return [placed(report.format, p) for p in problems]
+
+
+def unjudged(report: Report) -> list[Problem]:
+    """The tables of a refused file with wrong or blank cells, one note each: the sums and balances over those
+    cells are skipped in this run, and judged once they are put right."""
+    by_table: dict[str, list[str]] = {}
+    for path in report.unjudged:
+        place = places(report.format).get(path)
+        if place is not None and place.table and not place.table.startswith("“"):
+            by_table.setdefault(place.table, []).append(path)
+    return [
+        problem_at(report, paths[0], table=table, expected="全部单元格正确填写后核对的合计与勾稽关系",
+                   found=f"{len(paths)} 个单元格有错误或尚未填写，含它们的合计与勾稽关系本次未核对",
+                   hint="改正、填写后请再检查一次。", severity="warning")
+        for table, paths in by_table.items()
+    ]
 
 
 TABLE_OF = {"active": TABLE_ACTIVE, "applications": TABLE_APPLICATIONS, "appeals": TABLE_APPEALS}
@@ -79,8 +97,8 @@ def warnings(problems: list[Problem]) -> list[Problem]:
 
 
 def problem_at(report: Report, path: str, **kw: str) -> Problem:
-    """A problem at field ``path`` of the report's data file, with that field's line."""
-    return Problem(report.origin.file, report.origin.line(path), path, **kw)
+    """A problem at field ``path`` of the report's data file, with that field's line, named as the form prints it."""
+    return placed(report.format, Problem(report.origin.file, report.origin.line(path), path, **kw))
 
 
 def _placeholders(report: Report) -> list[Problem]:

@@ -60,6 +60,11 @@ class ReportFormat(Generic[R]):
         district summary adds them up in."""
         return {}
 
+    def printed(self) -> dict[str, tuple[str, str]]:
+        """Fields this format prints outside the official tables (a part's own table): path → (the part's title,
+        the row's label), so that a message names them as the page prints them."""
+        return {}
+
     def figures(self, report: R) -> dict[str, Any]:
         """The figures of the data file, as plain values, for open data."""
         return {name: dataclasses.asdict(getattr(report, name)) for name in self.figure_fields}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from typing import Any
 
@@ -11,7 +12,7 @@ from helpers.errors import Problem
 from helpers.report import demo, tables
 from helpers.report.checks import problem_at
 from helpers.report.formats import ReportFormat
-from helpers.report.model import LEGACY_PROSE_PARTS, Legacy2008Report, Report
+from helpers.report.model import LEGACY_PROSE_PARTS, Legacy2008Report, Report, blank
 
 
 class Legacy2008(ReportFormat[Legacy2008Report]):
@@ -33,6 +34,18 @@ class Legacy2008(ReportFormat[Legacy2008Report]):
         if report.publication.filed_with:
             return []
         return [problem_at(report, "publication.filed_with", expected="报送单位（引言中“并报送……”）", found="空白")]
+
+    def printed(self) -> dict[str, tuple[str, str]]:
+        """Every figure by its part's title and its table's row, as the 统计数据 sheet and the page print them."""
+        report = blank(Legacy2008Report)
+        found = {}
+        for section, (part, build) in tables.LEGACY_TABLES.items():
+            group = getattr(report.figures, section)
+            keys = [f.name for f in dataclasses.fields(group) if getattr(group, f.name) is not None]
+            found[f"figures.{section}"] = (part, "")
+            found.update({f"figures.{section}.{key}": (part, str(label))
+                          for key, label in zip(keys, build(report).index, strict=False)})
+        return found
 
     def facts(self, report: Legacy2008Report) -> dict[str, Any]:
         return {

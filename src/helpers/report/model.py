@@ -167,6 +167,9 @@ class Report:
     unseen: list[str] = field(default_factory=list, kw_only=True)
     # The cells a published table prints as "/" (not applicable), by field path: blank in the model, shown as "/".
     not_applicable: list[str] = field(default_factory=list, kw_only=True, metadata={"yaml": False})
+    # The cells of a file the loader refused that are wrong or not yet filled in, by field path: blank here, so
+    # that every other rule can still be judged in the same run; a rule over one of them is skipped.
+    unjudged: list[str] = field(default_factory=list, kw_only=True, metadata={"yaml": False})
     origin: Source = field(default=Source(""), compare=False, repr=False, kw_only=True, metadata={"yaml": False})
 
     @property
@@ -190,7 +193,8 @@ class Report:
         for f in fields(cast(Any, self)):
             value = getattr(self, f.name)
             if f.name not in ("organ", "publication", "contact", "prose") and is_dataclass(value):
-                paths = sorted(p for p in _blank_paths(value, f.name) if p not in self.not_applicable)
+                left = {*self.not_applicable, *self.unjudged}
+                paths = sorted(p for p in _blank_paths(value, f.name) if p not in left)
                 if paths:
                     found[f.name] = paths
         return found

@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from helpers.errors import PlaceholderError, Problem
 from helpers.report import tables
 from helpers.report.model import Report
+from helpers.report.places import placed
 from helpers.report.values import dotted
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -251,7 +252,7 @@ def _misspelt_in(report: Report, template: Any | None, texts: list[tuple[str, st
             for name, close in unknown(placeholder, values):
                 hint = f"应为 {close}？" if close else "可用的名称见 xxgk check --names。"
                 shown = f"占位符 {placeholder.shown} 中的“{name}”"
-                found.append(Problem(where, line, path, "报告中有的名称", shown, hint))
+                found.append(placed(report.format, Problem(where, line, path, "报告中有的名称", shown, hint)))
     return found
 
 

@@ -3,11 +3,14 @@ speaks in the form's own words (表三“（三）不予公开 1.属于国家秘
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 import typing
 from dataclasses import dataclass
 from typing import Any
 
+from helpers.errors import Problem
 from helpers.report import formats
 from helpers.report.model import APPEAL_GROUPS, APPEAL_RESULTS, APPLICANT_COLUMNS, blank
 
@@ -20,6 +23,7 @@ FIELDS = {
     "publication.submitted": "报送日期", "contact.office": "联系部门", "contact.phone": "联系电话",
     "contact.email_name": "邮箱名称", "contact.email": "邮箱地址", "contact.address": "通讯地址",
     "contact.postcode": "邮政编码", "prose": "正文", "year": "年度", "format": "报告格式",
+    "organ": "机关信息", "publication": "发布信息", "contact": "联系方式", "source": "数据来源",
 }
 
 
@@ -44,6 +48,8 @@ def places(fmt_name: str) -> dict[str, Place]:
     hints = typing.get_type_hints(fmt.report_class)
     report: Any = blank(fmt.report_class)
     found.update({f"prose.{part}": Place(f"“{title}”") for part, title in fmt.prose_parts.items()})
+    found.update({path: Place(f"“{label}”") for path, label, _ in fmt.extra_fields})
+    found.update({path: Place(f"“{part}”", row, "", row) for path, (part, row) in fmt.printed().items()})
     for _, columns, rows in getattr(hints.get("active"), "BLOCKS", ()):
         for label, field, keys in rows:
             found[f"active.{field}"] = Place("表二", label)
@@ -66,6 +72,28 @@ def places(fmt_name: str) -> dict[str, Place]:
         for key, column in (("notices", "发出收费通知件数"), ("billed", "收费金额"), ("collected", "实际收取金额")):
             found[f"processing_fees.{key}"] = Place("信息处理费表", "信息处理费", column, column)
     return found
+
+
+def place_of(fmt_name: str, path: str) -> Place | None:
+    """The printed place of a field, else of the nearest part that holds it (an unknown key of 表二's 行政许可 row
+    is named by that row); None for a field of no printed place."""
+    found = places(fmt_name) or {path: Place(f"“{label}”") for path, label in FIELDS.items()}  # format unknown
+    path = re.sub(r"\[\d+\]", "", path)
+    while path:
+        if path in found:
+            return found[path]
+        path = path.rpartition(".")[0]
+    return None
+
+
+def placed(fmt_name: str, problem: Problem) -> Problem:
+    """A problem named where the form prints its field (table, row and column, a part's title), not by its path."""
+    if problem.table or not problem.path:
+        return problem
+    place = place_of(fmt_name, problem.path)
+    if place is None:
+        return problem
+    return dataclasses.replace(problem, table=place.table, row=place.row, column=place.column)
 
 
 def name_of(fmt_name: str, path: str) -> str:
