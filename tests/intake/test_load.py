@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from helpers.errors import DataFileError
 from helpers.intake import gather
-from helpers.intake.load import load_report
+from helpers.intake.load import load_report, parse_report
 from helpers.report.model import Legacy2008Report
 from tests.conftest import ROOT, line_of
 
@@ -258,6 +258,21 @@ def test_a_clerks_yaml_mistake_is_named_at_its_own_line_with_a_chinese_hint(tmp_
     assert found in problem.found and hint in problem.hint
     assert not any(ch.isascii() and ch.isalpha() for ch in problem.hint.replace("Tab", "").replace("YAML", "")
                    .replace("overview", "").replace("phone", ""))
+
+
+@pytest.mark.parametrize(("written", "name"), [
+    ("  licensing：{decisions: 68}", "licensing"),  # before a flow mapping: parses, as an odd key
+    ("  licensing: {decisions：68}", "decisions"),  # inside one
+])
+def test_a_full_width_colon_by_a_flow_mapping_gets_the_same_hint_and_nothing_else(written, name):
+    text = (ROOT / "data" / "nanhu" / "2025.yaml").read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("  licensing: {decisions: "))
+    with pytest.raises(DataFileError) as caught:
+        parse_report(text.replace(line, written.replace("68", line.rpartition(" ")[2].rstrip("}"))), "t.yaml")
+    (problem,) = caught.value.problems  # not also 未知字段 and 缺少该字段
+    assert problem.line == text.splitlines().index(line) + 1
+    assert problem.found == f"字段名“{name}”后面是全角冒号“：”" and f"“{name}: ”" in problem.hint
+    assert problem.describe().startswith("表二“行政许可”行")
 
 
 def test_a_data_file_over_the_size_limit_is_refused_unparsed(tmp_path):

@@ -404,6 +404,7 @@ class _Reader:
         hints = typing.get_type_hints(cls)
         fields = {f.name: f for f in dataclasses.fields(cls) if f.metadata.get("yaml", True)}
         values: dict[str, Any] = {}
+        misnamed: set[str] = set()  # fields written with a full-width colon: named once, not also as missing
         for key in node:
             line = node.lc.key(key)[0] + 1
             sub = f"{path}.{key}" if path else str(key)
@@ -412,6 +413,12 @@ class _Reader:
             if signed and isinstance(node[key], int) and self._written_with_plus(node, key):
                 self.lines[sub] = line
                 values[key] = Change(self.value(node[key], Signed, sub, self.value_line(node, key)), plus=True)
+                continue
+            written = str(key).partition("：")[0].strip()
+            if key not in fields and "：" in str(key) and written in fields:  # licensing：{decisions: 3}
+                misnamed.add(written)
+                self.problem(line, f"{path}.{written}" if path else written, "合法的 YAML 格式",
+                             f"字段名“{written}”后面是全角冒号“：”", f"请改为半角冒号加一个空格：“{written}: ”。")
                 continue
             if key not in fields:
                 close = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.5)
@@ -448,7 +455,7 @@ class _Reader:
                 self.broken, values[key] = broken, None
                 self.unjudged.append(sub)
         for name, f in fields.items():
-            if name not in node and required(f):
+            if name not in node and name not in misnamed and required(f):
                 sub = f"{path}.{name}" if path else name
                 if self.published and _blankable(f, hints[name]):
                     values[name] = None  # left out of a published table: blank, unknown
