@@ -392,7 +392,9 @@ def _town(data: Path, town: str) -> str:
 
 
 def _lab(args: argparse.Namespace) -> int:
-    return _start_lab(_project(args), "", args)
+    project = _project(args)
+    print(f"在 JupyterLab 中打开项目 {project.root}：每个数据文件旁都有它的编辑视图（.ipynb）。按 Ctrl+C 停止。")
+    return _start_lab(project, "", args)
 
 
 def _town_year(args: argparse.Namespace) -> tuple[Project, str, Path]:
@@ -409,7 +411,8 @@ def _town_year(args: argparse.Namespace) -> tuple[Project, str, Path]:
 def _edit(args: argparse.Namespace) -> int:
     project, _, data_file = _town_year(args)
     view = data_file.with_suffix(".ipynb").relative_to(project.root).as_posix()
-    print(f"在 JupyterLab 中打开 {view}：正文单元格修改后保存（Ctrl+S）即写回 {data_file.relative_to(project.root)}。")
+    print(f"在 JupyterLab 中打开 {view}：正文单元格修改后保存（Ctrl+S）即写回 {data_file.relative_to(project.root)}。"
+          "按 Ctrl+C 停止。")
     return _start_lab(project, view, args)
 
 

@@ -56,7 +56,7 @@ def _dismiss_dialogs(page) -> None:  # noqa: ANN001
 
 
 def _run_all(page, done: str) -> None:  # noqa: ANN001
-    """运行 → 运行全部单元格, until ``done`` (a JavaScript condition) holds: the kernel reports idle a moment
+    """运行 → 运行所有单元格, until ``done`` (a JavaScript condition) holds: the kernel reports idle a moment
     before its websocket takes requests, so a first Run All may be lost."""
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
     for _ in range(6):
@@ -68,7 +68,7 @@ def _run_all(page, done: str) -> None:  # noqa: ANN001
             return
         except Exception:  # noqa: BLE001 - playwright's TimeoutError; run again
             continue
-    raise AssertionError("运行全部单元格之后，页面没有出现预期的结果")
+    raise AssertionError("运行所有单元格之后，页面没有出现预期的结果")
 
 
 def _save(page) -> None:  # noqa: ANN001
@@ -120,14 +120,23 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
         page = context.new_page()
-        page.goto(f"{base}/lab/tree/data/nanhu/2025.ipynb?token={token}")
+        page.goto(f"{base}/?token={token}")  # where the browser xxgk edit opens lands: the notebook, not a launcher
         page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=120_000)
+        assert page.url.split("?")[0] == f"{base}/lab/tree/data/nanhu/2025.ipynb", page.url
 
         # Lab speaks Chinese and asks nothing about news.
         menus = page.inner_text(".lm-MenuBar-content")
         assert "文件" in menus and "运行" in menus, menus
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
         page.wait_for_timeout(2000)
         assert "news" not in page.inner_text("body").lower() and "新闻" not in page.inner_text("body")
+        # Opened and not edited (its kernel started): nothing to save, so closing it asks nothing.
+        assert page.locator(".lm-TabBar-tab.jp-mod-dirty").count() == 0
+        # The guide names the menu item as Lab shows it.
+        page.click(".lm-MenuBar-item:has-text('运行')")
+        run_all = page.inner_text(".lm-Menu-item[data-command='runmenu:run-all'] .lm-Menu-itemLabel").strip()
+        page.keyboard.press("Escape")
+        assert f"“运行”菜单中的“{run_all}”" in page.inner_text(f"{PANEL} .jp-MarkdownCell >> nth=0"), run_all
         page.screenshot(path=str(ARTIFACTS / "lab-edit-before-run.png"))
 
         # The 概述 is an ordinary Markdown cell: edit it, render it, save.
@@ -194,6 +203,11 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         page.locator(f"{PANEL} .jp-OutputArea-output [role=alert]").first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "lab-new-year.png"))
         context.close()
+        said = log.read_text(encoding="utf-8", errors="replace")
+        assert said.startswith("在 JupyterLab 中打开 data/nanhu/2025.ipynb") and "按 Ctrl+C 停止" in said, said
+        english = [line for line in said.splitlines() if line.startswith("[I ") or "without encryption" in line
+                   or "websocket_ping" in line]
+        assert english == [], english  # Jupyter's own lines: warnings and errors only
     finally:
         proc.terminate()
         try:

@@ -75,7 +75,7 @@ def view(project: Project, data_file: Path) -> Any:
     guide = (
         f"**编辑视图**：本笔记本由模板和数据文件 `{relative}` 生成。各部分标题下的文字单元格就是本报告的正文，"
         "双击即可修改，可用 `{{ year }}`、`{{ organ.town }}` 等占位符引用数值；**保存（Ctrl+S）后写回数据文件**。"
-        "灰色的代码单元格和标题来自模板，不能在这里修改。“运行”菜单中的“运行全部单元格”显示发布时的样子："
+        "灰色的代码单元格和标题来自模板，不能在这里修改。“运行”菜单中的“运行所有单元格”显示发布时的样子："
         "占位符换成数值，表格与网页相同。"
     )
     setup = ("from helpers.output.notebook import show_text, start_editing_view\n\n"
@@ -101,6 +101,7 @@ def view(project: Project, data_file: Path) -> Any:
             waiting = None
     nb = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(template.metadata))
     nb.metadata["xxgk"] = {"data_file": relative}
+    nb.metadata["language_info"] = _language_info()  # as the kernel will report it: an unedited view stays clean
     nb.metadata["papermill"] = {}  # what papermill's parameterize expects to find, as its execute prepares it
     for cell in nb.cells:
         cell.metadata.setdefault("tags", [])
@@ -113,6 +114,14 @@ def view(project: Project, data_file: Path) -> Any:
         cell.metadata.pop("papermill", None)
         cell.id = f"xxgk-{index}"  # the same view twice is the same notebook (JupyterLab compares hashes)
     return nb
+
+
+def _language_info() -> dict[str, Any]:
+    """What Lab writes into a notebook's metadata once its Python kernel starts (ipykernel's own description):
+    given beforehand, a view just opened has nothing to save."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    return copy.deepcopy(dict(IPythonKernel.language_info))
 
 
 def _literal(value: Any) -> str:
@@ -388,9 +397,13 @@ def lab_command(project: Project, *, open_path: str = "", port: int = 0, browser
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--allow-root",
+        "--ServerApp.log_level=WARN",  # Lab's start-up lines are not the clerk's; its warnings and errors are
+        "--LabApp.log_level=WARN",
+        "--KernelManager.transport=ipc",  # a local socket file, not TCP: the kernel has nothing to warn of
+        "--ServerApp.answer_yes=True",  # one Ctrl+C stops it, without an English question
     ]
     if open_path:
-        command.append(f"--ServerApp.default_url=/lab/tree/{open_path}")
+        command.append(f"--LabApp.default_url=/lab/tree/{open_path}")  # Lab sets the server's default_url
     if port:
         command += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     if not browser:
