@@ -139,6 +139,9 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         assert f"“运行”菜单中的“{run_all}”" in page.inner_text(f"{PANEL} .jp-MarkdownCell >> nth=0"), run_all
         page.screenshot(path=str(ARTIFACTS / "lab-edit-before-run.png"))
 
+        # A clerk's view: no code, from the start.
+        assert page.locator(f"{PANEL} .jp-CodeCell .jp-Cell-inputWrapper:visible").count() == 0
+
         # The 概述 is an ordinary Markdown cell: edit it, render it, save.
         overview = page.locator(".jp-MarkdownCell", has_text="认真贯彻落实").first
         overview.dblclick()
@@ -167,6 +170,13 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
             "getComputedStyle(document.querySelector('.jp-OutputArea-output table.xxgk-table td')).borderTopColor"
         )
         assert border == "rgb(140, 140, 140)"
+        assert page.locator(f"{PANEL} .jp-CodeCell .jp-Cell-inputWrapper:visible").count() == 0  # still no code
+        align = page.evaluate(f"getComputedStyle(document.querySelector('{PANEL} table.xxgk-table tbody th')).textAlign")
+        assert align == "left"  # row labels read from the left, as on the page
+        widths = page.evaluate(f"""[...document.querySelectorAll('{PANEL} table.xxgk-table')].map(t => [
+            t.querySelector('caption')?.innerText || '', t.getBoundingClientRect().right,
+            document.querySelector('{PANEL} .jp-WindowedPanel-outer, {PANEL} .jp-Notebook').getBoundingClientRect().right])""")
+        assert all(right <= edge + 1 for _, right, edge in widths), widths  # every table within the notebook
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
 
         # The published page has the clerk's sentence, filled.

@@ -37,13 +37,33 @@ def start_editing_view(part_titles: list[str]) -> None:
     """In a report's editing view in JupyterLab (``xxgk edit``): show tables and charts with the page's own
     styles, and from now on show every placeholder filled with this report's value, as the page will."""
     _live.update(part_titles=part_titles, part_count=len(part_titles))
-    css = PARTS_CSS.read_text(encoding="utf-8")
-    display({"text/html": f"<style>{css}</style>", "text/plain": ""}, raw=True)
+    display(editing_style(), raw=True)
     from IPython import get_ipython
 
     shell = get_ipython()
     if shell is not None:  # our errors (a data file with problems …) as their Chinese message, not a traceback
         shell.set_custom_exc((XxgkError,), _show_error)
+
+
+VIEW_CSS = """
+.jp-Notebook:has(.xxgk-editing-view) .jp-CodeCell .jp-Cell-inputWrapper,
+.jp-Notebook:has(.xxgk-editing-view) .jp-CodeCell .jp-OutputArea-promptOverlay { display: none; }
+.jp-Notebook:has(.xxgk-editing-view) .jp-CodeCell .jp-OutputArea-prompt { visibility: hidden; }
+.jp-Notebook:has(.xxgk-editing-view) .jp-CodeCell:not(:has(.jp-OutputArea-output)) { display: none; }
+.jp-Notebook:has(.xxgk-editing-view) .jp-RenderedHTMLCommon table.xxgk-table tbody th { text-align: left; }
+.jp-Notebook:has(.xxgk-editing-view) .jp-RenderedHTMLCommon table.xxgk-table { font-size: 0.8rem; }
+.jp-Notebook:has(.xxgk-editing-view) .jp-RenderedHTMLCommon table.xxgk-table :is(th, td) {
+  padding: 0.2rem 0.3rem; min-width: 0; }
+.jp-Notebook:has(.xxgk-editing-view) .jp-OutputArea-output:has(table.xxgk-table) { overflow-x: auto; }
+"""  # the editing view (and only it): code hidden, outputs shown; labels left; a wide table within the notebook
+
+
+def editing_style() -> dict[str, str]:
+    """The output that styles an editing view: the page's own table and notice styles, and the view's (code cells
+    hidden, their outputs shown). The view carries it from the start; running the notebook shows it again."""
+    css = PARTS_CSS.read_text(encoding="utf-8")
+    html = f'<style>{css}{VIEW_CSS}</style><div class="xxgk-editing-view" hidden></div>'
+    return {"text/html": html, "text/plain": ""}
 
 
 def _show_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:

@@ -33,6 +33,7 @@ from tornado import web
 from helpers.atomic import write_atomic
 from helpers.errors import DataFileError, XxgkError
 from helpers.intake.load import parse_report, parse_yaml
+from helpers.output.notebook import editing_style
 from helpers.output.render import read_template
 from helpers.project import Project, year_file
 from helpers.report import formats, placeholders
@@ -80,7 +81,8 @@ def view(project: Project, data_file: Path) -> Any:
     )
     setup = ("from helpers.output.notebook import show_text, start_editing_view\n\n"
              f"start_editing_view({_literal(titles)})")
-    cells = [_locked(nbformat.v4.new_markdown_cell(guide)), _locked(nbformat.v4.new_code_cell(setup), hidden=True)]
+    styled = nbformat.v4.new_code_cell(setup, outputs=[nbformat.v4.new_output("display_data", editing_style())])
+    cells = [_locked(nbformat.v4.new_markdown_cell(guide)), _locked(styled, hidden=True)]
     waiting: list[Any] | None = []  # template text shown filled needs the report: it waits for the cell opening it
     for cell in template.cells:
         if cell.cell_type == "markdown" and any(True for _ in placeholders.find(cell.source)):
@@ -309,6 +311,7 @@ class ReportContentsManager(FileContentsManager):
         if content or require_hash:
             assert self._project is not None  # a view exists only in a project
             nb = view(self._project, data_file)
+            self.notary.mark_cells(nb, True)  # its one output is our own style: shown from the start, unsanitised
             if require_hash:
                 model.update(**self._get_hash(nbformat.writes(nb).encode()))
             if content:
