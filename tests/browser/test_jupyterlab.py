@@ -171,11 +171,13 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         )
         assert border == "rgb(140, 140, 140)"
         assert page.locator(f"{PANEL} .jp-CodeCell .jp-Cell-inputWrapper:visible").count() == 0  # still no code
-        align = page.evaluate(f"getComputedStyle(document.querySelector('{PANEL} table.xxgk-table tbody th')).textAlign")
+        label = f"document.querySelector('{PANEL} table.xxgk-table tbody th')"
+        align = page.evaluate(f"getComputedStyle({label}).textAlign")
         assert align == "left"  # row labels read from the left, as on the page
+        notebook = f"document.querySelector('{PANEL} .jp-WindowedPanel-outer, {PANEL} .jp-Notebook')"
         widths = page.evaluate(f"""[...document.querySelectorAll('{PANEL} table.xxgk-table')].map(t => [
             t.querySelector('caption')?.innerText || '', t.getBoundingClientRect().right,
-            document.querySelector('{PANEL} .jp-WindowedPanel-outer, {PANEL} .jp-Notebook').getBoundingClientRect().right])""")
+            {notebook}.getBoundingClientRect().right])""")
         assert all(right <= edge + 1 for _, right, edge in widths), widths  # every table within the notebook
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
 
