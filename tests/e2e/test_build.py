@@ -130,7 +130,8 @@ def test_failing_rebuild_leaves_the_good_report_untouched(tmp_path):
     data_file.write_text(data_file.read_text(encoding="utf-8").replace("weibo: 3", "weibo: -3"), encoding="utf-8")
     run = xxgk("build", "--data", str(data), "--out", str(out))
     assert run.returncode == 1
-    assert "figures.published.weibo" in run.stdout and "负数 -3" in run.stdout
+    assert "“五（一）主动公开信息情况”“政务微博”行" in run.stdout and "负数 -3" in run.stdout
+    assert "figures" not in run.stdout  # the row as the page prints it, never the field's path
     assert html.read_bytes() == good
     assert not list(out.rglob("*.tmp"))
 
@@ -144,7 +145,7 @@ def test_bad_placeholder_fails_that_report_before_it_runs_and_keeps_the_good_pag
     data_file.write_text(text, encoding="utf-8")
     run = xxgk("build", "--data", str(data), "--out", str(out))
     assert run.returncode == 1
-    assert "prose.overview" in run.stdout and "“organ.mayor”" in run.stdout
+    assert "第 46 行，“概述”：" in run.stdout and "prose." not in run.stdout and "“organ.mayor”" in run.stdout
     assert (out / "2018" / "daxin.html").read_bytes() == good
     # Found by the check before the template runs, like any other error in a data file: nothing executed.
     assert not (out / "2018" / "daxin.failed.ipynb").exists()

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from helpers.errors import Problem
 from helpers.report import consistency, formats, placeholders
 from helpers.report.model import NationalProse, Report
-from helpers.report.places import placed, places
+from helpers.report.places import name_of, placed, places
 
 TABLE_ACTIVE = "表二"
 TABLE_APPLICATIONS = "表三"
@@ -74,12 +74,14 @@ def blanks(report: Report) -> list[Problem]:
     """Each table of a published report with blank cells, as one warning: kept blank, counted as unknown."""
     problems = []
     for part, blank in report.blanks().items():
-        shown = "、".join(blank[:5]) + ("等" if len(blank) > 5 else "")
+        table = TABLE_OF.get(part, "")
+        names = [name_of(report.format, path).removeprefix(table) for path in blank[:5]]
+        shown = "、".join(names) + ("等" if len(blank) > 5 else "")
         problems.append(
             problem_at(
                 report,
                 blank[0],
-                table=TABLE_OF.get(part, ""),
+                table=table,
                 expected="填写了数字的单元格",
                 found=f"{len(blank)} 个空白单元格（{shown}），按已发布的报告原样保留为空白，视为未知",
                 severity="warning",
