@@ -206,7 +206,11 @@ def typed_into_both(tmp_path: Path, path: str, typed: str) -> tuple[str, Path]:
     ("active.licensing.decisions", "12件", 12),
     ("active.licensing.decisions", "１２", 12),
     ("active.licensing.decisions", "12 个", 12),
-    ("active.fees.amount", "120元", Decimal("120")),
+    ("active.fees.amount", "28.46万元", Decimal("28.46")),  # 表二's 收费金额 is kept in 万元
+    ("active.fees.amount", "28.46", Decimal("28.46")),
+    ("active.fees.amount", "1200元", Decimal("0.12")),  # typed in 元: converted, never read as 1200 万元
+    ("processing_fees.collected", "120元", Decimal("120")),  # 信息处理费 is kept in 元
+    ("processing_fees.collected", "0.012万元", Decimal("120")),
     ("publication.date", "2027年1月20日", "2027-01-20"),
     ("publication.date", "2027.1.20", "2027-01-20"),
     ("publication.date", "2027/1/20", "2027-01-20"),
@@ -236,6 +240,17 @@ def test_what_is_refused_is_refused_in_a_data_file_and_a_workbook_in_the_same_wo
     assert any(found in p.describe() for p in refused.value.problems), refused.value.problems
     result = intake.import_workbook(book, tmp_path / "data")
     assert not result.ok and any(found in line for line in result.lines), result.lines
+
+
+def test_an_amount_whose_unit_is_filled_in_elsewhere_is_typed_without_one(tmp_path):
+    """2019's 政府集中采购 gives its unit in a field of its own: 12万元 there would say it twice, perhaps two ways."""
+    data = generated(2020)
+    data["active"]["procurement"]["amount"] = "12万元"
+    with pytest.raises(DataFileError) as refused:
+        parse_report(dump_yaml(data), "t.yaml")
+    assert any("不带单位的金额" in p.describe() and "“12万元”" in p.describe() for p in refused.value.problems)
+    data["active"]["procurement"]["amount"] = "12"
+    assert parse_report(dump_yaml(data), "t.yaml").active.procurement.amount == Decimal("12")
 
 
 def test_balance_errors_point_at_a_cell_of_the_column(tmp_path):

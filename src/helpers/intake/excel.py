@@ -47,6 +47,7 @@ from helpers.report.model import (
     Legacy2008Report,
     blank,
     required,
+    unit_of,
 )
 from helpers.report.places import name_of
 from helpers.report.values import ValueProblem, dotted, read_cell
@@ -571,7 +572,7 @@ def read_workbook(path: Path) -> Imported:
             result.notes.append(f"{name} {where}：单元格是公式“{raw[:40]}”，按公式的文字原样导入（不会计算它），"
                                 "如不是有意为之请改为文字")
         try:
-            value = read_cell(raw, cell.kind)
+            value = read_cell(raw, cell.kind, unit_of(layout.report_class, cell.path))
         except ValueProblem as exc:
             result.errors.append(f"{name} {where}（{name_of(fmt, cell.path)}）：{exc}")
             result.refused.append(cell.path)

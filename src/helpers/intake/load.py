@@ -450,7 +450,8 @@ class _Reader:
                 self.broken = self.broken or not blankable  # a 2008 figure cannot be blank in a report at all
                 continue
             broken, count = self.broken, len(self.problems)
-            values[key] = self.value(node[key], hints[key], sub, self.value_line(node, key))
+            values[key] = self.value(node[key], hints[key], sub, self.value_line(node, key),
+                                     fields[key].metadata.get("unit"))
             if scalar and len(self.problems) > count:  # a wrong value: blank, so that the rest can be judged
                 self.broken, values[key] = broken, None
                 self.unjudged.append(sub)
@@ -469,11 +470,11 @@ class _Reader:
             return _Partial(values)
         return cls(**values)
 
-    def value(self, node: Any, tp: Any, path: str, line: int) -> Any:
-        """Check one value against type ``tp``."""
+    def value(self, node: Any, tp: Any, path: str, line: int, unit: str | None = None) -> Any:
+        """Check one value against type ``tp``; ``unit`` is the unit an amount is kept in."""
         optional = _optional_of(tp)
         if optional is not None:
-            return None if node is None else self.value(node, optional, path, line)
+            return None if node is None else self.value(node, optional, path, line, unit)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return self.read(node, tp, path)
         if typing.get_origin(tp) is list:
@@ -489,7 +490,7 @@ class _Reader:
             raise FormatError(f"数据类型 {tp!r}（字段 {path}）不是本工具支持的字段类型")
         try:
             if isinstance(node, str) and node.strip() and kind in ("count", "signed", "amount"):
-                return read_cell(node, kind)  # 12件, １２, 120元: a number typed as text reads as in a workbook
+                return read_cell(node, kind, unit)  # 12件, １２, 120元: a number typed as text reads as in a workbook
             return check_value(node, kind)
         except ValueProblem as exc:
             self.problem(line, path, exc.expected, exc.found)

@@ -569,7 +569,7 @@ class Decisions:
 
 @dataclass(frozen=True)
 class FeeAmount:
-    amount: Decimal | None
+    amount: Decimal | None = field(metadata={"unit": "万元"})  # 本年收费金额（单位：万元）
 
 
 ActiveBlocks = tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...]], ...]
@@ -691,8 +691,8 @@ class ProcessingFees:
     """2021 part 六: information-processing fees (《政府信息公开信息处理费管理办法》), amounts in 元."""
 
     notices: int | None
-    billed: Decimal | None
-    collected: Decimal | None
+    billed: Decimal | None = field(metadata={"unit": "元"})
+    collected: Decimal | None = field(metadata={"unit": "元"})
 
 
 Active2019.BLOCKS = ACTIVE_BLOCKS_2019
@@ -775,6 +775,19 @@ class National2021Report(NationalReport):
 
 
 T = TypeVar("T")
+
+
+def unit_of(cls: type, path: str) -> str | None:
+    """The unit an amount field of ``cls`` is kept in (万元 or 元), None where the file says it (a 2019
+    procurement's ``unit``) or the field is no amount."""
+    *parents, last = path.split(".")
+    holder: Any = cls
+    for part in parents:
+        holder = typing.get_type_hints(holder).get(part)
+        if not (isinstance(holder, type) and is_dataclass(holder)):
+            return None
+    found = {f.name: f for f in fields(holder)}.get(last)
+    return found.metadata.get("unit") if found is not None else None
 
 
 def required(f: Field[Any]) -> bool:

@@ -70,7 +70,7 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u
 _INTEGER_TEXT = re.compile(r"[+-]?\d+(\.0+)?")
 COUNT_UNITS = ("件", "个", "项", "次", "人", "条")  # what a printed or typed count may end with: 12件
 _COUNT_UNIT = re.compile(rf"(?<=\d)\s*(?:{'|'.join(COUNT_UNITS)})$")
-_YUAN = re.compile(r"(?<=\d)\s*元$")
+_AMOUNT_UNIT = re.compile(r"(?<=\d)\s*(万元|元)$")
 # 2027-01-20, 2027年1月20日, 2027.1.20, 2027/1/20: one date however it was typed
 _DATE_TEXT = re.compile(r"(\d{4})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})\s*日?")
 _FULL_MINUS = str.maketrans({"−": "-", "－": "-", "＋": "+"})
@@ -185,15 +185,24 @@ def _as_entered(value: Any) -> Decimal:
     return amount
 
 
-def read_cell(value: Any, kind: str) -> Any:
-    """A spreadsheet cell as its kind: numbers stored as text, full-width digits; a blank number is None."""
+def read_cell(value: Any, kind: str, unit: str | None = None) -> Any:
+    """A spreadsheet cell as its kind: numbers stored as text, full-width digits; a blank number is None.
+
+    An amount typed with its unit (``28.46万元``, ``120元``) is converted to ``unit``, the unit its field is kept in;
+    where the file gives the unit elsewhere (``unit`` None), an amount is typed without one."""
+    written = ""
+    if isinstance(value, str) and kind == "amount":
+        typed = _AMOUNT_UNIT.search(unicodedata.normalize("NFKC", value).strip())
+        if typed and unit is None:
+            raise ValueProblem("不带单位的金额（金额单位另填在“金额单位”一栏）", describe(value))
+        written = typed.group(1) if typed else ""
     if isinstance(value, str):
         # Full-width digits and signs become ASCII for numbers only: prose keeps its Chinese punctuation.
         if kind in ("text", "markdown", "url", "slug", "organ_kind", "date", "unit"):
             value = value.strip()
         else:
             value = unicodedata.normalize("NFKC", value).translate(_FULL_MINUS).strip()
-            value = (_YUAN if kind == "amount" else _COUNT_UNIT).sub("", value)  # 12件, 120元
+            value = (_AMOUNT_UNIT if kind == "amount" else _COUNT_UNIT).sub("", value)  # 12件, 120元
         if value == "":
             value = None
     if kind in ("organ_kind", "date", "unit"):
@@ -219,6 +228,9 @@ def read_cell(value: Any, kind: str) -> Any:
                 value = Decimal(value)
             except InvalidOperation:
                 raise ValueProblem(EXPECTED[kind], describe(value)) from None
+            if written and unit and written != unit:  # 120元 in a field kept in 万元: 0.012
+                value = value / AMOUNT_UNITS[written] * AMOUNT_UNITS[unit]
+                value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
         elif _INTEGER_TEXT.fullmatch(value):
             value = int(Decimal(value))
         else:
