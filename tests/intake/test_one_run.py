@@ -143,3 +143,8 @@ def test_an_amount_left_blank_is_said_to_be_an_amount():
     [problem] = [p for p in refused.value.problems if "尚未填写" in p.found]
     assert "金额" in problem.expected and "整数" not in problem.expected, problem
     assert isinstance(generated(2025)["active"]["fees"]["amount"], Decimal | int | float)
+    data["processing_fees"] = {"notices": None, "billed": None, "collected": None}  # a count and two amounts
+    with pytest.raises(DataFileError) as refused:
+        parse_report(dump_yaml(data), "t.yaml")
+    [row] = [p for p in refused.value.problems if "发出收费通知件数、收费金额、实际收取金额" in p.found]
+    assert "件数为非负整数" in row.expected and "金额" in row.expected, row

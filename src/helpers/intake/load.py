@@ -30,6 +30,7 @@ from helpers.report.values import EXPECTED, ValueProblem, check_value, describe,
 
 T = TypeVar("T")
 UNFILLED = "空白（尚未填写）"
+MIXED_EXPECTED = "数字（件数为非负整数，金额为非负数）"  # a row of blanks that holds counts and amounts
 UNFILLED_HINT = "请按本年度实际填写，确为零时填 0；只有按已发布报告原样记录的文件（source: published）可以留空。"
 _cache: dict[Path, tuple[tuple[int, int], Report | DataFileError]] = {}
 
@@ -389,8 +390,11 @@ class _Reader:
         index, names = at
         names.append(name)
         shown = "、".join(short_name(self.fmt, f"{parent}.{n}") if self.fmt else n for n in names)
+        before = self.problems[index].expected
+        both = before if before in (expected, MIXED_EXPECTED) else MIXED_EXPECTED  # 信息处理费: 件数 and 金额
         self.problems[index] = self._placed(dataclasses.replace(
-            self.problems[index], path=parent, found=f"{UNFILLED}：{shown}", table="", row="", column=""))
+            self.problems[index], path=parent, expected=both, found=f"{UNFILLED}：{shown}", table="", row="",
+            column=""))
 
     @staticmethod
     def value_line(node: CommentedMap, key: str) -> int:
