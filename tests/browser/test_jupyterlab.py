@@ -165,6 +165,8 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         outputs = page.locator(f"{PANEL} .jp-OutputArea-output").all_inner_texts()
         shown = "\n".join(outputs)
         assert PUBLISHED in shown and "统计期限自2025年1月1日起至2025年12月31日止" in shown
+        panel = page.evaluate(f"document.querySelector('{PANEL}').textContent")  # off-screen cells included
+        assert f"填入数值后：{PUBLISHED}" in panel  # below the text as typed: as it will be published
         assert "{{" not in shown, [o for o in outputs if "{{" in o][:3]
         border = page.evaluate(
             "getComputedStyle(document.querySelector('.jp-OutputArea-output table.xxgk-table td')).borderTopColor"

@@ -55,6 +55,7 @@ VIEW_CSS = """
 .jp-Notebook:has(.xxgk-editing-view) .jp-RenderedHTMLCommon table.xxgk-table :is(th, td) {
   padding: 0.2rem 0.3rem; min-width: 0; }
 .jp-Notebook:has(.xxgk-editing-view) .jp-OutputArea-output:has(table.xxgk-table) { overflow-x: auto; }
+.jp-Notebook:has(.xxgk-editing-view) .xxgk-filled-note { color: #5a5a5a; font-size: 0.85em; margin: 0; }
 """  # the editing view (and only it): code hidden, outputs shown; labels left; a wide table within the notebook
 
 
@@ -141,8 +142,14 @@ def show_prose(report: Report, field: str, *, otherwise: str = "") -> None:
         return
     meta = {"file": report.origin.file, "part": name_of(report.format, path), "line": report.origin.line(path),
             "markdown": text}
-    shown = _shown_filled(report, text, name_of(report.format, path)) or text
-    display({"text/html": prose_to_html(shown), "text/plain": shown}, raw=True, metadata={PROSE_META: meta})
+    filled = _shown_filled(report, text, name_of(report.format, path))
+    if filled is not None and filled == text:
+        return  # the editing view: its Markdown cell above shows this text already, and nothing is to be filled
+    shown = filled or text
+    html = prose_to_html(shown)
+    if filled is not None:  # the editing view: what the clerk wrote, as the page will show it
+        html = f'<p class="xxgk-filled-note">填入数值后：</p>{html}'
+    display({"text/html": html, "text/plain": shown}, raw=True, metadata={PROSE_META: meta})
 
 
 def show_overview(report: Report) -> None:
