@@ -281,16 +281,11 @@ def _figures_sheet(w: _Writer, values: dict[str, Any]) -> None:
     row = 2
     for section, (part, build) in tables.LEGACY_TABLES.items():
         frame = build(report)
-        keys = [
-            f.name
-            for f in dataclasses.fields(getattr(report.figures, section))
-            if getattr(getattr(report.figures, section), f.name) is not None
-        ]
         first = row
-        for key, (label, cells) in zip(keys, frame.iterrows(), strict=False):
+        for key, label in tables.legacy_rows(report, section):
             _label(ws, f"B{row}", label)
             w.input(ws, f"C{row}", f"figures.{section}.{key}", "count")
-            _label(ws, f"D{row}", cells[tables.UNIT])
+            _label(ws, f"D{row}", frame.loc[label, tables.UNIT])
             row += 1
         if tables.TOTAL in frame.index:
             _label(ws, f"B{row}", tables.TOTAL, bold=True)

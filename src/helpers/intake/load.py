@@ -434,7 +434,8 @@ class _Reader:
             if isinstance(node[key], LiteralScalarString):
                 self.texts[sub] = self.value_line(node, key) + 1
             blankable = _blankable(fields[key], hints[key])
-            scalar = kind_of(_optional_of(hints[key])) is not None  # a value that may be blank (None)
+            kind = kind_of(_optional_of(hints[key]) or hints[key])
+            scalar = kind is not None and _optional_of(hints[key]) is not None  # a value that may be blank (None)
             if sub in self.reported:  # refused where it was typed, and said there
                 values[key] = None if scalar else node[key]
                 if scalar:
@@ -446,10 +447,9 @@ class _Reader:
                 values[key] = None
                 self.not_applicable.append(sub)
                 continue
-            number = kind_of(_optional_of(hints[key]) or hints[key]) in ("count", "signed", "amount")
+            number = kind in ("count", "signed", "amount")
             if node[key] is None and number and required(fields[key]) and not self.published:
-                expected = EXPECTED.get(kind_of(_optional_of(hints[key]) or hints[key]) or "", "数值")
-                self.unfilled(self.value_line(node, key), sub, expected)
+                self.unfilled(self.value_line(node, key), sub, EXPECTED.get(kind or "", "数值"))
                 values[key] = None
                 self.broken = self.broken or not blankable  # a 2008 figure cannot be blank in a report at all
                 continue

@@ -140,9 +140,9 @@ def show_prose(report: Report, field: str, *, otherwise: str = "") -> None:
         if otherwise:
             display({"text/html": f"<p>{escape(otherwise)}</p>", "text/plain": otherwise}, raw=True)
         return
-    meta = {"file": report.origin.file, "part": name_of(report.format, path), "line": report.origin.line(path),
-            "markdown": text}
-    filled = _shown_filled(report, text, name_of(report.format, path))
+    part = name_of(report.format, path)
+    meta = {"file": report.origin.file, "part": part, "line": report.origin.line(path), "markdown": text}
+    filled = _shown_filled(report, text, part)
     if filled is not None and filled == text:
         return  # the editing view: its Markdown cell above shows this text already, and nothing is to be filled
     shown = filled or text

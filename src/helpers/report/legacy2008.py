@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from typing import Any
 
@@ -39,12 +38,10 @@ class Legacy2008(ReportFormat[Legacy2008Report]):
         """Every figure by its part's title and its table's row, as the 统计数据 sheet and the page print them."""
         report = blank(Legacy2008Report)
         found = {}
-        for section, (part, build) in tables.LEGACY_TABLES.items():
-            group = getattr(report.figures, section)
-            keys = [f.name for f in dataclasses.fields(group) if getattr(group, f.name) is not None]
+        for section, (part, _) in tables.LEGACY_TABLES.items():
             found[f"figures.{section}"] = (part, "")
-            found.update({f"figures.{section}.{key}": (part, str(label))
-                          for key, label in zip(keys, build(report).index, strict=False)})
+            rows = tables.legacy_rows(report, section)
+            found.update({f"figures.{section}.{key}": (part, label) for key, label in rows})
         return found
 
     def facts(self, report: Legacy2008Report) -> dict[str, Any]:

@@ -261,6 +261,14 @@ LEGACY_TABLES: dict[str, tuple[str, Callable[[Legacy2008Report], pd.DataFrame]]]
 }
 
 
+def legacy_rows(report: Legacy2008Report, section: str) -> list[tuple[str, str]]:
+    """The rows of a 2008 figures group's table as (field, row label), in the table's order; an optional figure
+    left blank has no row."""
+    group = getattr(report.figures, section)
+    keys = [f.name for f in dataclasses.fields(group) if getattr(group, f.name) is not None]
+    return list(zip(keys, (str(label) for label in LEGACY_TABLES[section][1](report).index), strict=False))
+
+
 def legacy_summary(report: Legacy2008Report) -> pd.DataFrame:
     """附表: every figure of the report in one table, grouped by part."""
     parts = {part: build(report) for part, build in LEGACY_TABLES.values()}

@@ -190,19 +190,20 @@ def read_cell(value: Any, kind: str, unit: str | None = None) -> Any:
 
     An amount typed with its unit (``28.46万元``, ``120元``) is converted to ``unit``, the unit its field is kept in;
     where the file gives the unit elsewhere (``unit`` None), an amount is typed without one."""
-    written = ""
-    if isinstance(value, str) and kind == "amount":
-        typed = _AMOUNT_UNIT.search(unicodedata.normalize("NFKC", value).strip())
-        if typed and unit is None:
-            raise ValueProblem("不带单位的金额（金额单位另填在“金额单位”一栏）", describe(value))
-        written = typed.group(1) if typed else ""
+    written = ""  # the unit an amount was typed with
     if isinstance(value, str):
         # Full-width digits and signs become ASCII for numbers only: prose keeps its Chinese punctuation.
         if kind in ("text", "markdown", "url", "slug", "organ_kind", "date", "unit"):
             value = value.strip()
         else:
             value = unicodedata.normalize("NFKC", value).translate(_FULL_MINUS).strip()
-            value = (_AMOUNT_UNIT if kind == "amount" else _COUNT_UNIT).sub("", value)  # 12件, 120元
+            typed = _AMOUNT_UNIT.search(value) if kind == "amount" else None  # 28.46万元, 120元
+            if typed and unit is None:
+                raise ValueProblem("不带单位的金额（金额单位另填在“金额单位”一栏）", describe(value))
+            if typed:
+                written, value = typed.group(1), value[: typed.start()]
+            elif kind != "amount":
+                value = _COUNT_UNIT.sub("", value)  # 12件
         if value == "":
             value = None
     if kind in ("organ_kind", "date", "unit"):
