@@ -219,7 +219,7 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         context.close()
         said = log.read_text(encoding="utf-8", errors="replace")
         assert said.startswith("在 JupyterLab 中打开 data/nanhu/2025.ipynb") and "按 Ctrl+C 停止" in said, said
-        english = [line for line in said.splitlines() if line.startswith("[I ") or "without encryption" in line
+        english = [line for line in said.splitlines() if line.startswith(("[I ", "[E ")) or "without encryption" in line
                    or "websocket_ping" in line]
         assert english == [], english  # Jupyter's own lines: warnings and errors only
     finally:

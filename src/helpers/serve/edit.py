@@ -402,7 +402,9 @@ def lab_command(project: Project, *, open_path: str = "", port: int = 0, browser
         "--allow-root",
         "--ServerApp.log_level=WARN",  # Lab's start-up lines are not the clerk's; its warnings and errors are
         "--LabApp.log_level=WARN",
-        "--KernelManager.transport=ipc",  # a local socket file, not TCP: the kernel has nothing to warn of
+        # The kernel's sockets encrypted (CurveZMQ keys from the server): nothing sent in plain text, nothing to
+        # warn of, and no socket file whose path can be too long for the system
+        "--MappingKernelManager.transport_encryption=auto",
         "--ServerApp.answer_yes=True",  # one Ctrl+C stops it, without an English question
     ]
     if open_path:
