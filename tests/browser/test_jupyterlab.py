@@ -22,6 +22,7 @@ EDITED = "{{ organ.town }}在{{ year }}年修改了这一段：便民查阅点�
 PUBLISHED = "南湖街道在2025年修改了这一段：便民查阅点全年开放。"
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in the tab that is shown
 TABLES = f"document.querySelectorAll('{PANEL} .jp-OutputArea-output table.xxgk-table').length >= 6"
+GRIDS = f"document.querySelectorAll('{PANEL} .jp-OutputArea-output .xxgk-grid').length >= 6"  # the editing view's
 
 
 def _free_port() -> int:
@@ -159,7 +160,7 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         assert text.replace(f"    {EDITED}\n", "") != text and "active:\n  rules: {issued: 0" in text
 
         # Run All: every placeholder shows its value, the tables look as on the page.
-        _run_all(page, f"document.querySelector('{PANEL}').innerText.includes({PUBLISHED!r}) && {TABLES}")
+        _run_all(page, f"document.querySelector('{PANEL}').innerText.includes({PUBLISHED!r}) && {GRIDS}")
         page.locator(f"{PANEL} .jp-MarkdownCell", has_text="修改了这一段").first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "lab-edit-after-run.png"))
         outputs = page.locator(f"{PANEL} .jp-OutputArea-output").all_inner_texts()
@@ -168,17 +169,16 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         panel = page.evaluate(f"document.querySelector('{PANEL}').textContent")  # off-screen cells included
         assert f"填入数值后：{PUBLISHED}" in panel  # below the text as typed: as it will be published
         assert "{{" not in shown, [o for o in outputs if "{{" in o][:3]
-        border = page.evaluate(
-            "getComputedStyle(document.querySelector('.jp-OutputArea-output table.xxgk-table td')).borderTopColor"
-        )
-        assert border == "rgb(140, 140, 140)"
+        # Each table a grid of the form's labels, this year's figures in its cells.
+        received = page.locator(f"{PANEL} .xxgk-cell input[title='表三“一、本年新收政府信息公开申请数量”行“自然人”列']")
+        assert received.input_value() != ""
         assert page.locator(f"{PANEL} .jp-CodeCell .jp-Cell-inputWrapper:visible").count() == 0  # still no code
-        label = f"document.querySelector('{PANEL} table.xxgk-table tbody th')"
+        label = f"document.querySelector('{PANEL} .xxgk-grid-row .widget-html-content')"
         align = page.evaluate(f"getComputedStyle({label}).textAlign")
         assert align == "left"  # row labels read from the left, as on the page
         notebook = f"document.querySelector('{PANEL} .jp-WindowedPanel-outer, {PANEL} .jp-Notebook')"
-        widths = page.evaluate(f"""[...document.querySelectorAll('{PANEL} table.xxgk-table')].map(t => [
-            t.querySelector('caption')?.innerText || '', t.getBoundingClientRect().right,
+        widths = page.evaluate(f"""[...document.querySelectorAll('{PANEL} .xxgk-grid')].map(t => [
+            t.innerText.slice(0, 20), t.getBoundingClientRect().right,
             {notebook}.getBoundingClientRect().right])""")
         assert all(right <= edge + 1 for _, right, edge in widths), widths  # every table within the notebook
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
@@ -211,10 +211,10 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         page.goto(f"{base}/lab/tree/data/nanhu/2026.ipynb?reset&token={token}")
         page.wait_for_function(f"(p => p && p.innerText.includes('【草稿：沿用2025年度报告原文'))"
                                f"(document.querySelector('{PANEL}'))", timeout=60_000)
-        _run_all(page, f"document.querySelector('{PANEL}').innerText.includes('空白（尚未填写）')")
+        _run_all(page, f"document.querySelector('{PANEL}').innerText.includes('尚未填写：') && {GRIDS}")
         text = page.inner_text(PANEL)
-        assert "Traceback" not in text and "DataFileError" not in text
-        page.locator(f"{PANEL} .jp-OutputArea-output [role=alert]").first.scroll_into_view_if_needed()
+        assert "Traceback" not in text and "DataFileError" not in text and "空白（尚未填写）" not in text
+        page.locator(f"{PANEL} .xxgk-grid-summary").first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "lab-new-year.png"))
         context.close()
         said = log.read_text(encoding="utf-8", errors="replace")

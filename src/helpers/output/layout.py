@@ -177,3 +177,22 @@ def hint_rules() -> str:
         lines.append(f"@media screen and (max-width: {n}rem) {{ .wide-{n.replace('.', '-')} > .scroll-hint "
                      "{ display: block; } }")
     return "\n".join(lines) + "\n"
+
+
+GRID_PLACES = 64  # the rows and columns of an editing view's grid that its style can place a cell in
+
+
+def grid_classes(row: int, column: int, rows: int = 1, columns: int = 1) -> list[str]:
+    """The classes that put a cell of an editing view's grid in its row and column, spanning rows and columns."""
+    return [f"xxgk-r{row}", f"xxgk-c{column}", f"xxgk-rs{rows}", f"xxgk-cs{columns}"]
+
+
+def grid_rules() -> str:
+    """The rules those classes name."""
+    rules = []
+    for n in range(1, GRID_PLACES + 1):
+        rules += [f".xxgk-grid > .xxgk-r{n} {{ grid-row-start: {n}; }}",
+                  f".xxgk-grid > .xxgk-c{n} {{ grid-column-start: {n}; }}",
+                  f".xxgk-grid > .xxgk-rs{n} {{ grid-row-end: span {n}; }}",
+                  f".xxgk-grid > .xxgk-cs{n} {{ grid-column-end: span {n}; }}"]
+    return "\n".join(rules) + "\n"

@@ -18,7 +18,7 @@ from helpers.intake import gather
 from helpers.intake.gather import check_file
 from helpers.intake.load import file_digest, load_history, load_report
 from helpers.output.charts import bar_chart, line_chart
-from helpers.output.layout import table_block
+from helpers.output.layout import grid_rules, table_block
 from helpers.output.markup import prose_to_html
 from helpers.report import district as districts
 from helpers.report import formats, placeholders, tables
@@ -31,6 +31,7 @@ VALUES_MIME = "application/vnd.xxgk.values+json"
 PROSE_META = "xxgk_prose"
 PARTS_CSS = Path(__file__).parent / "templates" / "xxgk" / "static" / "parts.css"
 _live: dict[str, Any] = {}  # in the editing view: the template's part titles, and placeholders filled as shown
+_sheet: dict[str, Any] = {}  # in the editing view: the data file's grids (helpers.output.grid.Sheet)
 
 
 def start_editing_view(part_titles: list[str]) -> None:
@@ -56,6 +57,20 @@ VIEW_CSS = """
   padding: 0.2rem 0.3rem; min-width: 0; }
 .jp-Notebook:has(.xxgk-editing-view) .jp-OutputArea-output:has(table.xxgk-table) { overflow-x: auto; }
 .jp-Notebook:has(.xxgk-editing-view) .xxgk-filled-note { color: #5a5a5a; font-size: 0.85em; margin: 0; }
+.xxgk-grid { font-size: 0.8rem; background: #d0d0d0; border: 1px solid #d0d0d0; max-width: 100%; overflow-x: auto; }
+.xxgk-grid > .widget-html, .xxgk-grid > .widget-text { margin: 0; background: #fff; min-width: 0; }
+.xxgk-grid .widget-html-content { line-height: 1.3; padding: 0.15rem 0.3rem; height: auto; }
+.xxgk-grid-head { background: #f0f3f7 !important; font-weight: bold; text-align: center; }
+.xxgk-grid-group { background: #fafafa !important; }
+.xxgk-grid-row .widget-html-content, .xxgk-grid-group .widget-html-content { text-align: left; }
+.xxgk-depth-1 .widget-html-content { padding-left: 1.2rem; } .xxgk-depth-2 .widget-html-content { padding-left: 2.4rem; }
+.xxgk-grid .widget-text input { text-align: right; min-width: 0; width: 100%; border: 0; }
+.xxgk-grid .xxgk-total input { background: #f4f4f4; color: #222; }
+.xxgk-grid .xxgk-wrong input, .xxgk-mark-wrong { color: #a40000; background: #fde8e8; font-weight: bold; }
+.xxgk-grid-caption { font-weight: bold; margin: 0.6rem 0 0.2rem; }
+.xxgk-grid-problems { color: #a40000; margin: 0.3rem 0; }
+.xxgk-grid-summary-box { border-left: 4px solid #a4161a; background: #fff5f5; padding: 0.3rem 0.8rem; }
+.xxgk-saved-note { color: #2d6a2d; margin: 0.2rem 0; } .xxgk-wrong-note { color: #a40000; margin: 0.2rem 0; }
 """  # the editing view (and only it): code hidden, outputs shown; labels left; a wide table within the notebook
 
 
@@ -63,7 +78,7 @@ def editing_style() -> dict[str, str]:
     """The output that styles an editing view: the page's own table and notice styles, and the view's (code cells
     hidden, their outputs shown). The view carries it from the start; running the notebook shows it again."""
     css = PARTS_CSS.read_text(encoding="utf-8")
-    html = f'<style>{css}{VIEW_CSS}</style><div class="xxgk-editing-view" hidden></div>'
+    html = f'<style>{css}{VIEW_CSS}{grid_rules()}</style><div class="xxgk-editing-view" hidden></div>'
     return {"text/html": html, "text/plain": ""}
 
 
@@ -103,6 +118,13 @@ def open_report(data_file: str | Path, checked: str = "") -> Report:
     the file as ``xxgk build`` has just checked it (with the whole folder at hand): while the file is still that
     file, it is loaded, not checked again.
     """
+    if _live:  # the editing view: a report still being filled in is shown as far as it is, in grids to fill
+        from helpers.output.grid import open_sheet  # ipywidgets: the editing view's only
+
+        sheet = _sheet["sheet"] = open_sheet(data_file)
+        display(sheet.summary)
+        record(tables.facts(sheet.report))
+        return sheet.report
     if checked and checked == file_digest(Path(data_file)):
         report = load_report(data_file)
     else:
@@ -163,6 +185,8 @@ def show_overview(report: Report) -> None:
 
 def show_signature(report: Report) -> None:
     """The 落款 at the end of the report: the organ's official name and the day of publication."""
+    if _sheet:
+        _sheet["sheet"].show_details()
     name, day = tables.signature(report)
     lines = "".join(f"<span>{escape(line)}</span>" for line in (name, day) if line)
     display({"text/html": f'<p class="signature">{lines}</p>', "text/plain": "\n".join(filter(None, (name, day)))},
@@ -188,6 +212,9 @@ def show_tables(report: Report, name: str) -> None:
     if not report.seen(name):
         if name != "processing_fees":
             show_unseen()
+        return
+    if _sheet:
+        _sheet["sheet"].show(name)
         return
     show_table(*formats.of(report).tables(report).get(name, []))
 

@@ -40,6 +40,7 @@ APPLICANT_KEYS = (*(key for key, _ in APPLICANT_COLUMNS), "total")  # table 三'
 APPEAL_KEYS = (*(key for key, _ in APPEAL_RESULTS), "total")  # table 四's cells of a group
 COUNT = "数量"
 UNIT = "单位"
+FIELDS = "fields"  # a table's attribute: per row, the data-file field of each cell (None for a computed one)
 
 
 def facts(report: Report) -> dict[str, Any]:
@@ -300,8 +301,9 @@ def active_tables(report: NationalReport, *, in_wan: bool = False) -> list[pd.Da
     a = report.active
     blocks = []
     for caption, columns, rows in a.BLOCKS:
-        headers, cells = list(columns), []
+        headers, cells, paths = list(columns), [], []
         for label, field, keys in rows:
+            paths.append([f"active.{field}.{k}" for k in keys])
             item = getattr(a, field)
             unit = getattr(item, "unit", None)
             values = [report.shown(f"active.{field}.{k}", getattr(item, k)) for k in keys]
@@ -312,6 +314,7 @@ def active_tables(report: NationalReport, *, in_wan: bool = False) -> list[pd.Da
                 headers[at] = f"{columns[at]}（单位：{unit}）"
             cells.append((label, values))
         blocks.append(_block(caption, headers, cells))
+        blocks[-1].attrs[FIELDS] = paths
     return blocks
 
 
@@ -329,21 +332,25 @@ def applications_table(report: NationalReport, *, as_printed: bool = True) -> pd
     apps = report.applications
     labels: list[tuple[str, str, str]] = []
     values: list[list[int | None]] = []
+    paths: list[list[str | None]] = []
     for path, row_labels, counts in apps.rows():
         if row_labels[0] == CARRIED_OVER:
             labels.append((RESULTS, RESULT_TOTAL, ""))
             values.append(list(apps.results.shown_total()))
+            paths.append([None] * len(APPLICANT_KEYS))
         labels.append(row_labels)
+        paths.append([f"{path}.{key}" for key in APPLICANT_KEYS])
         cells = [*counts.counts(), counts.shown_total()]
         values.append([report.shown(f"{path}.{key}", v) for key, v in zip(APPLICANT_KEYS, cells, strict=True)])
     if as_printed:  # a district sums the official rows only (every organ's table has the same shape)
         for added in apps.added:
             labels.append((ADDED_ROWS, added.label, ""))
             values.append([*added.cells[: len(APPLICANT_KEYS)], *[None] * (len(APPLICANT_KEYS) - len(added.cells))])
+            paths.append([None] * len(APPLICANT_KEYS))
     frame = pd.DataFrame(
         values, index=pd.MultiIndex.from_tuples(labels), columns=applicant_columns(), dtype=_dtype(values)
     )
-    frame.attrs.update(caption="三、收到和处理政府信息公开申请情况", corner_note=BALANCE_NOTE)
+    frame.attrs.update({"caption": "三、收到和处理政府信息公开申请情况", "corner_note": BALANCE_NOTE, FIELDS: paths})
     return frame
 
 
@@ -358,12 +365,14 @@ def appeals_table(report: NationalReport) -> pd.DataFrame:
     """Table 四, 政府信息公开行政复议、行政诉讼情况: one row of fifteen cells, totals computed."""
     appeals = report.appeals
     row: list[int | None] = []
+    paths: list[str | None] = []
     for key, _ in APPEAL_GROUPS:
         group = getattr(appeals, key)
+        paths += [f"appeals.{key}.{k}" for k in APPEAL_KEYS]
         cells = [*group.counts(), group.shown_total()]  # a published total as published (its discrepancy listed)
         row += [report.shown(f"appeals.{key}.{k}", v) for k, v in zip(APPEAL_KEYS, cells, strict=True)]
     frame = pd.DataFrame([row], columns=appeal_columns(), dtype=_dtype([row]))
-    frame.attrs.update(caption="四、政府信息公开行政复议、行政诉讼情况", row_headers=False)
+    frame.attrs.update({"caption": "四、政府信息公开行政复议、行政诉讼情况", "row_headers": False, FIELDS: [paths]})
     return frame
 
 
@@ -375,7 +384,8 @@ def fee_table(report: National2021Report) -> pd.DataFrame:
         index=["信息处理费"],
         columns=["发出收费通知件数", "收费金额（单位：元）", "实际收取金额（单位：元）"],
     ).astype(object)
-    frame.attrs.update(caption="政府信息公开信息处理费收取情况", corner="项目")
+    frame.attrs.update({"caption": "政府信息公开信息处理费收取情况", "corner": "项目",
+                        FIELDS: [[f"processing_fees.{k}" for k in ("notices", "billed", "collected")]]})
     return frame
 
 

@@ -10,9 +10,12 @@ in a data file and a workbook, and what is refused is refused in both.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 import re
+import types
+import typing
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -87,6 +90,19 @@ class ValueProblem(XxgkError):
 def kind_of(tp: Any) -> str | None:
     """The kind of a data-model type, or None for a type that is not a scalar of ours."""
     return KINDS.get(tp)
+
+
+def kind_at(cls: type, path: str) -> str | None:
+    """The kind of the field at a dotted path of a data-model class (``applications.received.natural``: count),
+    None where the path names no scalar field."""
+    holder: Any = cls
+    for part in path.split("."):
+        if not dataclasses.is_dataclass(holder):
+            return None
+        holder = typing.get_type_hints(holder).get(part)
+        if typing.get_origin(holder) in (typing.Union, types.UnionType):
+            holder = next((arg for arg in typing.get_args(holder) if arg is not type(None)), None)
+    return kind_of(holder)
 
 
 def check_value(value: Any, kind: str) -> Any:

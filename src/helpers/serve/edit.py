@@ -76,8 +76,9 @@ def view(project: Project, data_file: Path) -> Any:
     guide = (
         f"**编辑视图**：本笔记本由模板和数据文件 `{relative}` 生成。各部分标题下的文字单元格就是本报告的正文，"
         "双击即可修改，可用 `{{ year }}`、`{{ organ.town }}` 等占位符引用数值；**保存（Ctrl+S）后写回数据文件**。"
-        "灰色的代码单元格和标题来自模板，不能在这里修改。“运行”菜单中的“运行所有单元格”显示发布时的样子："
-        "占位符换成数值，表格与网页相同。"
+        "标题来自模板，不能在这里修改。点“运行”菜单中的“运行所有单元格”后，各表显示为可填写的表格："
+        "在格子里填入数字即写回数据文件（表下显示“已保存到……”），合计自动计算，不平衡的列当即标出；"
+        "落款日期和联系方式在报告末尾填写。"
     )
     setup = ("from helpers.output.notebook import show_text, start_editing_view\n\n"
              f"start_editing_view({_literal(titles)})")
@@ -304,9 +305,28 @@ class ReportContentsManager(FileContentsManager):
         except XxgkError:
             return None
 
+    @functools.cached_property
+    def _narrative_times(self) -> dict[str, tuple[str, Any]]:
+        return {}
+
+    def _narrative_modified(self, data_file: Path, modified: Any) -> Any:
+        """When the view last changed: when the data file's narrative (or format) last did, not its numbers, which
+        the view's grids write themselves (a save after them is no conflict with the file on disk)."""
+        try:
+            doc = _read(data_file)
+        except (DataFileError, OSError):
+            return modified
+        meaning = json.dumps([doc.get("format"), doc.get("prose")], default=str, ensure_ascii=False, sort_keys=True)
+        kept = self._narrative_times.get(str(data_file))
+        if kept is not None and kept[0] == meaning:
+            return kept[1]
+        self._narrative_times[str(data_file)] = (meaning, modified)
+        return modified
+
     def _view_model(self, path: str, data_file: Path, content: bool, require_hash: bool = False) -> dict[str, Any]:
         yaml_path = path[: -len(".ipynb")] + ".yaml"
         model = self._base_model(yaml_path)
+        model["last_modified"] = self._narrative_modified(data_file, model["last_modified"])
         model.update(name=path.rsplit("/", 1)[-1], path=path, type="notebook", size=None)
         if content or require_hash:
             assert self._project is not None  # a view exists only in a project

@@ -1,0 +1,332 @@
+"""The editing view's tables as grids a clerk types into: the official row and column labels, the computed totals
+read-only and kept up to date, each table's problems beside it; every value entered is checked by the one reader
+of values and written at once into the data file, that cell only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+from IPython.display import display
+
+from helpers.errors import Problem, XxgkError
+from helpers.intake.gather import check_file
+from helpers.intake.load import UNFILLED
+from helpers.intake.writeback import write_values
+from helpers.output.layout import grid_classes
+from helpers.report import formats, tables
+from helpers.report.checks import errors
+from helpers.report.model import Report, unit_of
+from helpers.report.places import FIELDS, name_of, place_of
+from helpers.report.values import ValueProblem, kind_at, read_cell
+
+# The fields other than the tables' that a clerk fills each year: the 落款's date and whom to ask.
+DETAILS = ("publication.date", "contact.office", "contact.phone", "contact.email", "contact.address",
+           "contact.postcode")
+BLANK_HINT = "未填"
+
+
+def shown(value: Any) -> str:
+    """A value as its cell shows it: blank for not filled, amounts without trailing zeros."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def placed(widget: Any, row: int, column: int, rows: int = 1, columns: int = 1) -> Any:
+    """A widget put in its grid's row and column, spanning ``rows`` and ``columns``: by classes, which the view's
+    style places (ipywidgets' own grid_row and grid_column do not reach a child in JupyterLab)."""
+    for name in grid_classes(row, column, rows, columns):
+        widget.add_class(name)
+    return widget
+
+
+def value_at(report: Report, path: str) -> Any:
+    """The value of a field of the report, by its dotted path."""
+    return functools.reduce(getattr, path.split("."), report)
+
+
+def _problem_line(problem: Problem, table: str) -> str:
+    """A problem under its table: without the table's name, which the grid's caption gives."""
+    text = problem.describe()
+    return text.replace(table, "", 1) if table and not table.startswith("“") else text
+
+
+class Sheet:
+    """One data file in the editing view: its report as last written, the grids showing it, what was refused."""
+
+    def __init__(self, data_file: str | Path):
+        self.path = Path(data_file)
+        self.report, self.problems = check_file(self.path)
+        self.grids: list[Grid] = []
+        self.refused: dict[str, str] = {}  # a field → why what was typed into it is not written
+        self.summary = widgets.HTML()
+        self.status = widgets.HTML()
+        self.summary.add_class("xxgk-grid-summary")
+        self.status.add_class("xxgk-grid-status")
+        self._update_summary()
+
+    @property
+    def format(self) -> str:
+        return self.report.format
+
+    def show(self, name: str) -> None:
+        """The grids of one kind of table (the format's key: active, applications …), then the save status."""
+        frames = formats.of(self.report).tables(self.report).get(name, [])
+        shown_any = False
+        for index, frame in enumerate(frames):
+            if frame.attrs.get(tables.FIELDS):
+                grid = Grid(self, name, index, frame)
+                self.grids.append(grid)
+                display(grid.box)
+                shown_any = True
+        if shown_any:
+            display(self.status)
+
+    def show_details(self) -> None:
+        """The 落款's date and the contact details, each a labelled field."""
+        grid = Details(self)
+        self.grids.append(grid)
+        display(grid.box, self.status)
+
+    def enter(self, path: str, text: str) -> None:
+        """What the clerk typed into a field: read as its kind, written into the data file, every grid updated."""
+        cls = type(self.report)
+        kind = kind_at(cls, path) or "text"
+        where = name_of(self.format, path)
+        try:
+            value = read_cell(text, kind, unit_of(cls, path))
+        except ValueProblem as exc:
+            self.refused[path] = f"应为{exc.expected}，实际为{exc.found}"
+            self.status.value = f'<p class="xxgk-wrong-note">{escape(where)}：{escape(self.refused[path])}（未保存）</p>'
+            self.refresh()
+            return
+        self.refused.pop(path, None)
+        if kind == "date" and value:
+            value = datetime.date.fromisoformat(value)
+        if kind in ("text", "url") and value == "" and value_at(self.report, path) in ("", None):
+            value = None
+        try:
+            current = value_at(self.report, path)
+            if not (value == current or (value is None and current in ("", None))):
+                write_values(self.path, {path: value})
+                self.report, self.problems = check_file(self.path)
+                saved = shown(value) or "空白"
+                self.status.value = (f'<p class="xxgk-saved-note">已保存到 {escape(self.path.name)}：'
+                                     f"{escape(where)} = {escape(saved)}</p>")
+        except (XxgkError, OSError) as exc:
+            self.status.value = f'<p class="xxgk-wrong-note">{escape(where)}：{escape(str(exc))}（未保存）</p>'
+        self.refresh()
+
+    def refresh(self) -> None:
+        for grid in self.grids:
+            grid.refresh()
+        self._update_summary()
+
+    def blank_count(self) -> dict[str, int]:
+        """Per table, the cells of this year still blank."""
+        counts: dict[str, int] = {}
+        for path in self.report.unjudged:
+            place = place_of(self.format, path)
+            if place is not None and path not in self.refused:
+                counts[place.table] = counts.get(place.table, 0) + 1
+        return counts
+
+    def _update_summary(self) -> None:
+        blanks = [p for p in errors(self.problems) if p.found.startswith(UNFILLED)]
+        others = [p for p in self.problems if p not in blanks and not p.found.endswith("本次未核对")]
+        if blanks:
+            where = "、".join(dict.fromkeys(p.table or p.path for p in blanks))
+            lines = [f"尚未填写：{where}中还有空着的格子，请在下面的表格中填写（确为零时填 0）。"]
+        else:
+            lines = ["各表数值已全部填写。" + ("" if others else "未发现问题。")]
+        lines += [problem.describe() for problem in others]
+        items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+        self.summary.value = f'<div class="xxgk-grid-summary-box" role="status"><ul>{items}</ul></div>'
+
+
+class Grid:
+    """One table of the report as a grid: the frame's labels, an input per field, the computed cells read-only."""
+
+    def __init__(self, sheet: Sheet, name: str, index: int, frame: pd.DataFrame):
+        self.sheet, self.name, self.index = sheet, name, index
+        fields: list[list[str | None]] = frame.attrs[tables.FIELDS]
+        first = next(p for row in fields for p in row if p)
+        found = place_of(sheet.format, first)
+        self.table = found.table if found is not None else ""
+        self.inputs: dict[str, widgets.Text] = {}
+        self.computed: dict[tuple[int, int], widgets.Text] = {}
+        self.marks: dict[str, widgets.HTML] = {}  # a column's short label → its check mark under the grid
+        children: list[widgets.Widget] = []
+        levels = frame.columns.nlevels
+        columns = list(frame.columns) if levels > 1 else [(c,) for c in frame.columns]
+        corner = frame.attrs.get("corner", "")
+        children.append(self._label(corner, "xxgk-grid-head", row=1, column=1, rows=levels))
+        for level in range(levels):
+            j = 0
+            while j < len(columns):
+                label = columns[j][level]
+                span = 1
+                while j + span < len(columns) and columns[j + span][: level + 1] == columns[j][: level + 1]:
+                    span += 1
+                if label or level == 0:
+                    depth = 1
+                    while level + depth < levels and all(not columns[j + k][level + depth] for k in range(span)):
+                        depth += 1
+                    children.append(self._label(str(label), "xxgk-grid-head", row=level + 1, column=j + 2,
+                                                rows=depth, columns=span))
+                j += span
+        row_at = levels + 1
+        index_labels = list(frame.index)
+        previous: tuple[str, ...] = ()
+        for i, labels in enumerate(index_labels):
+            labels = labels if isinstance(labels, tuple) else (labels,)
+            named = [str(label) for label in labels if label]
+            if frame.attrs.get("row_headers") is False:
+                named = ["件数"]
+            for depth in range(len(named) - 1):  # a group's heading on a row of its own, once
+                if tuple(named[: depth + 1]) != previous[: depth + 1]:
+                    children.append(self._label(named[depth], f"xxgk-grid-group xxgk-depth-{depth}",
+                                                row=row_at, column=1, columns=len(columns) + 1))
+                    row_at += 1
+            previous = tuple(named)
+            children.append(self._label(named[-1] if named else "", f"xxgk-grid-row xxgk-depth-{len(named) - 1}",
+                                        row=row_at, column=1))
+            for j, path in enumerate(fields[i]):
+                cell = frame.iat[i, j]
+                editable = path is not None and not path.endswith(".total")
+                text = placed(widgets.Text(value=shown(None if pd.isna(cell) else cell), continuous_update=False,
+                                           layout=widgets.Layout(width="auto")), row_at, j + 2)
+                if editable:
+                    assert path is not None
+                    text.placeholder = BLANK_HINT
+                    text.tooltip = name_of(sheet.format, path)
+                    text.add_class("xxgk-cell")
+                    text.observe(functools.partial(self._typed, path), names="value")
+                    self.inputs[path] = text
+                else:
+                    text.disabled = True
+                    text.tooltip = "自动计算，不能填写"
+                    text.add_class("xxgk-total")
+                    self.computed[(i, j)] = text
+                children.append(text)
+            row_at += 1
+        self.labels = [str(c[-1] or next((x for x in reversed(c) if x), "")) for c in columns]
+        children.append(self._label("核对", "xxgk-grid-row", row=row_at, column=1))
+        for j, label in enumerate(self.labels):
+            mark = placed(widgets.HTML(), row_at, j + 2)
+            mark.add_class("xxgk-grid-mark")
+            self.marks.setdefault(label, mark)
+            children.append(mark)
+        template = f"minmax(11em, 2.4fr) repeat({len(columns)}, minmax(3.6em, 1fr))"
+        self.grid = widgets.GridBox(children, layout=widgets.Layout(grid_template_columns=template, grid_gap="1px"))
+        self.grid.add_class("xxgk-grid")
+        self.note = widgets.HTML()
+        caption = widgets.HTML(f'<p class="xxgk-grid-caption">{escape(frame.attrs.get("caption", ""))}</p>')
+        self.box = widgets.VBox([caption, self.grid, self.note])
+        self.box.add_class("xxgk-grid-box")
+        self.refresh()
+
+    def _label(self, text: str, classes: str, *, row: int, column: int, rows: int = 1, columns: int = 1
+               ) -> widgets.HTML:
+        label = widgets.HTML(f"<span>{escape(text)}</span>")
+        for name in classes.split():
+            label.add_class(name)
+        return placed(label, row, column, rows, columns)
+
+    def _typed(self, path: str, change: dict[str, Any]) -> None:
+        self.sheet.enter(path, str(change["new"]))
+
+    def frame(self) -> pd.DataFrame:
+        frames = formats.of(self.sheet.report).tables(self.sheet.report).get(self.name, [])
+        return frames[self.index]
+
+    def problems(self) -> list[Problem]:
+        """This table's problems but its blanks (the grid shows those as empty cells)."""
+        return [p for p in self.sheet.problems if p.table == self.table and not p.found.startswith(UNFILLED)
+                and not p.found.endswith("本次未核对")]
+
+    def refresh(self) -> None:
+        frame = self.frame()
+        for (i, j), text in self.computed.items():
+            cell = frame.iat[i, j]
+            text.value = shown(None if pd.isna(cell) else cell)
+        for path, text in self.inputs.items():
+            wrong = path in self.sheet.refused
+            (text.add_class if wrong else text.remove_class)("xxgk-wrong")
+        found = self.problems()
+        wrong_columns: dict[str, list[str]] = {}
+        for problem in found:
+            if problem.column and not problem.row:
+                wrong_columns.setdefault(problem.column, []).append(problem.describe())
+        for label, mark in self.marks.items():
+            said = wrong_columns.get(label)
+            mark.value = (f'<span class="xxgk-mark-wrong" title="{escape(" ".join(said))}">✗ 不平衡</span>'
+                          if said else "")
+        lines = [_problem_line(p, self.table) for p in found]
+        lines += [f"{name_of(self.sheet.format, path).replace(self.table, '', 1)}：{why}（未保存）"
+                  for path, why in self.sheet.refused.items() if path in self.inputs]
+        blank = sum(1 for path in self.inputs if path not in self.sheet.refused
+                    and value_at(self.sheet.report, path) is None)
+        if blank:
+            lines.append(f"还有 {blank} 格尚未填写（显示为“{BLANK_HINT}”）。")
+        items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+        self.note.value = f'<ul class="xxgk-grid-problems" role="status">{items}</ul>' if items else ""
+
+
+class Details(Grid):
+    """The 落款's date and the contact details as labelled fields (the same checks and writing as a grid's)."""
+
+    def __init__(self, sheet: Sheet):  # noqa: D107 - a grid of one column
+        self.sheet, self.name, self.index, self.table = sheet, "", 0, ""
+        self.inputs, self.computed, self.marks = {}, {}, {}
+        rows: list[widgets.Widget] = []
+        for path in DETAILS:
+            if kind_at(type(sheet.report), path) is None:
+                continue
+            text = widgets.Text(value=shown(value_at(sheet.report, path) or None), continuous_update=False,
+                                layout=widgets.Layout(width="auto"))
+            text.placeholder = "如 2027-01-20" if path == "publication.date" else BLANK_HINT
+            text.tooltip = FIELDS[path]
+            text.add_class("xxgk-cell")
+            text.observe(functools.partial(self._typed, path), names="value")
+            self.inputs[path] = text
+            rows += [self._label(FIELDS[path], "xxgk-grid-row", row=len(rows) // 2 + 1, column=1),
+                     placed(text, len(rows) // 2 + 1, 2)]
+        self.grid = widgets.GridBox(rows, layout=widgets.Layout(grid_template_columns="minmax(11em, 1fr) 3fr",
+                                                                grid_gap="1px"))
+        self.grid.add_class("xxgk-grid")
+        self.note = widgets.HTML()
+        caption = widgets.HTML('<p class="xxgk-grid-caption">落款日期与联系方式</p>')
+        self.box = widgets.VBox([caption, self.grid, self.note])
+        self.box.add_class("xxgk-grid-box")
+        self.refresh()
+
+    def problems(self) -> list[Problem]:
+        return [p for p in self.sheet.problems if any(p.path == path or p.path == path.split(".")[0]
+                                                      for path in DETAILS)]
+
+    def refresh(self) -> None:
+        for path, text in self.inputs.items():
+            (text.add_class if path in self.sheet.refused else text.remove_class)("xxgk-wrong")
+        lines = [p.describe() for p in self.problems()]
+        lines += [f"{FIELDS[path]}：{why}（未保存）" for path, why in self.sheet.refused.items() if path in self.inputs]
+        if not value_at(self.sheet.report, "publication.date"):
+            lines.append("发布日期（落款日期）尚未填写：落款只显示机关名称。")
+        items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+        self.note.value = f'<ul class="xxgk-grid-problems" role="status">{items}</ul>' if items else ""
+
+
+def open_sheet(data_file: str | Path) -> Sheet:
+    """The editing view's sheet of a data file; DataFileError when the file cannot be read into a report at all."""
+    return Sheet(data_file)
