@@ -9,7 +9,6 @@ import re
 import secrets
 import shutil
 import subprocess
-from pathlib import Path
 
 import lxml.html
 

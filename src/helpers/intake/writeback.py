@@ -58,6 +58,8 @@ def set_values(text: str, shown: str, values: dict[str, Any]) -> str:
     inserts: list[tuple[int, str]] = []  # before line, new line
     for path, value in values.items():
         holder, key = _holder(doc, path)
+        if key in holder and _same(holder[key]) == _same(value):
+            continue  # as it is: not even its spelling changes (a ``~`` stays a ``~``)
         if key in holder:
             edits.append(_replace(lines, holder, key, scalar(value)))
         else:

@@ -51,6 +51,11 @@ def placed(widget: Any, row: int, column: int, rows: int = 1, columns: int = 1) 
     return widget
 
 
+def _cell(value: Any) -> Any:
+    """A table cell's value, None for pandas' missing marker."""
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA else value
+
+
 def value_at(report: Report, path: str) -> Any:
     """The value of a field of the report, by its dotted path."""
     return functools.reduce(getattr, path.split("."), report)
@@ -108,7 +113,8 @@ class Sheet:
             value = read_cell(text, kind, unit_of(cls, path))
         except ValueProblem as exc:
             self.refused[path] = f"应为{exc.expected}，实际为{exc.found}"
-            self.status.value = f'<p class="xxgk-wrong-note">{escape(where)}：{escape(self.refused[path])}（未保存）</p>'
+            said = f"{where}：{self.refused[path]}（未保存）"
+            self.status.value = f'<p class="xxgk-wrong-note">{escape(said)}</p>'
             self.refresh()
             return
         self.refused.pop(path, None)
@@ -205,7 +211,7 @@ class Grid:
             for j, path in enumerate(fields[i]):
                 cell = frame.iat[i, j]
                 editable = path is not None and not path.endswith(".total")
-                text = placed(widgets.Text(value=shown(None if pd.isna(cell) else cell), continuous_update=False,
+                text = placed(widgets.Text(value=shown(_cell(cell)), continuous_update=False,
                                            layout=widgets.Layout(width="auto")), row_at, j + 2)
                 if editable:
                     assert path is not None
@@ -260,7 +266,7 @@ class Grid:
         frame = self.frame()
         for (i, j), text in self.computed.items():
             cell = frame.iat[i, j]
-            text.value = shown(None if pd.isna(cell) else cell)
+            text.value = shown(_cell(cell))
         for path, text in self.inputs.items():
             wrong = path in self.sheet.refused
             (text.add_class if wrong else text.remove_class)("xxgk-wrong")

@@ -63,7 +63,8 @@ VIEW_CSS = """
 .xxgk-grid-head { background: #f0f3f7 !important; font-weight: bold; text-align: center; }
 .xxgk-grid-group { background: #fafafa !important; }
 .xxgk-grid-row .widget-html-content, .xxgk-grid-group .widget-html-content { text-align: left; }
-.xxgk-depth-1 .widget-html-content { padding-left: 1.2rem; } .xxgk-depth-2 .widget-html-content { padding-left: 2.4rem; }
+.xxgk-depth-1 .widget-html-content { padding-left: 1.2rem; }
+.xxgk-depth-2 .widget-html-content { padding-left: 2.4rem; }
 .xxgk-grid .widget-text input { text-align: right; min-width: 0; width: 100%; border: 0; }
 .xxgk-grid .xxgk-total input { background: #f4f4f4; color: #222; }
 .xxgk-grid .xxgk-wrong input, .xxgk-mark-wrong { color: #a40000; background: #fde8e8; font-weight: bold; }

@@ -1,0 +1,91 @@
+"""The editing view's grids in the kernel: what a clerk types is read by the one reader of values, written into
+that cell of the data file only, and every grid (totals, balance marks, problems) shows the file as written."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers.output.grid import Sheet
+from tests.conftest import ROOT, make_project
+
+PATH = re.compile(r"\b[a-z_]+\.[a-z_.]+\b")
+
+
+@pytest.fixture
+def new_year(tmp_path: Path) -> Path:
+    project = make_project(tmp_path / "p")
+    shutil.copytree(ROOT / "data" / "nanhu", project / "data" / "nanhu")
+    run = subprocess.run([str(Path(sys.executable).parent / "xxgk"), "new-year", "2026", "--town", "nanhu"],
+                         cwd=project, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return project / "data" / "nanhu" / "2026.yaml"
+
+
+def _grids(sheet: Sheet) -> None:
+    for name in ("active", "applications", "appeals", "processing_fees"):
+        sheet.show(name)
+    sheet.show_details()
+
+
+def test_every_cell_is_named_as_the_form_prints_it_and_totals_are_not_typed(new_year):
+    sheet = Sheet(new_year)
+    _grids(sheet)
+    applications = next(g for g in sheet.grids if g.name == "applications")
+    assert len(applications.inputs) == 24 * 6
+    titles = [text.tooltip for grid in sheet.grids for text in grid.inputs.values()]
+    assert "表三“（三）不予公开 1.属于国家秘密”行“自然人”列" in titles and "发布日期（落款日期）" in titles
+    assert not [t for t in titles if PATH.search(t)]
+    assert all(text.disabled for text in applications.computed.values())
+    assert "尚未填写" in sheet.summary.value and "applications" not in sheet.summary.value
+
+
+def test_a_value_typed_is_written_in_its_cell_and_the_totals_follow(new_year):
+    sheet = Sheet(new_year)
+    _grids(sheet)
+    before = new_year.read_text(encoding="utf-8")
+    applications = next(g for g in sheet.grids if g.name == "applications")
+    applications.inputs["applications.received.natural"].value = "１２件"
+    applications.inputs["applications.received.commercial"].value = "3"
+    after = new_year.read_text(encoding="utf-8")
+    changed = [(o, n) for o, n in zip(before.splitlines(), after.splitlines(), strict=True) if o != n]
+    assert changed == [("  received: {natural: , commercial: , research: , social: , legal: , other: }",
+                        "  received: {natural: 12, commercial: 3, research: , social: , legal: , other: }")]
+    assert "已保存到 2026.yaml：表三“一、本年新收政府信息公开申请数量”行“商业企业”列 = 3" in sheet.status.value
+    for key in ("research", "social", "legal", "other"):
+        applications.inputs[f"applications.received.{key}"].value = "0"
+    assert applications.computed[(0, 6)].value == "15"  # 一's 总计: computed, never typed
+
+
+def test_a_wrong_value_is_refused_in_the_forms_words_and_not_written(new_year):
+    sheet = Sheet(new_year)
+    _grids(sheet)
+    before = new_year.read_text(encoding="utf-8")
+    appeals = next(g for g in sheet.grids if g.name == "appeals")
+    appeals.inputs["appeals.reconsideration.upheld"].value = "-2"
+    assert new_year.read_text(encoding="utf-8") == before
+    assert "表四“行政复议 结果维持”列：应为非负整数" in sheet.status.value
+    assert "xxgk-wrong" in appeals.inputs["appeals.reconsideration.upheld"]._dom_classes
+    assert "结果维持”列：应为非负整数" in appeals.note.value
+    appeals.inputs["appeals.reconsideration.upheld"].value = "2"
+    assert "xxgk-wrong" not in appeals.inputs["appeals.reconsideration.upheld"]._dom_classes
+    assert "reconsideration: {upheld: 2," in new_year.read_text(encoding="utf-8")
+
+
+def test_a_column_out_of_balance_is_marked_beside_it_until_it_balances(new_year):
+    sheet = Sheet(new_year)
+    _grids(sheet)
+    grid = next(g for g in sheet.grids if g.name == "applications")
+    for text in grid.inputs.values():
+        if text.value == "":
+            text.value = "0"
+    grid.inputs["applications.received.natural"].value = "2"  # 2 + 0 ≠ 0 + 0
+    assert "不平衡" in grid.marks["自然人"].value and not grid.marks["商业企业"].value
+    assert "“自然人”列：应为一、本年新收（2）+ 二、上年结转（0）" in grid.note.value
+    grid.inputs["applications.carried_over.natural"].value = "2"
+    assert not grid.marks["自然人"].value and "自然人" not in grid.note.value
