@@ -166,8 +166,13 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         outputs = page.locator(f"{PANEL} .jp-OutputArea-output").all_inner_texts()
         shown = "\n".join(outputs)
         assert PUBLISHED in shown and "统计期限自2025年1月1日起至2025年12月31日止" in shown
-        panel = page.evaluate(f"document.querySelector('{PANEL}').textContent")  # off-screen cells included
-        assert f"填入数值后：{PUBLISHED}" in panel  # below the text as typed: as it will be published
+        # Each paragraph shown once, filled; the cell with the placeholders is one line to double-click.
+        visible = page.inner_text(PANEL)
+        assert visible.count(PUBLISHED) == 1 and EDITED not in visible, visible[:2000]
+        hint = page.evaluate(f"""getComputedStyle([...document.querySelectorAll('{PANEL} .jp-MarkdownCell')]
+            .find(c => c.textContent.includes('修改了这一段')).querySelector('.jp-RenderedMarkdown'),
+            '::before').content""")
+        assert "双击这里修改这一段" in hint, hint
         assert "{{" not in shown, [o for o in outputs if "{{" in o][:3]
         # Each table a grid of the form's labels, this year's figures in its cells.
         received = page.locator(f"{PANEL} .xxgk-cell input[title='表三“一、本年新收政府信息公开申请数量”行“自然人”列']")

@@ -26,14 +26,27 @@ def test_a_part_with_nothing_to_fill_is_not_shown_again_below_its_cell(shown):
     report = load_report(ROOT / "data" / "nanhu" / "2025.yaml")
     plain = dataclasses.replace(report, prose=dataclasses.replace(report.prose, overview="全年开放查阅点 3 处。\n"))
     notebook.show_prose(plain, "overview")
+    notebook.show_filled(plain, "overview")
     assert shown == []
 
 
-def test_a_part_with_values_is_shown_filled_and_said_so(shown):
+def test_a_part_with_values_is_shown_once_filled_below_its_cell(shown):
     report = load_report(ROOT / "data" / "nanhu" / "2025.yaml")
     notebook.show_prose(report, "overview")
+    assert shown == []  # the template's cell: the part's own cells show it in the editing view
+    notebook.show_filled(report, "overview")
     [html] = [o["text/html"] for o in shown]
-    assert html.startswith('<p class="xxgk-filled-note">填入数值后：</p>') and "2025年，南湖街道" in html
+    assert html.startswith('<div class="xxgk-filled">') and "2025年，南湖街道" in html and "{{" not in html
+
+
+def test_a_blank_quoted_in_the_editing_view_is_not_yet_filled_not_unpublished(shown):
+    report = load_report(ROOT / "data" / "nanhu" / "2025.yaml")
+    blank = dataclasses.replace(report, prose=dataclasses.replace(
+        report.prose, overview="收到申请{{ totals.received }}件。\n"), applications=dataclasses.replace(
+        report.applications, received=dataclasses.replace(report.applications.received, natural=None)))
+    notebook.show_filled(blank, "overview")
+    [html] = [o["text/html"] for o in shown]
+    assert "收到申请（尚未填写）件" in html and "未公布" not in html
 
 
 def test_outside_the_editing_view_a_part_is_shown_as_written(monkeypatch):

@@ -31,6 +31,7 @@ VALUES_MIME = "application/vnd.xxgk.values+json"
 PROSE_META = "xxgk_prose"
 PARTS_CSS = Path(__file__).parent / "templates" / "xxgk" / "static" / "parts.css"
 _live: dict[str, Any] = {}  # in the editing view: the template's part titles, and placeholders filled as shown
+UNFILLED_SHOWN = "（尚未填写）"  # a blank value quoted by the narrative, in the editing view
 _sheet: dict[str, Any] = {}  # in the editing view: the data file's grids (helpers.output.grid.Sheet)
 
 
@@ -56,7 +57,11 @@ VIEW_CSS = """
 .jp-Notebook:has(.xxgk-editing-view) .jp-RenderedHTMLCommon table.xxgk-table :is(th, td) {
   padding: 0.2rem 0.3rem; min-width: 0; }
 .jp-Notebook:has(.xxgk-editing-view) .jp-OutputArea-output:has(table.xxgk-table) { overflow-x: auto; }
-.jp-Notebook:has(.xxgk-editing-view) .xxgk-filled-note { color: #5a5a5a; font-size: 0.85em; margin: 0; }
+.jp-Notebook:has(.xxgk-editing-view) .jp-MarkdownCell.jp-mod-rendered:has(+ .jp-CodeCell .xxgk-filled)
+  .jp-RenderedMarkdown > * { display: none; }
+.jp-Notebook:has(.xxgk-editing-view) .jp-MarkdownCell.jp-mod-rendered:has(+ .jp-CodeCell .xxgk-filled)
+  .jp-RenderedMarkdown::before { content: "✎ 双击这里修改这一段（下面是填入数值后的样子）"; color: #5a5a5a;
+  font-size: 0.85em; cursor: text; }
 .xxgk-grid { font-size: 0.8rem; background: #d0d0d0; border: 1px solid #d0d0d0; max-width: 100%; overflow-x: auto; }
 .xxgk-grid > .widget-html, .xxgk-grid > .widget-text { margin: 0; background: #fff; min-width: 0; }
 .xxgk-grid .widget-html-content { line-height: 1.3; padding: 0.15rem 0.3rem; height: auto; }
@@ -100,7 +105,7 @@ def _shown_filled(report: Report, text: str, where: str) -> str | None:
     if not _live:
         return None
     try:
-        return placeholders.fill(text, {**tables.facts(report), **_live}, where)
+        return placeholders.fill(text, {**tables.facts(report), **_live}, where, unknown=UNFILLED_SHOWN)
     except PlaceholderError as exc:
         _alert(str(exc))
         return text
@@ -163,21 +168,30 @@ def show_prose(report: Report, field: str, *, otherwise: str = "") -> None:
         if otherwise:
             display({"text/html": f"<p>{escape(otherwise)}</p>", "text/plain": otherwise}, raw=True)
         return
+    if _live:
+        return  # the editing view: the part's own cells show it, filled (show_filled)
     part = name_of(report.format, path)
     meta = {"file": report.origin.file, "part": part, "line": report.origin.line(path), "markdown": text}
-    filled = _shown_filled(report, text, part)
-    if filled is not None and filled == text:
-        return  # the editing view: its Markdown cell above shows this text already, and nothing is to be filled
-    shown = filled or text
-    html = prose_to_html(shown)
-    if filled is not None:  # the editing view: what the clerk wrote, as the page will show it
-        html = f'<p class="xxgk-filled-note">填入数值后：</p>{html}'
-    display({"text/html": html, "text/plain": shown}, raw=True, metadata={PROSE_META: meta})
+    display({"text/html": prose_to_html(text), "text/plain": text}, raw=True, metadata={PROSE_META: meta})
+
+
+def show_filled(report: Report, field: str) -> None:
+    """In the editing view, right below a part's Markdown cell: the part as it will be published, its
+    placeholders filled; the view's style then shows the cell above as one line to double-click (nothing is
+    shown twice). Nothing where the text has nothing to fill."""
+    text = getattr(report.prose, field, "")
+    filled = _shown_filled(report, text, name_of(report.format, f"prose.{field}"))
+    if filled is None or filled == text:
+        return
+    html = f'<div class="xxgk-filled">{prose_to_html(filled)}</div>'
+    display({"text/html": html, "text/plain": filled}, raw=True)
 
 
 def show_overview(report: Report) -> None:
     """一、总体情况: its free text, then each of the five usual sub-parts the file gives, under its heading."""
     show_prose(report, "overview")
+    if _live:
+        return  # the editing view shows each sub-part under its heading in cells of its own
     for field, heading in OVERVIEW_PARTS.items():
         if getattr(report.prose, field, "").strip():
             display({"text/html": f"<h3>{escape(heading)}</h3>", "text/plain": heading}, raw=True)

@@ -165,13 +165,14 @@ def unknown(placeholder: Placeholder, values: dict[str, Any]) -> list[tuple[str,
         name.startswith(other + ".") or name.startswith(other + "[") for other in missing if other != name)]
 
 
-def fill(text: str, values: dict[str, Any], where: str) -> str:
-    """Replace every placeholder in ``text``; ``where`` names the cell or data field for errors."""
+def fill(text: str, values: dict[str, Any], where: str, unknown: str = UNKNOWN) -> str:
+    """Replace every placeholder in ``text``; ``where`` names the cell or data field for errors; a blank value is
+    shown as ``unknown`` (a published report's: 未公布)."""
     parts, last = [], 0
     for placeholder in find(text):
         parts.append(text[last : placeholder.start])
         value = _value(placeholder, values, where)
-        parts.append(md_escape(UNKNOWN if value is None else value))
+        parts.append(md_escape(unknown if value is None else value))
         last = placeholder.end
     parts.append(text[last:])
     filled = "".join(parts)

@@ -80,7 +80,7 @@ def view(project: Project, data_file: Path) -> Any:
         "在格子里填入数字即写回数据文件（表下显示“已保存到……”），合计自动计算，不平衡的列当即标出；"
         "落款日期和联系方式在报告末尾填写。"
     )
-    setup = ("from helpers.output.notebook import show_text, start_editing_view\n\n"
+    setup = ("from helpers.output.notebook import show_filled, show_text, start_editing_view\n\n"
              f"start_editing_view({_literal(titles)})")
     styled = nbformat.v4.new_code_cell(setup, outputs=[nbformat.v4.new_output("display_data", editing_style())])
     cells = [_locked(nbformat.v4.new_markdown_cell(guide)), _locked(styled, hidden=True)]
@@ -94,7 +94,11 @@ def view(project: Project, data_file: Path) -> Any:
             for part in _parts_shown(cell.source, prose):
                 text = str(prose.get(part) or "").rstrip("\n")
                 meta = {"tags": [NARRATIVE_TAG], "xxgk": {"part": part}}
+                if part in OVERVIEW_PARTS:  # a sub-part of 一、总体情况 under its heading, as the page shows it
+                    cells.append(_locked(nbformat.v4.new_markdown_cell(f"### {OVERVIEW_PARTS[part]}")))
                 cells.append(nbformat.v4.new_markdown_cell(text, metadata=meta))
+                filled = nbformat.v4.new_code_cell(f"show_filled(report, {_literal(part)})")
+                cells.append(_locked(filled, hidden=True))  # right below: the part as published, filled
         own = copy.deepcopy(cell)
         if own.cell_type == "code":
             own.outputs, own.execution_count = [], None
