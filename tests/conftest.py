@@ -11,7 +11,7 @@ import pytest
 from hypothesis import settings
 
 # Every random choice is seeded: hypothesis draws the same examples on every run and machine.
-settings.register_profile("seeded", derandomize=True, print_blob=True)
+settings.register_profile("seeded", derandomize=True, print_blob=True, deadline=None)  # no timed tests
 settings.load_profile("seeded")
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -75,7 +75,7 @@ class Toy(ReportFormat[ToyReport]):
         frame = pd.DataFrame(
             [[report.figures.visits], [report.figures.calls]], index=["来访（人次）", "来电（次）"], columns=["数量"]
         )
-        frame.attrs.update(caption="来访来电情况", corner="项目")
+        frame.attrs.update(caption="来访来电情况", corner="项目", fields=[["figures.visits"], ["figures.calls"]])
         return {"figures": [frame]}
 
     def headline(self, report: ToyReport) -> dict[str, int]:
@@ -146,7 +146,8 @@ def test_a_toy_format_is_checked_built_and_summarised_without_touching_the_tool(
     check = xxgk(env, base, "check")
     assert check.returncode == 1, check.stdout
     assert "data/north/1995.yaml：通过" in check.stdout
-    expected = "data/south/1995.yaml 第 7 行，字段 figures.calls：应为不超过来访人次 25 的来电次数，实际为30。"
+    expected = ("data/south/1995.yaml 第 7 行，来访来电情况“来电（次）”行“数量”列："
+                "应为不超过来访人次 25 的来电次数，实际为30。")
     assert expected in check.stdout
 
     south = base / "data" / "south" / "1995.yaml"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers.output.grid import Sheet
+from helpers.report.places import place_of, short_name
 from tests.conftest import ROOT, make_project
 
 PATH = re.compile(r"\b[a-z_]+\.[a-z_.]+\b")
@@ -89,3 +90,37 @@ def test_a_column_out_of_balance_is_marked_beside_it_until_it_balances(new_year)
     assert "“自然人”列：应为一、本年新收（2）+ 二、上年结转（0）" in grid.note.value
     grid.inputs["applications.carried_over.natural"].value = "2"
     assert not grid.marks["自然人"].value and "自然人" not in grid.note.value
+
+
+FILLED = {"national-2021": ROOT / "data" / "nanhu" / "2025.yaml",
+          "national-2019": ROOT / "data" / "nanhu" / "2020.yaml"}
+
+
+def _inputs(fmt: str, tmp: Path) -> list[str]:
+    path = tmp / fmt / "nanhu" / FILLED[fmt].name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FILLED[fmt], path)
+    sheet = Sheet(path)
+    _grids(sheet)
+    return [p for grid in sheet.grids for p in grid.inputs if not p.startswith(("publication.", "contact."))]
+
+
+@pytest.mark.parametrize("fmt", sorted(FILLED))
+def test_every_cell_of_every_grid_left_blank_is_refused_by_its_printed_name(fmt, tmp_path):
+    paths = _inputs(fmt, tmp_path / "all")
+    assert len(paths) > 150
+    for index, path in enumerate(paths[:: max(1, len(paths) // 20)]):  # twenty cells spread over every table
+        copy = tmp_path / str(index) / "nanhu" / FILLED[fmt].name
+        copy.parent.mkdir(parents=True)
+        shutil.copy(FILLED[fmt], copy)
+        sheet = Sheet(copy)
+        _grids(sheet)
+        grid = next(g for g in sheet.grids if path in g.inputs)
+        grid.inputs[path].value = ""
+        place = place_of(sheet.format, path)
+        assert place is not None
+        said = [p.describe() for p in sheet.problems if p.is_error and "尚未填写" in p.found]
+        assert len(said) == 1, (path, said)
+        assert said[0].startswith(place.table) and place.row in said[0], said
+        assert short_name(sheet.format, path) in said[0] and not PATH.search(said[0]), said
+        assert "尚未填写" in sheet.summary.value and "还有 1 格尚未填写" in grid.note.value

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ENTRY_POINTS = "xxgk.formats"
+# A table's attribute: per row, the data-file field of each cell (None for a computed one); messages name a field
+# by its table's caption, row and column where no other place is known (a plug-in format's table).
+TABLE_FIELDS = "fields"
 R = TypeVar("R", bound=Report)
 
 
@@ -57,7 +60,8 @@ class ReportFormat(Generic[R]):
 
     def tables(self, report: R, *, summable: bool = False) -> dict[str, list[pd.DataFrame]]:
         """The report's tables by open-data key, in the report's order; ``summable``: amounts in the units a
-        district summary adds them up in."""
+        district summary adds them up in. A table naming its cells' fields (``attrs[TABLE_FIELDS]``) names them
+        in messages and makes them editable in the editing view."""
         return {}
 
     def printed(self) -> dict[str, tuple[str, str]]:

@@ -67,11 +67,23 @@ def places(fmt_name: str) -> dict[str, Place]:
             found[f"appeals.{key}"] = Place("表四", "", group)
             for result, column in APPEAL_RESULTS:
                 found[f"appeals.{key}.{result}"] = Place("表四", "", f"{group} {column}", column)
+    for name, frames in fmt.tables(report).items():  # the cells a (plug-in) format's tables name
+        for frame in frames:
+            for i, row in enumerate(frame.attrs.get(formats.TABLE_FIELDS) or ()):
+                for j, cell in enumerate(row):
+                    if cell and cell not in found:
+                        column = _label(frame.columns[j])
+                        found[cell] = Place(frame.attrs.get("caption") or name, _label(frame.index[i]), column, column)
     if "processing_fees" in hints:
         found["processing_fees"] = Place("信息处理费表", "信息处理费")
         for key, column in (("notices", "发出收费通知件数"), ("billed", "收费金额"), ("collected", "实际收取金额")):
             found[f"processing_fees.{key}"] = Place("信息处理费表", "信息处理费", column, column)
     return found
+
+
+def _label(key: Any) -> str:
+    """A table's row or column label as printed: the levels of a multi-level one joined."""
+    return " ".join(str(part) for part in key if part) if isinstance(key, tuple) else str(key)
 
 
 def place_of(fmt_name: str, path: str) -> Place | None:

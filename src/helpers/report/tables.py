@@ -40,7 +40,7 @@ APPLICANT_KEYS = (*(key for key, _ in APPLICANT_COLUMNS), "total")  # table 三'
 APPEAL_KEYS = (*(key for key, _ in APPEAL_RESULTS), "total")  # table 四's cells of a group
 COUNT = "数量"
 UNIT = "单位"
-FIELDS = "fields"  # a table's attribute: per row, the data-file field of each cell (None for a computed one)
+FIELDS = formats.TABLE_FIELDS
 
 
 def facts(report: Report) -> dict[str, Any]:
