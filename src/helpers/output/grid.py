@@ -20,7 +20,7 @@ from helpers.errors import Problem, XxgkError
 from helpers.intake.gather import check_file
 from helpers.intake.load import UNFILLED
 from helpers.intake.writeback import write_values
-from helpers.output.layout import grid_classes
+from helpers.output.layout import grid_classes, table_block
 from helpers.report import formats, tables
 from helpers.report.checks import errors
 from helpers.report.model import Report, unit_of
@@ -95,6 +95,8 @@ class Sheet:
                 self.grids.append(grid)
                 display(grid.box)
                 shown_any = True
+            else:  # a table that names no fields: shown as the page shows it
+                display({"text/html": table_block(frame), "text/plain": frame.to_string()}, raw=True)
         if shown_any:
             display(self.status)
 

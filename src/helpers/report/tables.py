@@ -174,16 +174,19 @@ def legacy_phrases(report: Legacy2008Report) -> dict[str, str]:
     return {"applications": applications, "appeals": appeal_text}
 
 
-def _counts(caption: str, rows: list[tuple[str, int, str]], total_unit: str | None = None) -> pd.DataFrame:
-    """A two-column table (数量, 单位) indexed by item, with an optional computed 合计 row."""
+def _counts(caption: str, group: str, rows: list[tuple[str, str, int, str]], total_unit: str | None = None
+            ) -> pd.DataFrame:
+    """A two-column table (数量, 单位) of the figures ``group``, indexed by item (row: label, field, count, unit),
+    with an optional computed 合计 row."""
+    paths: list[list[str | None]] = [[f"figures.{group}.{key}", None] for _, key, _, _ in rows]
     if total_unit is not None:
-        rows = [*rows, (TOTAL, sum(n for _, n, _ in rows), total_unit)]
+        rows = [*rows, (TOTAL, "", sum(n for _, _, n, _ in rows), total_unit)]
+        paths.append([None, None])
     frame = pd.DataFrame(
-        {COUNT: [n for _, n, _ in rows], UNIT: [u for _, _, u in rows]},
-        index=pd.Index([label for label, _, _ in rows], name="项目"),
+        {COUNT: [n for _, _, n, _ in rows], UNIT: [u for _, _, _, u in rows]},
+        index=pd.Index([label for label, _, _, _ in rows], name="项目"),
     )
-    frame.attrs["caption"] = caption
-    frame.attrs["corner"] = "项目"
+    frame.attrs.update({"caption": caption, "corner": "项目", FIELDS: paths})
     return frame
 
 
@@ -192,10 +195,11 @@ def legacy_interaction(report: Legacy2008Report) -> pd.DataFrame:
     i = report.figures.interaction
     return _counts(
         "发布解读、回应社会关切以及互动交流情况",
+        "interaction",
         [
-            ("发布政策解读", i.policy_interpretations, "条"),
-            ("主要领导做客广播电视节目", i.media_appearances, "次"),
-            ("受理群众问题", i.questions_handled, "个"),
+            ("发布政策解读", "policy_interpretations", i.policy_interpretations, "条"),
+            ("主要领导做客广播电视节目", "media_appearances", i.media_appearances, "次"),
+            ("受理群众问题", "questions_handled", i.questions_handled, "个"),
         ],
     )
 
@@ -203,10 +207,10 @@ def legacy_interaction(report: Legacy2008Report) -> pd.DataFrame:
 def legacy_proposals(report: Legacy2008Report) -> pd.DataFrame:
     """四、建议和提案办理结果公开情况."""
     p = report.figures.proposals
-    rows = [("承办政协提案", p.cppcc_proposals, "个")]
+    rows = [("承办政协提案", "cppcc_proposals", p.cppcc_proposals, "个")]
     if p.npc_suggestions is not None:
-        rows.insert(0, ("承办人大代表建议", p.npc_suggestions, "个"))
-    return _counts("建议和提案办理情况", rows)
+        rows.insert(0, ("承办人大代表建议", "npc_suggestions", p.npc_suggestions, "个"))
+    return _counts("建议和提案办理情况", "proposals", rows)
 
 
 def legacy_published(report: Legacy2008Report) -> pd.DataFrame:
@@ -214,11 +218,12 @@ def legacy_published(report: Legacy2008Report) -> pd.DataFrame:
     p = report.figures.published
     return _counts(
         "主动公开政府信息情况（按公开渠道）",
+        "published",
         [
-            ("政务网站", p.website, "条"),
-            ("政务微博", p.weibo, "条"),
-            ("官方微信", p.wechat, "条"),
-            ("其他方式", p.other, "条"),
+            ("政务网站", "website", p.website, "条"),
+            ("政务微博", "weibo", p.weibo, "条"),
+            ("官方微信", "wechat", p.wechat, "条"),
+            ("其他方式", "other", p.other, "条"),
         ],
         total_unit="条",
     )
@@ -228,7 +233,8 @@ def legacy_channels(report: Legacy2008Report) -> pd.DataFrame:
     """五（二）、各类公开渠道建设情况."""
     return _counts(
         "公开渠道建设情况",
-        [("村级便民服务站点", report.figures.channels.service_stations, "个")],
+        "channels",
+        [("村级便民服务站点", "service_stations", report.figures.channels.service_stations, "个")],
     )
 
 
@@ -236,7 +242,8 @@ def legacy_applications(report: Legacy2008Report) -> pd.DataFrame:
     """六、政府信息公开申请办理情况."""
     return _counts(
         "政府信息公开申请情况",
-        [("收到政府信息公开申请", report.figures.applications.received, "件")],
+        "applications",
+        [("收到政府信息公开申请", "received", report.figures.applications.received, "件")],
     )
 
 
@@ -245,7 +252,9 @@ def legacy_appeals(report: Legacy2008Report) -> pd.DataFrame:
     a = report.figures.appeals
     return _counts(
         "行政复议、行政诉讼及举报投诉情况",
-        [("行政复议", a.reconsiderations, "件"), ("行政诉讼", a.lawsuits, "件"), ("举报投诉", a.complaints, "件")],
+        "appeals",
+        [("行政复议", "reconsiderations", a.reconsiderations, "件"), ("行政诉讼", "lawsuits", a.lawsuits, "件"),
+         ("举报投诉", "complaints", a.complaints, "件")],
         total_unit="件",
     )
 
