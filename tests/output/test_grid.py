@@ -53,6 +53,7 @@ def test_a_value_typed_is_written_in_its_cell_and_the_totals_follow(new_year):
     applications = next(g for g in sheet.grids if g.name == "applications")
     applications.inputs["applications.received.natural"].value = "１２件"
     applications.inputs["applications.received.commercial"].value = "3"
+    assert applications.inputs["applications.received.natural"].value == "12"  # as the file now holds it
     after = new_year.read_text(encoding="utf-8")
     changed = [(o, n) for o, n in zip(before.splitlines(), after.splitlines(), strict=True) if o != n]
     assert changed == [("  received: {natural: , commercial: , research: , social: , legal: , other: }",
@@ -87,9 +88,11 @@ def test_a_column_out_of_balance_is_marked_beside_it_until_it_balances(new_year)
             text.value = "0"
     grid.inputs["applications.received.natural"].value = "2"  # 2 + 0 ≠ 0 + 0
     assert "不平衡" in grid.marks["自然人"].value and not grid.marks["商业企业"].value
+    assert not any("xxgk-quiet" in cell._dom_classes for cell in grid.check_row)
     assert "“自然人”列：应为一、本年新收（2）+ 二、上年结转（0）" in grid.note.value
     grid.inputs["applications.carried_over.natural"].value = "2"
     assert not grid.marks["自然人"].value and "自然人" not in grid.note.value
+    assert all("xxgk-quiet" in cell._dom_classes for cell in grid.check_row)  # the 核对 row is gone again
 
 
 FILLED = {"national-2021": ROOT / "data" / "nanhu" / "2025.yaml",

@@ -230,12 +230,13 @@ class Grid:
                 children.append(text)
             row_at += 1
         self.labels = [str(c[-1] or next((x for x in reversed(c) if x), "")) for c in columns]
-        children.append(self._label("核对", "xxgk-grid-row", row=row_at, column=1))
+        self.check_row = [self._label("核对", "xxgk-grid-row", row=row_at, column=1)]
         for j, label in enumerate(self.labels):
             mark = placed(widgets.HTML(), row_at, j + 2)
             mark.add_class("xxgk-grid-mark")
             self.marks.setdefault(label, mark)
-            children.append(mark)
+            self.check_row.append(mark)
+        children += self.check_row
         template = f"minmax(11em, 2.4fr) repeat({len(columns)}, minmax(3.6em, 1fr))"
         self.grid = widgets.GridBox(children, layout=widgets.Layout(grid_template_columns=template, grid_gap="1px"))
         self.grid.add_class("xxgk-grid")
@@ -254,6 +255,10 @@ class Grid:
 
     def _typed(self, path: str, change: dict[str, Any]) -> None:
         self.sheet.enter(path, str(change["new"]))
+        if path not in self.sheet.refused:  # 2件, １ as the file now holds them: 2, 1
+            kept = shown(value_at(self.sheet.report, path))
+            if self.inputs[path].value != kept:
+                self.inputs[path].value = kept
 
     def frame(self) -> pd.DataFrame:
         frames = formats.of(self.sheet.report).tables(self.sheet.report).get(self.name, [])
@@ -281,6 +286,8 @@ class Grid:
             said = wrong_columns.get(label)
             mark.value = (f'<span class="xxgk-mark-wrong" title="{escape(" ".join(said))}">✗ 不平衡</span>'
                           if said else "")
+        for cell in self.check_row:  # the 核对 row only while a column is out of balance
+            (cell.remove_class if wrong_columns else cell.add_class)("xxgk-quiet")
         lines = [_problem_line(p, self.table) for p in found]
         lines += [f"{name_of(self.sheet.format, path).replace(self.table, '', 1)}：{why}（未保存）"
                   for path, why in self.sheet.refused.items() if path in self.inputs]
@@ -297,7 +304,7 @@ class Details(Grid):
 
     def __init__(self, sheet: Sheet):  # noqa: D107 - a grid of one column
         self.sheet, self.name, self.index, self.table = sheet, "", 0, ""
-        self.inputs, self.computed, self.marks = {}, {}, {}
+        self.inputs, self.computed, self.marks, self.check_row = {}, {}, {}, []
         rows: list[widgets.Widget] = []
         for path in DETAILS:
             if kind_at(type(sheet.report), path) is None:

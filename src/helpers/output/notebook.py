@@ -73,6 +73,7 @@ VIEW_CSS = """
 .xxgk-grid .widget-text input { text-align: right; min-width: 0; width: 100%; border: 0; }
 .xxgk-grid .xxgk-total input { background: #f4f4f4; color: #222; }
 .xxgk-grid .xxgk-wrong input, .xxgk-mark-wrong { color: #a40000; background: #fde8e8; font-weight: bold; }
+.xxgk-grid > .xxgk-quiet { display: none; }
 .xxgk-grid-caption { font-weight: bold; margin: 0.6rem 0 0.2rem; }
 .xxgk-grid-problems { color: #a40000; margin: 0.3rem 0; }
 .xxgk-grid-summary-box { border-left: 4px solid #a4161a; background: #fff5f5; padding: 0.3rem 0.8rem; }
