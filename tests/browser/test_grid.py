@@ -127,6 +127,7 @@ def test_a_clerk_fills_a_new_year_in_the_grids_and_the_build_publishes_it(browse
         _settled(page)
         assert "✗" not in page.inner_text(PANEL)
         assert "“自然人”列：应为" not in page.inner_text(PANEL)
+        assert "本机关新收政府信息公开申请7件" in page.inner_text(PANEL)  # the template's sentence, filled anew
         received_total = page.evaluate(
             f"[...document.querySelectorAll('{GRID} .xxgk-total input')].map(i => i.value)")
         assert "7" in received_total  # 一、本年新收's 总计, computed as typed: 5 + 2

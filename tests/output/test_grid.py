@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.output import notebook
 from helpers.output.grid import Sheet
 from helpers.report.places import place_of, short_name
 from tests.conftest import ROOT, make_project
@@ -59,9 +60,14 @@ def test_a_value_typed_is_written_in_its_cell_and_the_totals_follow(new_year):
     assert changed == [("  received: {natural: , commercial: , research: , social: , legal: , other: }",
                         "  received: {natural: 12, commercial: 3, research: , social: , legal: , other: }")]
     assert "已保存到 2026.yaml：表三“一、本年新收政府信息公开申请数量”行“商业企业”列 = 3" in sheet.status.value
+    sentence = "新收政府信息公开申请{{ totals.received }}件。"
+    sheet.show_text(lambda report: notebook._template_html(report, sentence))
+    text, _ = sheet.texts[-1]
+    assert "新收政府信息公开申请（尚未填写）件" in text.value
     for key in ("research", "social", "legal", "other"):
         applications.inputs[f"applications.received.{key}"].value = "0"
     assert applications.computed[(0, 6)].value == "15"  # 一's 总计: computed, never typed
+    assert "新收政府信息公开申请15件" in text.value  # the template's sentence, filled again as the clerk types
 
 
 def test_a_wrong_value_is_refused_in_the_forms_words_and_not_written(new_year):

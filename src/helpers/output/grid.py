@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Callable
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -74,6 +75,7 @@ class Sheet:
         self.path = Path(data_file)
         self.report, self.problems = check_file(self.path)
         self.grids: list[Grid] = []
+        self.texts: list[tuple[widgets.HTML, Callable[[Report], str]]] = []
         self.refused: dict[str, str] = {}  # a field → why what was typed into it is not written
         self.summary = widgets.HTML()
         self.status = widgets.HTML()
@@ -99,6 +101,17 @@ class Sheet:
                 display({"text/html": table_block(frame), "text/plain": frame.to_string()}, raw=True)
         if shown_any:
             display(self.status)
+
+    def show_text(self, render: Callable[[Report], str]) -> None:
+        """Text of the template that quotes the report's values (render: the report → HTML), kept filled."""
+        text = widgets.HTML()
+        text.add_class("xxgk-live-text")
+        self.texts.append((text, render))
+        self._render(text, render)
+        display(text)
+
+    def _render(self, text: widgets.HTML, render: Callable[[Report], str]) -> None:
+        text.value = f'<div class="jp-RenderedHTMLCommon">{render(self.report)}</div>'
 
     def show_details(self) -> None:
         """The 落款's date and the contact details, each a labelled field."""
@@ -139,6 +152,8 @@ class Sheet:
     def refresh(self) -> None:
         for grid in self.grids:
             grid.refresh()
+        for text, render in self.texts:
+            self._render(text, render)
         self._update_summary()
 
     def blank_count(self) -> dict[str, int]:

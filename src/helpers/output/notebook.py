@@ -113,9 +113,23 @@ def _shown_filled(report: Report, text: str, where: str) -> str | None:
 
 
 def show_text(report: Report, markdown: str) -> None:
-    """A Markdown cell of the template, as the page will show it (the editing view shows these filled)."""
+    """A Markdown cell of the template, as the page will show it (the editing view shows these filled, and with
+    its grids, filled again as the clerk fills them)."""
+    if _sheet:
+        _sheet["sheet"].show_text(lambda shown: _template_html(shown, markdown))
+        return
     filled = _shown_filled(report, markdown, "模板中的文字")
     display({"text/markdown": markdown if filled is None else filled, "text/plain": ""}, raw=True)
+
+
+def _template_html(report: Report, markdown: str) -> str:
+    """A Markdown cell of the template filled with the report's values, as HTML; a placeholder that cannot be
+    filled is shown as the error it is."""
+    try:
+        filled = placeholders.fill(markdown, {**tables.facts(report), **_live}, "模板中的文字", unknown=UNFILLED_SHOWN)
+    except PlaceholderError as exc:
+        return f'<p class="sample-notice" role="alert">{escape(str(exc))}</p>'
+    return prose_to_html(filled)
 
 
 def open_report(data_file: str | Path, checked: str = "") -> Report:
