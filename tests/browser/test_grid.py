@@ -4,16 +4,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import shutil
 import subprocess
 
 import lxml.html
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_jupyterlab import BIN, PANEL, _build, _free_port, _run_all, _wait_for, _wait_ready
+from tests.browser.test_jupyterlab import BIN, PANEL, _build, _run_all, _wait_for, lab_page
 from tests.conftest import ROOT, make_project
 
 GRID = f"{PANEL} .xxgk-grid"
@@ -72,25 +70,7 @@ def test_a_clerk_fills_a_new_year_in_the_grids_and_the_build_publishes_it(browse
     data_file.write_text(text.replace("认真落实年度", "全面落实本年度"), encoding="utf-8")
     before = data_file.read_text(encoding="utf-8")
 
-    port, token = _free_port(), secrets.token_hex(16)
-    log = tmp_path / "lab.log"
-    env = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
-           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings")}
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [str(BIN / "xxgk"), "edit", "南湖街道", "2026", "--no-browser", "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=project,
-        )
-    ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_ready(f"{base}/api/status?token={token}", proc, log)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
-        page = context.new_page()
-        page.goto(f"{base}/?token={token}")
-        page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=120_000)
+    with lab_page(browser, project, tmp_path, "南湖街道", "2026") as (page, _, _, _):
         _run_all(page, f"document.querySelectorAll('{GRID}').length >= 6 && "
                        f"document.querySelector('{PANEL} .xxgk-grid-summary') !== null")
 
@@ -153,13 +133,7 @@ def test_a_clerk_fills_a_new_year_in_the_grids_and_the_build_publishes_it(browse
         page.wait_for_timeout(3000)
         assert page.locator("dialog.jp-Dialog").count() == 0, page.locator("dialog.jp-Dialog").all_inner_texts()
         assert page.locator(".lm-TabBar-tab.jp-mod-dirty").count() == 0
-        context.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        page.context.close()
 
     # Only the cells typed changed: every comment, key and blank-free line as it was, in the same places.
     after = data_file.read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ and published by ``xxgk build``; opening, running and saving the template rebuil
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -12,7 +13,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import ROOT, make_project
@@ -95,11 +98,10 @@ def _build(project: Path) -> str:
     return run.stdout
 
 
-def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, tmp_path):
-    project = make_project(tmp_path / "project")
-    for town in ("nanhu", "dongcheng"):
-        shutil.copytree(ROOT / "data" / town, project / "data" / town)
-    data_file = project / "data" / "nanhu" / "2025.yaml"
+@contextlib.contextmanager
+def lab_page(browser, project: Path, tmp_path: Path, town: str, year: str) -> Iterator[tuple[Any, str, str, Path]]:  # noqa: ANN001
+    """``xxgk edit <town> <year>`` in the project, and a Chromium page (only the Lab server reachable) on where the
+    browser it would open lands: the page, the server's address and token, and the file its output goes to."""
     port, token = _free_port(), secrets.token_hex(16)
     log = tmp_path / "lab.log"
     env = {
@@ -111,7 +113,7 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
     }
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [str(BIN / "xxgk"), "edit", "南湖街道", "2025", "--no-browser", "--port", str(port)],
+            [str(BIN / "xxgk"), "edit", town, year, "--no-browser", "--port", str(port)],
             stdout=out, stderr=subprocess.STDOUT, env=env, cwd=project,
         )
     ARTIFACTS.mkdir(exist_ok=True)
@@ -123,6 +125,21 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         page = context.new_page()
         page.goto(f"{base}/?token={token}")  # where the browser xxgk edit opens lands: the notebook, not a launcher
         page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=120_000)
+        yield page, base, token, log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, tmp_path):
+    project = make_project(tmp_path / "project")
+    for town in ("nanhu", "dongcheng"):
+        shutil.copytree(ROOT / "data" / town, project / "data" / town)
+    data_file = project / "data" / "nanhu" / "2025.yaml"
+    with lab_page(browser, project, tmp_path, "南湖街道", "2025") as (page, base, token, log):
         assert page.url.split("?")[0] == f"{base}/lab/tree/data/nanhu/2025.ipynb", page.url
 
         # Lab speaks Chinese and asks nothing about news.
@@ -221,15 +238,9 @@ def test_a_clerk_edits_the_narrative_in_lab_and_the_build_publishes_it(browser, 
         assert "Traceback" not in text and "DataFileError" not in text and "空白（尚未填写）" not in text
         page.locator(f"{PANEL} .xxgk-grid-summary").first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "lab-new-year.png"))
-        context.close()
+        page.context.close()
         said = log.read_text(encoding="utf-8", errors="replace")
         assert said.startswith("在 JupyterLab 中打开 data/nanhu/2025.ipynb") and "按 Ctrl+C 停止" in said, said
         english = [line for line in said.splitlines() if line.startswith(("[I ", "[E ")) or "without encryption" in line
                    or "websocket_ping" in line]
         assert english == [], english  # Jupyter's own lines: warnings and errors only
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()

@@ -29,16 +29,22 @@ def new_year(tmp_path: Path) -> Path:
     return project / "data" / "nanhu" / "2026.yaml"
 
 
-def _grids(sheet: Sheet) -> None:
+def _opened(data_file: Path) -> Sheet:
+    """The data file's sheet with every grid of the editing view shown, as Run All shows them."""
+    sheet = Sheet(data_file)
     for name in ("active", "applications", "appeals", "processing_fees"):
         sheet.show(name)
     sheet.show_details()
+    return sheet
+
+
+def _grid(sheet: Sheet, name: str):  # noqa: ANN202
+    return next(g for g in sheet.grids if g.name == name)
 
 
 def test_every_cell_is_named_as_the_form_prints_it_and_totals_are_not_typed(new_year):
-    sheet = Sheet(new_year)
-    _grids(sheet)
-    applications = next(g for g in sheet.grids if g.name == "applications")
+    sheet = _opened(new_year)
+    applications = _grid(sheet, "applications")
     assert len(applications.inputs) == 24 * 6
     titles = [text.tooltip for grid in sheet.grids for text in grid.inputs.values()]
     assert "表三“（三）不予公开 1.属于国家秘密”行“自然人”列" in titles and "发布日期（落款日期）" in titles
@@ -48,10 +54,9 @@ def test_every_cell_is_named_as_the_form_prints_it_and_totals_are_not_typed(new_
 
 
 def test_a_value_typed_is_written_in_its_cell_and_the_totals_follow(new_year):
-    sheet = Sheet(new_year)
-    _grids(sheet)
+    sheet = _opened(new_year)
     before = new_year.read_text(encoding="utf-8")
-    applications = next(g for g in sheet.grids if g.name == "applications")
+    applications = _grid(sheet, "applications")
     applications.inputs["applications.received.natural"].value = "１２件"
     applications.inputs["applications.received.commercial"].value = "3"
     assert applications.inputs["applications.received.natural"].value == "12"  # as the file now holds it
@@ -71,10 +76,9 @@ def test_a_value_typed_is_written_in_its_cell_and_the_totals_follow(new_year):
 
 
 def test_a_wrong_value_is_refused_in_the_forms_words_and_not_written(new_year):
-    sheet = Sheet(new_year)
-    _grids(sheet)
+    sheet = _opened(new_year)
     before = new_year.read_text(encoding="utf-8")
-    appeals = next(g for g in sheet.grids if g.name == "appeals")
+    appeals = _grid(sheet, "appeals")
     appeals.inputs["appeals.reconsideration.upheld"].value = "-2"
     assert new_year.read_text(encoding="utf-8") == before
     assert "表四“行政复议 结果维持”列：应为非负整数" in sheet.status.value
@@ -86,9 +90,8 @@ def test_a_wrong_value_is_refused_in_the_forms_words_and_not_written(new_year):
 
 
 def test_a_column_out_of_balance_is_marked_beside_it_until_it_balances(new_year):
-    sheet = Sheet(new_year)
-    _grids(sheet)
-    grid = next(g for g in sheet.grids if g.name == "applications")
+    sheet = _opened(new_year)
+    grid = _grid(sheet, "applications")
     for text in grid.inputs.values():
         if text.value == "":
             text.value = "0"
@@ -109,8 +112,7 @@ def _inputs(fmt: str, tmp: Path) -> list[str]:
     path = tmp / fmt / "nanhu" / FILLED[fmt].name
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(FILLED[fmt], path)
-    sheet = Sheet(path)
-    _grids(sheet)
+    sheet = _opened(path)
     return [p for grid in sheet.grids for p in grid.inputs if not p.startswith(("publication.", "contact."))]
 
 
@@ -122,8 +124,7 @@ def test_every_cell_of_every_grid_left_blank_is_refused_by_its_printed_name(fmt,
         copy = tmp_path / str(index) / "nanhu" / FILLED[fmt].name
         copy.parent.mkdir(parents=True)
         shutil.copy(FILLED[fmt], copy)
-        sheet = Sheet(copy)
-        _grids(sheet)
+        sheet = _opened(copy)
         grid = next(g for g in sheet.grids if path in g.inputs)
         grid.inputs[path].value = ""
         place = place_of(sheet.format, path)
