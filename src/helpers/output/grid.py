@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable
-from decimal import Decimal
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from helpers.errors import Problem, XxgkError
 from helpers.intake.gather import check_file
 from helpers.intake.load import UNFILLED
 from helpers.intake.writeback import write_values
-from helpers.output.layout import grid_classes, table_block
+from helpers.output.layout import format_value, grid_classes, table_block
 from helpers.report import formats, tables
 from helpers.report.checks import errors
 from helpers.report.model import Report, unit_of
@@ -35,13 +34,8 @@ BLANK_HINT = "未填"
 
 
 def shown(value: Any) -> str:
-    """A value as its cell shows it: blank for not filled, amounts without trailing zeros."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
+    """A value as its cell shows it: as on the page (blank for not filled, an amount with its digits as entered)."""
+    return format_value(value)[0]
 
 
 def placed(widget: Any, row: int, column: int, rows: int = 1, columns: int = 1) -> Any:
@@ -50,11 +44,6 @@ def placed(widget: Any, row: int, column: int, rows: int = 1, columns: int = 1) 
     for name in grid_classes(row, column, rows, columns):
         widget.add_class(name)
     return widget
-
-
-def _cell(value: Any) -> Any:
-    """A table cell's value, None for pandas' missing marker."""
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA else value
 
 
 def value_at(report: Report, path: str) -> Any:
@@ -150,20 +139,12 @@ class Sheet:
         self.refresh()
 
     def refresh(self) -> None:
+        frames = formats.of(self.report).tables(self.report)  # once for every grid
         for grid in self.grids:
-            grid.refresh()
+            grid.refresh(frames)
         for text, render in self.texts:
             self._render(text, render)
         self._update_summary()
-
-    def blank_count(self) -> dict[str, int]:
-        """Per table, the cells of this year still blank."""
-        counts: dict[str, int] = {}
-        for path in self.report.unjudged:
-            place = place_of(self.format, path)
-            if place is not None and path not in self.refused:
-                counts[place.table] = counts.get(place.table, 0) + 1
-        return counts
 
     def _update_summary(self) -> None:
         blanks = [p for p in errors(self.problems) if p.found.startswith(UNFILLED)]
@@ -228,7 +209,7 @@ class Grid:
             for j, path in enumerate(fields[i]):
                 cell = frame.iat[i, j]
                 editable = path is not None and not path.endswith(".total")
-                text = placed(widgets.Text(value=shown(_cell(cell)), continuous_update=False,
+                text = placed(widgets.Text(value=shown(cell), continuous_update=False,
                                            layout=widgets.Layout(width="auto")), row_at, j + 2)
                 if editable:
                     assert path is not None
@@ -259,7 +240,7 @@ class Grid:
         caption = widgets.HTML(f'<p class="xxgk-grid-caption">{escape(frame.attrs.get("caption", ""))}</p>')
         self.box = widgets.VBox([caption, self.grid, self.note])
         self.box.add_class("xxgk-grid-box")
-        self.refresh()
+        self._update(frame)
 
     def _label(self, text: str, classes: str, *, row: int, column: int, rows: int = 1, columns: int = 1
                ) -> widgets.HTML:
@@ -275,20 +256,19 @@ class Grid:
             if self.inputs[path].value != kept:
                 self.inputs[path].value = kept
 
-    def frame(self) -> pd.DataFrame:
-        frames = formats.of(self.sheet.report).tables(self.sheet.report).get(self.name, [])
-        return frames[self.index]
-
     def problems(self) -> list[Problem]:
         """This table's problems but its blanks (the grid shows those as empty cells)."""
         return [p for p in self.sheet.problems if p.table == self.table and not p.found.startswith(UNFILLED)
                 and not p.found.endswith("本次未核对")]
 
-    def refresh(self) -> None:
-        frame = self.frame()
+    def refresh(self, frames: dict[str, list[pd.DataFrame]]) -> None:
+        """The grid as the report now is: ``frames`` are the report's tables."""
+        self._update(frames[self.name][self.index])
+
+    def _update(self, frame: pd.DataFrame) -> None:
         for (i, j), text in self.computed.items():
             cell = frame.iat[i, j]
-            text.value = shown(_cell(cell))
+            text.value = shown(cell)
         for path, text in self.inputs.items():
             wrong = path in self.sheet.refused
             (text.add_class if wrong else text.remove_class)("xxgk-wrong")
@@ -340,13 +320,16 @@ class Details(Grid):
         caption = widgets.HTML('<p class="xxgk-grid-caption">落款日期与联系方式</p>')
         self.box = widgets.VBox([caption, self.grid, self.note])
         self.box.add_class("xxgk-grid-box")
-        self.refresh()
+        self._update()
 
     def problems(self) -> list[Problem]:
         return [p for p in self.sheet.problems if any(p.path == path or p.path == path.split(".")[0]
                                                       for path in DETAILS)]
 
-    def refresh(self) -> None:
+    def refresh(self, frames: dict[str, list[pd.DataFrame]]) -> None:
+        self._update()
+
+    def _update(self, frame: pd.DataFrame | None = None) -> None:
         for path, text in self.inputs.items():
             (text.add_class if path in self.sheet.refused else text.remove_class)("xxgk-wrong")
         lines = [p.describe() for p in self.problems()]
@@ -356,7 +339,3 @@ class Details(Grid):
         items = "".join(f"<li>{escape(line)}</li>" for line in lines)
         self.note.value = f'<ul class="xxgk-grid-problems" role="status">{items}</ul>' if items else ""
 
-
-def open_sheet(data_file: str | Path) -> Sheet:
-    """The editing view's sheet of a data file; DataFileError when the file cannot be read into a report at all."""
-    return Sheet(data_file)

@@ -106,10 +106,15 @@ def _shown_filled(report: Report, text: str, where: str) -> str | None:
     if not _live:
         return None
     try:
-        return placeholders.fill(text, {**tables.facts(report), **_live}, where, unknown=UNFILLED_SHOWN)
+        return _filled(report, text, where)
     except PlaceholderError as exc:
         _alert(str(exc))
         return text
+
+
+def _filled(report: Report, text: str, where: str) -> str:
+    """``text`` with its placeholders filled as the editing view shows them; PlaceholderError as fill raises it."""
+    return placeholders.fill(text, {**tables.facts(report), **_live}, where, unknown=UNFILLED_SHOWN)
 
 
 def show_text(report: Report, markdown: str) -> None:
@@ -126,7 +131,7 @@ def _template_html(report: Report, markdown: str) -> str:
     """A Markdown cell of the template filled with the report's values, as HTML; a placeholder that cannot be
     filled is shown as the error it is."""
     try:
-        filled = placeholders.fill(markdown, {**tables.facts(report), **_live}, "模板中的文字", unknown=UNFILLED_SHOWN)
+        filled = _filled(report, markdown, "模板中的文字")
     except PlaceholderError as exc:
         return f'<p class="sample-notice" role="alert">{escape(str(exc))}</p>'
     return prose_to_html(filled)
@@ -140,9 +145,9 @@ def open_report(data_file: str | Path, checked: str = "") -> Report:
     file, it is loaded, not checked again.
     """
     if _live:  # the editing view: a report still being filled in is shown as far as it is, in grids to fill
-        from helpers.output.grid import open_sheet  # ipywidgets: the editing view's only
+        from helpers.output.grid import Sheet  # ipywidgets: the editing view's only
 
-        sheet = _sheet["sheet"] = open_sheet(data_file)
+        sheet = _sheet["sheet"] = Sheet(data_file)  # DataFileError when the file cannot be read into a report
         display(sheet.summary)
         record(tables.facts(sheet.report))
         return sheet.report
