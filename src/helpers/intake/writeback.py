@@ -38,8 +38,7 @@ def scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return format(value.normalize(), "f")  # normalize leaves no trailing zero to strip
     if isinstance(value, datetime.date):
         return value.isoformat()
     return json.dumps(str(value), ensure_ascii=False)  # a double-quoted YAML string: nothing in it is syntax

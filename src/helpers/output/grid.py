@@ -21,7 +21,7 @@ from helpers.intake.gather import check_file
 from helpers.intake.load import UNFILLED
 from helpers.intake.writeback import write_values
 from helpers.output.layout import format_value, grid_classes, table_block
-from helpers.report import formats, tables
+from helpers.report import formats
 from helpers.report.checks import errors
 from helpers.report.model import Report, unit_of
 from helpers.report.places import FIELDS, name_of, place_of
@@ -81,7 +81,7 @@ class Sheet:
         frames = formats.of(self.report).tables(self.report).get(name, [])
         shown_any = False
         for index, frame in enumerate(frames):
-            if frame.attrs.get(tables.FIELDS):
+            if frame.attrs.get(formats.TABLE_FIELDS):
                 grid = Grid(self, name, index, frame)
                 self.grids.append(grid)
                 display(grid.box)
@@ -164,7 +164,7 @@ class Grid:
 
     def __init__(self, sheet: Sheet, name: str, index: int, frame: pd.DataFrame):
         self.sheet, self.name, self.index = sheet, name, index
-        fields: list[list[str | None]] = frame.attrs[tables.FIELDS]
+        fields: list[list[str | None]] = frame.attrs[formats.TABLE_FIELDS]
         first = next(p for row in fields for p in row if p)
         found = place_of(sheet.format, first)
         self.table = found.table if found is not None else ""

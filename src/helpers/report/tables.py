@@ -40,7 +40,6 @@ APPLICANT_KEYS = (*(key for key, _ in APPLICANT_COLUMNS), "total")  # table 三'
 APPEAL_KEYS = (*(key for key, _ in APPEAL_RESULTS), "total")  # table 四's cells of a group
 COUNT = "数量"
 UNIT = "单位"
-FIELDS = formats.TABLE_FIELDS
 
 
 def facts(report: Report) -> dict[str, Any]:
@@ -186,7 +185,7 @@ def _counts(caption: str, group: str, rows: list[tuple[str, str, int, str]], tot
         {COUNT: [n for _, _, n, _ in rows], UNIT: [u for _, _, _, u in rows]},
         index=pd.Index([label for label, _, _, _ in rows], name="项目"),
     )
-    frame.attrs.update({"caption": caption, "corner": "项目", FIELDS: paths})
+    frame.attrs.update({"caption": caption, "corner": "项目", formats.TABLE_FIELDS: paths})
     return frame
 
 
@@ -323,7 +322,7 @@ def active_tables(report: NationalReport, *, in_wan: bool = False) -> list[pd.Da
                 headers[at] = f"{columns[at]}（单位：{unit}）"
             cells.append((label, values))
         blocks.append(_block(caption, headers, cells))
-        blocks[-1].attrs[FIELDS] = paths
+        blocks[-1].attrs[formats.TABLE_FIELDS] = paths
     return blocks
 
 
@@ -359,7 +358,8 @@ def applications_table(report: NationalReport, *, as_printed: bool = True) -> pd
     frame = pd.DataFrame(
         values, index=pd.MultiIndex.from_tuples(labels), columns=applicant_columns(), dtype=_dtype(values)
     )
-    frame.attrs.update({"caption": "三、收到和处理政府信息公开申请情况", "corner_note": BALANCE_NOTE, FIELDS: paths})
+    frame.attrs.update(caption="三、收到和处理政府信息公开申请情况", corner_note=BALANCE_NOTE)
+    frame.attrs[formats.TABLE_FIELDS] = paths
     return frame
 
 
@@ -381,7 +381,8 @@ def appeals_table(report: NationalReport) -> pd.DataFrame:
         cells = [*group.counts(), group.shown_total()]  # a published total as published (its discrepancy listed)
         row += [report.shown(f"appeals.{key}.{k}", v) for k, v in zip(APPEAL_KEYS, cells, strict=True)]
     frame = pd.DataFrame([row], columns=appeal_columns(), dtype=_dtype([row]))
-    frame.attrs.update({"caption": "四、政府信息公开行政复议、行政诉讼情况", "row_headers": False, FIELDS: [paths]})
+    frame.attrs.update(caption="四、政府信息公开行政复议、行政诉讼情况", row_headers=False)
+    frame.attrs[formats.TABLE_FIELDS] = [paths]
     return frame
 
 
@@ -394,7 +395,7 @@ def fee_table(report: National2021Report) -> pd.DataFrame:
         columns=["发出收费通知件数", "收费金额（单位：元）", "实际收取金额（单位：元）"],
     ).astype(object)
     frame.attrs.update({"caption": "政府信息公开信息处理费收取情况", "corner": "项目",
-                        FIELDS: [[f"processing_fees.{k}" for k in ("notices", "billed", "collected")]]})
+                        formats.TABLE_FIELDS: [[f"processing_fees.{k}" for k in ("notices", "billed", "collected")]]})
     return frame
 
 
