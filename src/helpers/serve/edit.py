@@ -32,7 +32,7 @@ from tornado import web
 
 from helpers.atomic import write_atomic
 from helpers.errors import DataFileError, XxgkError
-from helpers.intake.load import parse_report, parse_yaml
+from helpers.intake.load import parse_report, parse_yaml, stamp
 from helpers.output.notebook import editing_style
 from helpers.output.render import read_template
 from helpers.project import Project, year_file
@@ -310,21 +310,25 @@ class ReportContentsManager(FileContentsManager):
             return None
 
     @functools.cached_property
-    def _narrative_times(self) -> dict[str, tuple[str, Any]]:
-        return {}
+    def _narrative_times(self) -> dict[str, tuple[tuple[int, int], str, Any]]:
+        return {}  # a data file → its stamp when last read, its narrative then, and the view's time for it
 
     def _narrative_modified(self, data_file: Path, modified: Any) -> Any:
         """When the view last changed: when the data file's narrative (or format) last did, not its numbers, which
-        the view's grids write themselves (a save after them is no conflict with the file on disk)."""
+        the view's grids write themselves (a save after them is no conflict with the file on disk). The file is
+        read again only when it has changed since."""
+        stamped = stamp(data_file)
+        kept = self._narrative_times.get(str(data_file))
+        if kept is not None and kept[0] == stamped:
+            return kept[2]
         try:
             doc = _read(data_file)
         except (DataFileError, OSError):
             return modified
         meaning = json.dumps([doc.get("format"), doc.get("prose")], default=str, ensure_ascii=False, sort_keys=True)
-        kept = self._narrative_times.get(str(data_file))
-        if kept is not None and kept[0] == meaning:
-            return kept[1]
-        self._narrative_times[str(data_file)] = (meaning, modified)
+        if kept is not None and kept[1] == meaning:
+            modified = kept[2]
+        self._narrative_times[str(data_file)] = (stamped, meaning, modified)
         return modified
 
     def _view_model(self, path: str, data_file: Path, content: bool, require_hash: bool = False) -> dict[str, Any]:
