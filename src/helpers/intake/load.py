@@ -6,7 +6,6 @@ import dataclasses
 import difflib
 import hashlib
 import io
-import types
 import typing
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -24,7 +23,7 @@ from helpers.intake import parsed
 from helpers.intake.yaml_mistakes import explain, find_mistake
 from helpers.project import year_file, year_files_of_town
 from helpers.report import formats
-from helpers.report.model import Change, Organ, Report, Signed, Source, required
+from helpers.report.model import Change, Organ, Report, Signed, Source, optional_of, required
 from helpers.report.places import placed, places, short_name
 from helpers.report.values import EXPECTED, ValueProblem, check_value, describe, kind_of, read_cell
 
@@ -413,7 +412,7 @@ class _Reader:
             line = node.lc.key(key)[0] + 1
             sub = f"{path}.{key}" if path else str(key)
             hint = hints.get(key)
-            signed = hint is Signed or _optional_of(hint) is Signed
+            signed = hint is Signed or optional_of(hint) is Signed
             if signed and isinstance(node[key], int) and self._written_with_plus(node, key):
                 self.lines[sub] = line
                 values[key] = Change(self.value(node[key], Signed, sub, self.value_line(node, key)), plus=True)
@@ -434,8 +433,8 @@ class _Reader:
             if isinstance(node[key], LiteralScalarString):
                 self.texts[sub] = self.value_line(node, key) + 1
             blankable = _blankable(fields[key], hints[key])
-            kind = kind_of(_optional_of(hints[key]) or hints[key])
-            scalar = kind is not None and _optional_of(hints[key]) is not None  # a value that may be blank (None)
+            kind = kind_of(optional_of(hints[key]) or hints[key])
+            scalar = kind is not None and optional_of(hints[key]) is not None  # a value that may be blank (None)
             if sub in self.reported:  # refused where it was typed, and said there
                 values[key] = None if scalar else node[key]
                 if scalar:
@@ -476,7 +475,7 @@ class _Reader:
 
     def value(self, node: Any, tp: Any, path: str, line: int, unit: str | None = None) -> Any:
         """Check one value against type ``tp``; ``unit`` is the unit an amount is kept in."""
-        optional = _optional_of(tp)
+        optional = optional_of(tp)
         if optional is not None:
             return None if node is None else self.value(node, optional, path, line, unit)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
@@ -503,7 +502,7 @@ class _Reader:
 
 def _blankable(f: dataclasses.Field[Any], tp: Any) -> bool:
     """A required number typed ``X | None``: blank is allowed in a published report only."""
-    return required(f) and kind_of(_optional_of(tp)) in ("count", "signed", "amount")
+    return required(f) and kind_of(optional_of(tp)) in ("count", "signed", "amount")
 
 
 def unknown(cls: type) -> Any:
@@ -525,15 +524,6 @@ def unknown(cls: type) -> Any:
 
 class _Partial(dict):
     """Stands in for a dataclass that could not be built because of earlier problems."""
-
-
-def _optional_of(tp: Any) -> Any:
-    """X for ``X | None``, else None."""
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1 and len(typing.get_args(tp)) == 2:
-            return args[0]
-    return None
 
 
 def display_path(path: Path) -> str:

@@ -777,17 +777,38 @@ class National2021Report(NationalReport):
 T = TypeVar("T")
 
 
-def unit_of(cls: type, path: str) -> str | None:
-    """The unit an amount field of ``cls`` is kept in (万元 or 元), None where the file says it (a 2019
-    procurement's ``unit``) or the field is no amount."""
+def field_at(cls: type, path: str) -> tuple[Field[Any], Any] | None:
+    """The data-model field at a dotted path of ``cls`` and its type (an optional one's inner type), None where
+    the path names no field."""
     *parents, last = path.split(".")
     holder: Any = cls
     for part in parents:
-        holder = typing.get_type_hints(holder).get(part)
+        holder = _inner(typing.get_type_hints(holder).get(part))
         if not (isinstance(holder, type) and is_dataclass(holder)):
             return None
     found = {f.name: f for f in fields(holder)}.get(last)
-    return found.metadata.get("unit") if found is not None else None
+    return None if found is None else (found, _inner(typing.get_type_hints(holder)[last]))
+
+
+def optional_of(tp: Any) -> Any:
+    """X for ``X | None``, else None."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1 and len(typing.get_args(tp)) == 2:
+            return args[0]
+    return None
+
+
+def _inner(tp: Any) -> Any:
+    """``X`` of ``X | None``; any other type as it is."""
+    return optional_of(tp) or tp
+
+
+def unit_of(cls: type, path: str) -> str | None:
+    """The unit an amount field of ``cls`` is kept in (万元 or 元), None where the file says it (a 2019
+    procurement's ``unit``) or the field is no amount."""
+    found = field_at(cls, path)
+    return found[0].metadata.get("unit") if found is not None else None
 
 
 def required(f: Field[Any]) -> bool:

@@ -10,12 +10,9 @@ in a data file and a workbook, and what is refused is refused in both.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import math
 import re
-import types
-import typing
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -34,6 +31,7 @@ from helpers.report.model import (
     Signed,
     Slug,
     Url,
+    field_at,
 )
 
 KINDS: dict[Any, str] = {
@@ -95,14 +93,8 @@ def kind_of(tp: Any) -> str | None:
 def kind_at(cls: type, path: str) -> str | None:
     """The kind of the field at a dotted path of a data-model class (``applications.received.natural``: count),
     None where the path names no scalar field."""
-    holder: Any = cls
-    for part in path.split("."):
-        if not dataclasses.is_dataclass(holder):
-            return None
-        holder = typing.get_type_hints(holder).get(part)
-        if typing.get_origin(holder) in (typing.Union, types.UnionType):
-            holder = next((arg for arg in typing.get_args(holder) if arg is not type(None)), None)
-    return kind_of(holder)
+    found = field_at(cls, path)
+    return kind_of(found[1]) if found is not None else None
 
 
 def check_value(value: Any, kind: str) -> Any:
