@@ -20,7 +20,7 @@ from typing import Any
 from helpers.intake.pages import TABLE, Grid, Page
 from helpers.report import formats, tables
 from helpers.report.demo import SAMPLE_NOTICE
-from helpers.report.model import NOT_APPLICABLE, OVERVIEW_PARTS, AmountUnit, kind_of_name
+from helpers.report.model import NOT_APPLICABLE, OVERVIEW_PARTS, AmountUnit, field_at, kind_of_name
 from helpers.report.values import COUNT_UNITS
 
 NATIONAL_2019, NATIONAL_2021 = "national-2019", "national-2021"
@@ -519,19 +519,6 @@ def _read_fees(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> None:
 
 # --- fitting the cells to the format's data class -------------------------------------------------------
 
-def _field_type(cls: Any, path: str) -> Any:
-    """The declared type of field ``path`` of data class ``cls``, or None where there is no such field."""
-    for part in path.split("."):
-        cls = _dataclass_of(cls)
-        if cls is None:
-            return None
-        hints = typing.get_type_hints(cls)
-        if part not in hints or part not in {f.name for f in dataclasses.fields(cls)}:
-            return None
-        cls = hints[part]
-    return cls
-
-
 def _dataclass_of(tp: Any) -> Any:
     if dataclasses.is_dataclass(tp):
         return tp
@@ -544,7 +531,7 @@ def _check_against_model(fmt: str, cells: _Cells) -> None:
     report_class = formats.get(fmt).report_class
     label = formats.get(fmt).label
     for path in list(cells.values):
-        if _field_type(report_class, path) is None:
+        if field_at(report_class, path) is None:
             cells.errors.append(f"{cells.where[path]}：{label}中没有这一项，无法放入")
             del cells.values[path]
 
