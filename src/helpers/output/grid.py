@@ -22,7 +22,7 @@ from helpers.intake.load import UNFILLED
 from helpers.intake.writeback import write_values
 from helpers.output.layout import format_value, grid_classes, table_block
 from helpers.report import formats
-from helpers.report.checks import errors
+from helpers.report.checks import UNJUDGED_EXPECTED, errors
 from helpers.report.model import Report, unit_of
 from helpers.report.places import FIELDS, name_of, place_of
 from helpers.report.values import ValueProblem, kind_at, read_cell
@@ -44,6 +44,11 @@ def placed(widget: Any, row: int, column: int, rows: int = 1, columns: int = 1) 
     for name in grid_classes(row, column, rows, columns):
         widget.add_class(name)
     return widget
+
+
+def _blank(problem: Problem) -> bool:
+    """A cell not filled yet: the grid shows it as an empty cell, the summary counts its table."""
+    return problem.found.startswith(UNFILLED)
 
 
 def value_at(report: Report, path: str) -> Any:
@@ -147,8 +152,8 @@ class Sheet:
         self._update_summary()
 
     def _update_summary(self) -> None:
-        blanks = [p for p in errors(self.problems) if p.found.startswith(UNFILLED)]
-        others = [p for p in self.problems if p not in blanks and not p.found.endswith("本次未核对")]
+        blanks = [p for p in errors(self.problems) if _blank(p)]
+        others = [p for p in self.problems if p not in blanks and p.expected != UNJUDGED_EXPECTED]
         if blanks:
             where = "、".join(dict.fromkeys(p.table or p.path for p in blanks))
             lines = [f"尚未填写：{where}中还有空着的格子，请在下面的表格中填写（确为零时填 0）。"]
@@ -258,8 +263,8 @@ class Grid:
 
     def problems(self) -> list[Problem]:
         """This table's problems but its blanks (the grid shows those as empty cells)."""
-        return [p for p in self.sheet.problems if p.table == self.table and not p.found.startswith(UNFILLED)
-                and not p.found.endswith("本次未核对")]
+        return [p for p in self.sheet.problems if p.table == self.table and not _blank(p)
+                and p.expected != UNJUDGED_EXPECTED]
 
     def refresh(self, frames: dict[str, list[pd.DataFrame]]) -> None:
         """The grid as the report now is: ``frames`` are the report's tables."""

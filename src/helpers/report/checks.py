@@ -22,6 +22,7 @@ TABLE_APPEALS = "表四"
 SIMILAR = 0.9  # 内容雷同: the 2021 notice warns against copying last year's text
 SIMILAR_MIN_CHARS = 60  # a one-line part such as "无其他需要报告的事项" may stay the same each year
 DRAFT_EXPECTED = "本年度的正文"
+UNJUDGED_EXPECTED = "全部单元格正确填写后核对的合计与勾稽关系"  # a table's sums skipped over its wrong or blank cells
 DRAFT_MARK = "【草稿：沿用{year}年度报告原文，请按本年度实际修改，并删除本行】"  # written by xxgk new-year
 _DRAFT = re.compile(r"【草稿：沿用(\d{4})年度报告原文[^】\n]*】")
 
@@ -60,7 +61,7 @@ def unjudged(report: Report) -> list[Problem]:
         if place is not None and place.table and not place.table.startswith("“"):
             by_table.setdefault(place.table, []).append(path)
     return [
-        problem_at(report, paths[0], table=table, expected="全部单元格正确填写后核对的合计与勾稽关系",
+        problem_at(report, paths[0], table=table, expected=UNJUDGED_EXPECTED,
                    found=f"{len(paths)} 个单元格有错误或尚未填写，含它们的合计与勾稽关系本次未核对",
                    hint="改正、填写后请再检查一次。", severity="warning")
         for table, paths in by_table.items()
