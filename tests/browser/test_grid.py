@@ -38,6 +38,9 @@ def _typed_into(page, title: str, value: str) -> None:  # noqa: ANN001
     cell.scroll_into_view_if_needed()
     cell.fill(value)
     cell.press("Tab")  # leaving the cell, as a clerk does for the next one: the value is taken in
+    # and, as a clerk sees, said saved (or refused) under the table before the next cell
+    said = "t => [...document.querySelectorAll('.xxgk-grid-status')].some(s => s.innerText.includes(t))"
+    page.wait_for_function(said, arg=title, timeout=30_000)
 
 
 def _settled(page) -> None:  # noqa: ANN001
