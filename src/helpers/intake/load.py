@@ -53,7 +53,7 @@ def load_report(path: str | Path) -> Report:
             text = read_text(path, shown)
             recalled = parsed.recall(text, shown, path)
             if recalled is None:
-                recalled = parse_report(text, shown, path)
+                recalled = guarded(lambda: parse_report(text, shown, path), shown)
                 parsed.keep(text, shown, path, recalled)
             result = recalled
         except DataFileError as exc:
@@ -62,6 +62,21 @@ def load_report(path: str | Path) -> Report:
     if isinstance(cached[1], DataFileError):
         raise cached[1]
     return cached[1]
+
+
+UNREADABLE = "能按报告格式读取的数据文件"
+
+
+def guarded(read: typing.Callable[[], T], shown: str) -> T:
+    """``read()``, with any failure but DataFileError turned into one (this file's alone): one file that the
+    model cannot hold never stops a run over the others."""
+    try:
+        return read()
+    except DataFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever it is, it is this file's problem, said as such
+        found = f"无法读取的内容（{type(exc).__name__}），其他文件不受影响"
+        raise DataFileError([Problem(shown, None, "", UNREADABLE, found)]) from exc
 
 
 def as_far_as_read(read: typing.Callable[[], Report]) -> tuple[Report, list[Problem]]:
@@ -463,7 +478,7 @@ class _Reader:
                 sub = f"{path}.{name}" if path else name
                 if self.published and _blankable(f, hints[name]):
                     values[name] = None  # left out of a published table: blank, unknown
-                elif self.published and isinstance(hints[name], type) and dataclasses.is_dataclass(hints[name]):
+                elif self.published and _unknowable(hints[name]):
                     values[name] = unknown(hints[name])  # a whole part the published report does not give
                 else:
                     named = bool(self.fmt) and sub in places(self.fmt)  # then the subject names it already
@@ -505,20 +520,21 @@ def _blankable(f: dataclasses.Field[Any], tp: Any) -> bool:
     return required(f) and kind_of(optional_of(tp)) in ("count", "signed", "amount")
 
 
+def _unknowable(tp: Any) -> bool:
+    """Whether a part a published report leaves out can stand as unknown: a part whose every required field is a
+    number (left blank) or such a part in turn; not the organ, whose name a file must give."""
+    if not (isinstance(tp, type) and dataclasses.is_dataclass(tp)):
+        return False
+    hints = typing.get_type_hints(tp)
+    return all(_blankable(f, hints[f.name]) or _unknowable(hints[f.name])
+               for f in dataclasses.fields(tp) if required(f))
+
+
 def unknown(cls: type) -> Any:
-    """A part a published report does not give: every number blank (unknown), every nested part likewise."""
+    """A part a published report does not give (``_unknowable``): every number blank, every nested part likewise."""
     hints = typing.get_type_hints(cls)
-    values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if not required(f):
-            continue
-        tp = hints[f.name]
-        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-            values[f.name] = unknown(tp)
-        elif _blankable(f, tp):
-            values[f.name] = None
-        else:
-            raise FormatError(f"{cls.__name__}.{f.name} 不能留空")
+    values = {f.name: None if _blankable(f, hints[f.name]) else unknown(hints[f.name])
+              for f in dataclasses.fields(cls) if required(f)}
     return cls(**values)
 
 

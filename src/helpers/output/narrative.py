@@ -40,6 +40,8 @@ class NarrativePreprocessor(Preprocessor):
         values = {**values, "part_titles": titles, "part_count": len(titles)}
 
         published = values.get("source") == "published"
+        if published:  # a published report's own parts (show_parts) stand in place of the format's outline
+            nb.cells = [c for c in nb.cells if OUTLINE not in c.get("metadata", {}).get("tags", [])]
         for index, cell in enumerate(nb.cells):
             if cell.cell_type == "markdown":
                 if published and STANDARD in cell.get("metadata", {}).get("tags", []):
@@ -56,6 +58,7 @@ class NarrativePreprocessor(Preprocessor):
 
 
 STANDARD = "standard"  # a Markdown cell whose text is the format's standard sentences (its headings are not)
+OUTLINE = "outline"  # a cell of the format's own outline: left out of a published report that records its own parts
 PREAMBLE = "preamble"  # the standard cell a published report's own opening paragraph takes the place of
 
 

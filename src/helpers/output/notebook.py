@@ -223,9 +223,22 @@ def show_signature(report: Report) -> None:
     if _sheet:
         _sheet["sheet"].show_details()
     name, day = tables.signature(report)
+    if not (name or day):
+        return  # a published report that printed no 落款
     lines = "".join(f"<span>{escape(line)}</span>" for line in (name, day) if line)
     display({"text/html": f'<p class="signature">{lines}</p>', "text/plain": "\n".join(filter(None, (name, day)))},
             raw=True)
+
+
+def show_parts(report: Report) -> None:
+    """A published report's own parts, each under its heading as printed (a 2008-format report's outline is the
+    organ's own); nothing for a report without them."""
+    if report.published and not getattr(report, "parts", []):
+        show_unseen()  # a published 2008-format report whose parts were not recorded
+    for part in getattr(report, "parts", []):
+        heading = f"<h2>{escape(part.heading)}</h2>"
+        display({"text/html": heading + prose_to_html(part.text), "text/plain": f"{part.heading}\n{part.text}"},
+                raw=True)
 
 
 def show_table(*frames: pd.DataFrame) -> None:

@@ -73,7 +73,7 @@ def report_json(report: Report, discrepancies: list[str] | None = None) -> dict[
         "title": values["title"],
         "organ": {**values["organ"], "kind": report.organ.kind_or_guess, "name": report.organ.full_name},
         "figures": _json_ready(fmt.figures(report)),
-        "headline": fmt.headline(report),
+        "headline": {label: _cell(value) for label, value in fmt.headline(report).items()},
         "tables": {name: [table_json(f) for f in frames] for name, frames in fmt.tables(report).items()},
     }
     if "totals" in values:
@@ -90,6 +90,8 @@ def _json_ready(value: Any) -> Any:
     """Data-file values for JSON: amounts as numbers; totals the file did not state are left out."""
     if isinstance(value, dict):
         return {k: _json_ready(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
     return _cell(value)
 
 

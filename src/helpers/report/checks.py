@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from helpers.errors import Problem
 from helpers.report import consistency, formats, placeholders
-from helpers.report.model import NationalProse, Report
+from helpers.report.model import Report
 from helpers.report.places import name_of, placed, places
 
 TABLE_ACTIVE = "表二"
@@ -42,7 +42,7 @@ def check(report: Report, previous: Report | None = None) -> list[Problem]:
                 severity="warning" if report.published else "error",
             )
         )
-    for name in ("overview", "problems") if isinstance(report.prose, NationalProse) else ():  # 2008: the loader's
+    for name in fmt.required_prose:
         if not report.published and report.origin.line(f"prose.{name}") is None and report.origin.file:
             problems.append(problem_at(report, "prose", expected=f"必填字段 {name}", found="缺少该字段"))
     if not report.published and not report.contact.office.strip():
@@ -73,6 +73,8 @@ TABLE_OF = {"active": TABLE_ACTIVE, "applications": TABLE_APPLICATIONS, "appeals
 
 def blanks(report: Report) -> list[Problem]:
     """Each table of a published report with blank cells, as one warning: kept blank, counted as unknown."""
+    if not formats.of(report).prescribed_tables:
+        return []  # the format prescribed no table: a published report's figures are those it printed
     problems = []
     for part, blank in report.blanks().items():
         table = TABLE_OF.get(part, "")

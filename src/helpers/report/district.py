@@ -105,7 +105,7 @@ def _blank(value: object) -> bool:
 
 def unknown_in(district: District) -> list[str]:
     """The organs whose published reports leave cells blank: the district's sums over those cells are unknown."""
-    return [r.organ.town for r in district.by_town() if r.blanks()]
+    return [r.organ.town for r in district.by_town() if formats.of(r).prescribed_tables and r.blanks()]
 
 
 def summed(district: District, table: str) -> list[pd.DataFrame]:

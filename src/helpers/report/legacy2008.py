@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from typing import Any
 
@@ -24,15 +25,21 @@ class Legacy2008(ReportFormat[Legacy2008Report]):
     first_year = 2008
     last_year = 2018
     prose_parts = LEGACY_PROSE_PARTS
+    prescribed_tables = False  # each organ printed the figures it chose
+    required_prose = tuple(part for part in LEGACY_PROSE_PARTS if part not in ("applications", "appeals"))
     figure_fields = ("figures",)
     sheets = ("figures",)
     extra_fields = (("legal_basis", "依据（如《中华人民共和国政府信息公开条例》）", "text"),)
 
     def checks(self, report: Legacy2008Report, previous: Report | None) -> list[Problem]:
-        """The 2008 format's preamble says to whom the report is filed (并报送……): it must be given."""
-        if report.publication.filed_with:
+        """The 2008 outline's preamble says on what basis and to whom the report is filed (并报送……): a report to
+        publish gives both; a published one is as it was printed."""
+        if report.published:
             return []
-        return [problem_at(report, "publication.filed_with", expected="报送单位（引言中“并报送……”）", found="空白")]
+        needed = (("publication.filed_with", report.publication.filed_with, "报送单位（引言中“并报送……”）"),
+                  ("legal_basis", report.legal_basis, "依据（引言中“根据……等有关规定”）"))
+        return [problem_at(report, path, expected=expected, found="空白") for path, value, expected in needed
+                if not value.strip()]
 
     def printed(self) -> dict[str, tuple[str, str]]:
         """Every figure by its part's title and its table's row, as the 统计数据 sheet and the page print them."""
@@ -53,6 +60,9 @@ class Legacy2008(ReportFormat[Legacy2008Report]):
     def figures(self, report: Legacy2008Report) -> dict[str, Any]:
         figures = super().figures(report)["figures"]
         figures["published"]["total"] = tables.published_total(report)
+        if report.printed_figures:  # a published report's own figures, as it printed them
+            figures["printed"] = [{**dataclasses.asdict(f), "value": tables.as_written(f.value)}
+                                  for f in report.printed_figures]
         return figures
 
     def tables(self, report: Legacy2008Report, *, summable: bool = False) -> dict[str, list[pd.DataFrame]]:
@@ -62,6 +72,8 @@ class Legacy2008(ReportFormat[Legacy2008Report]):
         return tables.legacy_headline(report)
 
     def trend(self, report: Legacy2008Report) -> dict[str, int | None]:
+        if report.parts or report.printed_figures:  # its own figures: no channel sum, no standard label to chart
+            return {tables.PUBLISHED_ITEMS: None, tables.APPLICATIONS: None}
         return {
             tables.PUBLISHED_ITEMS: tables.published_total(report),
             tables.APPLICATIONS: report.figures.applications.received,

@@ -80,8 +80,9 @@ TOWN_KINDS = frozenset(["镇", "乡", "街道"])  # organs that do not make 规�
 # An organ's kind as its name says it, by how the name ends (the first ending that fits).
 KIND_ENDINGS = (
     ("开发区管理委员会", "其他"), ("管理委员会", "其他"), ("管委会", "其他"), ("开发区", "其他"), ("园区", "其他"),
-    ("农场", "其他"), ("垦殖场", "其他"), ("林场", "其他"),
-    ("街道办事处", "街道"), ("街道", "街道"), ("镇人民政府", "镇"), ("乡人民政府", "乡"), ("镇", "镇"), ("乡", "乡"),
+    ("农场", "其他"), ("垦殖场", "其他"), ("林场", "其他"), ("管理区", "其他"),
+    ("街道办事处", "街道"), ("街道", "街道"), ("办事处", "其他"),  # a 办事处 of no street: of a 风景区, a 林区
+    ("镇人民政府", "镇"), ("乡人民政府", "乡"), ("镇", "镇"), ("乡", "乡"),
     ("办公室", "办公室"), ("委员会", "部门"), ("分局", "部门"), ("局", "部门"), ("委", "部门"), ("中心", "部门"),
 )
 
@@ -125,12 +126,21 @@ class Organ:
 class Publication:
     """Where the report is published; the column and the office it is filed with, where the report names them."""
 
-    site: str
-    url: Url
+    site: str = ""  # a published report's site may be unknown (a saved page, a Word or PDF attachment)
+    url: Url = Url("")
     column: str = ""
     filed_with: str = ""
     date: IsoDate | None = None  # the day of publication, for the 落款
     submitted: IsoDate | None = None  # the day the office received the report (recorded by the office)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The 落款 a published report printed at its end: the name and the date as printed (either may be absent).
+    Kept apart from the day of publication, which a page may give without any 落款."""
+
+    name: str = ""
+    date: IsoDate | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +175,8 @@ class Report:
     # What a published source does not show (prose parts such as "preamble" or "other", tables such as
     # "processing_fees"): rendered as a note that the part was not recorded, never as the format's standard text.
     unseen: list[str] = field(default_factory=list, kw_only=True)
+    # The 落款 as a published report printed it; None: it printed none (or a report to publish, whose 落款 is made).
+    signature: Signature | None = field(default=None, kw_only=True)
     # The cells a published table prints as "/" (not applicable), by field path: blank in the model, shown as "/".
     not_applicable: list[str] = field(default_factory=list, kw_only=True, metadata={"yaml": False})
     # The cells of a file the loader refused that are wrong or not yet filled in, by field path: blank here, so
@@ -211,40 +223,40 @@ def _blank_paths(value: object, path: str) -> Iterator[str]:
 
 @dataclass(frozen=True)
 class LegacyInteraction:
-    policy_interpretations: int
-    media_appearances: int
-    questions_handled: int
+    policy_interpretations: int | None
+    media_appearances: int | None
+    questions_handled: int | None
 
 
 @dataclass(frozen=True)
 class LegacyProposals:
-    cppcc_proposals: int
+    cppcc_proposals: int | None
     npc_suggestions: int | None = None
 
 
 @dataclass(frozen=True)
 class LegacyPublished:
-    website: int
-    weibo: int
-    wechat: int
-    other: int
+    website: int | None
+    weibo: int | None
+    wechat: int | None
+    other: int | None
 
 
 @dataclass(frozen=True)
 class LegacyChannels:
-    service_stations: int
+    service_stations: int | None
 
 
 @dataclass(frozen=True)
 class LegacyApplications:
-    received: int
+    received: int | None
 
 
 @dataclass(frozen=True)
 class LegacyAppeals:
-    reconsiderations: int
-    lawsuits: int
-    complaints: int
+    reconsiderations: int | None
+    lawsuits: int | None
+    complaints: int | None
 
 
 @dataclass(frozen=True)
@@ -259,27 +271,53 @@ class LegacyFigures:
 
 @dataclass(frozen=True)
 class LegacyProse:
-    overview: Markdown
-    leadership: Markdown
-    institutions: Markdown
-    interaction: Markdown
-    proposals: Markdown
-    published: Markdown
-    channels: Markdown
-    confidentiality: Markdown
-    public_institutions: Markdown
-    problems: Markdown
+    """The 大信镇 outline's parts; each required of a report to publish (the format's checks), none of a published
+    one, which records its own parts as printed (``parts``)."""
+
+    overview: Markdown = Markdown("")
+    leadership: Markdown = Markdown("")
+    institutions: Markdown = Markdown("")
+    interaction: Markdown = Markdown("")
+    proposals: Markdown = Markdown("")
+    published: Markdown = Markdown("")
+    channels: Markdown = Markdown("")
+    confidentiality: Markdown = Markdown("")
+    public_institutions: Markdown = Markdown("")
+    problems: Markdown = Markdown("")
     applications: Markdown = Markdown("")
     appeals: Markdown = Markdown("")
 
 
 @dataclass(frozen=True)
-class Legacy2008Report(Report):
-    """A report in the format used for 2008–2018 (the 大信镇 2018 seed)."""
+class PrintedPart:
+    """One part of a published 2008-format report: its heading and its text, as printed."""
 
-    legal_basis: str
+    heading: str
+    text: Markdown = Markdown("")
+
+
+@dataclass(frozen=True)
+class PrintedFigure:
+    """One figure a published 2008-format report states: the part it stands in, what it counts and its unit as
+    printed, its value (blank where the report printed none) and, where it was not a numeral (无), how it read."""
+
+    part: str
+    label: str
+    value: Decimal | None
+    unit: str = ""
+    as_printed: str = ""
+
+
+@dataclass(frozen=True)
+class Legacy2008Report(Report):
+    """A report in the format used for 2008–2018: the 大信镇 2018 outline with its figures, or, as published, each
+    organ's own parts (``parts``) and the figures it printed (``printed_figures``)."""
+
     figures: LegacyFigures
     prose: LegacyProse
+    legal_basis: str = field(default="", kw_only=True)  # required of a report to publish (the format's checks)
+    parts: list[PrintedPart] = field(default_factory=list, kw_only=True)
+    printed_figures: list[PrintedFigure] = field(default_factory=list, kw_only=True)
 
 
 # --- national formats (国办公开办函〔2019〕60号 and 〔2021〕30号) -----------------------------
@@ -576,10 +614,22 @@ ActiveBlocks = tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, tuple[str
 
 
 @dataclass(frozen=True)
+class AddedActiveRow:
+    """A row a published table 二 adds to the official layout (e.g. 其他主动公开文件): its label as printed, its
+    cells under the columns of the block it stands in, and the official row it follows (``after``: a field of
+    the format's ``Active``); kept as published, shown after its block, in no total of ours."""
+
+    label: str
+    cells: list[int | None]
+    after: str = ""
+
+
+@dataclass(frozen=True)
 class Active:
     """Table 二, 主动公开政府信息情况; ``BLOCKS`` is its official layout (set per format below)."""
 
     BLOCKS: ClassVar[ActiveBlocks] = ()
+    added: list[AddedActiveRow] = field(default_factory=list, kw_only=True)  # rows a published table adds
 
     def decisions(self) -> int | None:
         """Decisions published under article 20 items (五) and (六): licensing, punishment, enforcement."""

@@ -41,6 +41,7 @@ class NationalFormat(ReportFormat[N]):
     """What both national formats share: the three official tables, their balancing rules and carry-over."""
 
     prose_parts = PROSE_PARTS
+    required_prose = ("overview", "problems")
     figure_fields: ClassVar[tuple[str, ...]] = ("active", "applications", "appeals")
     sheets = ("active", "applications", "appeals")
     summed_tables = ("active", "applications", "appeals")

@@ -33,6 +33,7 @@ from helpers.report.model import (
     NationalReport,
     Report,
     known_sum,
+    required,
 )
 
 TOTAL = "合计"
@@ -52,12 +53,14 @@ def facts(report: Report) -> dict[str, Any]:
 
 
 def title(report: Report) -> str:
-    """The report's title: the organ's own where it gives one, else its parents, official name and the year."""
+    """The report's title: the organ's own where it gives one, else its parents (never added to a published
+    report's: it is titled as it was printed), official name and the year."""
     organ = report.organ
     if organ.title:
         return organ.title
     name = organ.full_name
-    parents = "".join(parent for parent in (organ.city, organ.district) if parent and not _names(name, parent))
+    parents = "".join(parent for parent in (organ.city, organ.district)
+                      if parent and not report.published and not _names(name, parent))
     return f"{parents}{name}{report.year}年政府信息公开工作年度报告"
 
 
@@ -85,13 +88,20 @@ def contact_phrase(contact: Contact) -> str:
 
 
 def signature(report: Report) -> tuple[str, str]:
-    """The 落款: the organ's official name, and the day of publication in Chinese (empty when not given)."""
-    day = report.publication.date
-    when = ""
-    if day:
-        year, month, date = (int(part) for part in day.split("-"))
-        when = f"{year}年{month}月{date}日"
-    return report.organ.full_name, when
+    """The 落款: the organ's official name, and the day of publication in Chinese (empty when not given); of a
+    published report, what it printed as its 落款 and nothing where it printed none."""
+    if report.published:
+        printed = report.signature
+        return ("", "") if printed is None else (printed.name, chinese_date(printed.date))
+    return report.organ.full_name, chinese_date(report.publication.date)
+
+
+def chinese_date(day: str | None) -> str:
+    """2026-01-20 as 2026年1月20日; empty for no day."""
+    if not day:
+        return ""
+    year, month, date = (int(part) for part in day.split("-"))
+    return f"{year}年{month}月{date}日"
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -108,9 +118,16 @@ def _plain(value: Any) -> Any:
     """JSON-ready copy: amounts become text with two decimals, as the report prints them."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
     if isinstance(value, Decimal):
         return format(value, "f")
     return value
+
+
+def as_written(value: Decimal | None) -> int | Decimal | None:
+    """A figure as its report wrote it: a whole number as an integer (5 条, never 5.00), else the decimal."""
+    return int(value) if value is not None and value == value.to_integral_value() else value
 
 
 def national_totals(report: NationalReport) -> dict[str, int | None]:
@@ -148,10 +165,10 @@ def fee_sentence(year: int, town: str, notices: int | None, billed: Decimal | No
     )
 
 
-def published_total(report: Legacy2008Report) -> int:
-    """主动公开政府信息总数: the sum of every channel."""
+def published_total(report: Legacy2008Report) -> int | None:
+    """主动公开政府信息总数: the sum of every channel (unknown where one is blank)."""
     p = report.figures.published
-    return p.website + p.weibo + p.wechat + p.other
+    return known_sum((p.website, p.weibo, p.wechat, p.other))
 
 
 def legacy_phrases(report: Legacy2008Report) -> dict[str, str]:
@@ -159,6 +176,11 @@ def legacy_phrases(report: Legacy2008Report) -> dict[str, str]:
     who = f"{report.year}年{report.organ.town}"
     received = report.figures.applications.received
     appeals = report.figures.appeals
+    counts = (appeals.reconsiderations, appeals.lawsuits, appeals.complaints)
+    if received is None or None in counts:  # a blank of a report still being filled in: said, never read as 0
+        return {"applications": f"{who}收到政府信息公开申请（未填写）。" if received is None else
+                f"{who}共收到政府信息公开申请{received}件。",
+                "appeals": f"{who}因政府信息公开引发的行政复议、行政诉讼、举报投诉（未填写）。"}
     if received == 0:
         applications = f"{who}未收到任何形式的政府信息公开申请。"
     else:
@@ -173,18 +195,18 @@ def legacy_phrases(report: Legacy2008Report) -> dict[str, str]:
     return {"applications": applications, "appeals": appeal_text}
 
 
-def _counts(caption: str, group: str, rows: list[tuple[str, str, int, str]], total_unit: str | None = None
+def _counts(caption: str, group: str, rows: list[tuple[str, str, int | None, str]], total_unit: str | None = None
             ) -> pd.DataFrame:
     """A two-column table (数量, 单位) of the figures ``group``, indexed by item (row: label, field, count, unit),
-    with an optional computed 合计 row."""
+    with an optional computed 合计 row (blank where a count is)."""
     paths: list[list[str | None]] = [[f"figures.{group}.{key}", None] for _, key, _, _ in rows]
     if total_unit is not None:
-        rows = [*rows, (TOTAL, "", sum(n for _, _, n, _ in rows), total_unit)]
+        rows = [*rows, (TOTAL, "", known_sum(n for _, _, n, _ in rows), total_unit)]
         paths.append([None, None])
+    counts = [n for _, _, n, _ in rows]
     frame = pd.DataFrame(
-        {COUNT: [n for _, _, n, _ in rows], UNIT: [u for _, _, _, u in rows]},
-        index=pd.Index([label for label, _, _, _ in rows], name="项目"),
-    )
+        {COUNT: pd.Series(counts, dtype=_dtype([counts])), UNIT: [u for _, _, _, u in rows]},
+    ).set_axis(pd.Index([label for label, _, _, _ in rows], name="项目"))
     frame.attrs.update({"caption": caption, "corner": "项目", formats.TABLE_FIELDS: paths})
     return frame
 
@@ -272,9 +294,9 @@ LEGACY_TABLES: dict[str, tuple[str, Callable[[Legacy2008Report], pd.DataFrame]]]
 
 def legacy_rows(report: Legacy2008Report, section: str) -> list[tuple[str, str]]:
     """The rows of a 2008 figures group's table as (field, row label), in the table's order; an optional figure
-    left blank has no row."""
+    left blank has no row (a required one left blank has, blank)."""
     group = getattr(report.figures, section)
-    keys = [f.name for f in dataclasses.fields(group) if getattr(group, f.name) is not None]
+    keys = [f.name for f in dataclasses.fields(group) if required(f) or getattr(group, f.name) is not None]
     return list(zip(keys, (str(label) for label in LEGACY_TABLES[section][1](report).index), strict=False))
 
 
@@ -412,8 +434,16 @@ def _dtype(values: list[list[int | None]]) -> Any:
     return object if any(v is None for row in values for v in row) else None
 
 
-def legacy_headline(report: Legacy2008Report) -> dict[str, int | None]:
-    """The main figures of a 2008-format report, by Chinese label."""
+def printed_headline(report: Legacy2008Report) -> dict[str, Any]:
+    """The figures a published 2008-format report printed, by its own label and unit: years compare only where
+    their labels match."""
+    return {f"{f.label}（{f.unit}）" if f.unit else f.label: as_written(f.value) for f in report.printed_figures}
+
+
+def legacy_headline(report: Legacy2008Report) -> dict[str, Any]:
+    """The main figures of a 2008-format report, by Chinese label (a published one's: as it printed them)."""
+    if report.parts or report.printed_figures:
+        return printed_headline(report)
     f = report.figures
     return {
         "主动公开政府信息（条）": published_total(report),
@@ -450,7 +480,7 @@ def year_over_year(report: Report, previous: Report) -> pd.DataFrame:
             continue
         change = value - last
         percent = f"{change / last * 100:+.1f}%" if last else "—"
-        rows.append((label, [value, last, f"{change:+d}", percent]))
+        rows.append((label, [value, last, f"{change:+}", percent]))
     frame = pd.DataFrame(
         [values for _, values in rows],
         index=[label for label, _ in rows],
