@@ -522,7 +522,7 @@ def _import(args: argparse.Namespace) -> int:
     for path in files:
         try:
             result = import_file(path, data, overwrite=args.overwrite, keep_invalid=args.keep_invalid,
-                                 town=args.town)
+                                 town=args.town, site=args.site, url=args.url, year=args.year)
         except Exception as exc:  # one unreadable file never stops the others
             reason = f"{path.name}：无法导入（{type(exc).__name__}）"
             result = ImportResult(False, [reason], summary=reason)
@@ -729,12 +729,15 @@ def parser() -> argparse.ArgumentParser:
     edit.set_defaults(run=_edit)
 
     intake = sub.add_parser(
-        "import", help="把填好的 Excel 填报表或已发布的报告（网页、Word 文档）导入为数据文件",
-        description="导入 Excel 填报表（.xlsx），或已发布的全国统一格式报告：浏览器保存的网页（.html/.htm）、"
-                    "Word 文档（.docx）。可以给出文件夹，导入其中全部文件，每个文件一行结果。")
+        "import", help="把填好的 Excel 填报表或已发布的报告（网页、Word 文档、PDF）导入为数据文件",
+        description="导入 Excel 填报表（.xlsx），或已发布的报告：浏览器保存的网页（.html/.htm）、"
+                    "Word 文档（.docx/.doc）、PDF。可以给出文件夹，导入其中全部文件，每个文件一行结果。")
     intake.add_argument("files", nargs="+", type=Path, metavar="文件或文件夹")
     intake.add_argument("--town", help="已发布报告的镇街代码（默认：按名称找已有的镇街，否则取名称的拼音）")
     intake.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
+    intake.add_argument("--site", help="已发布报告的发布网站（页面、Word、PDF 中没有写时填入；默认：不记）")
+    intake.add_argument("--url", help="已发布报告的网址（页面、Word、PDF 中没有写时填入；默认：不记）")
+    intake.add_argument("--year", type=int, help="已发布报告的年度（标题中没有年度时使用；默认：取正文中的统计期限）")
     intake.add_argument("--overwrite", action="store_true", help="覆盖已有的数据文件")
     intake.add_argument("--keep-invalid", action="store_true", help="有错误时仍写出 <年度>.invalid.yaml 供查看")
     intake.set_defaults(run=_import)

@@ -28,26 +28,26 @@ def _imported(name: str, data: Path, **kw) -> dict:
     return YAML(typ="safe").load(result.written.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(("name", "slug", "organ", "contact", "date"), [
-    ("department", "wujin-wsjkj",
-     {"town": "卫生健康局", "district": "武进区", "district_slug": "wujin", "city": "常州市", "kind": "部门",
-      "name": "常州市武进区卫生健康局"},
+# A department, an office or another organ keeps its whole name as printed (its city and district are part of it);
+# its code still takes its district's (wujin-wsjkj). A title not in the standard form is kept as printed. The day
+# of publication is the page's own date line; the 落款 (signed) is kept apart, as printed.
+@pytest.mark.parametrize(("name", "slug", "organ", "contact", "signed"), [
+    ("department", "wujin-wsjkj", {"town": "常州市武进区卫生健康局", "kind": "部门"},
      {"office": "武进区卫生健康局", "phone": "0519-86312345"}, "2025-01-20"),
-    ("office", "pukou-rmzfbgs",
-     {"town": "人民政府办公室", "district": "浦口区", "district_slug": "pukou", "city": "南京市", "kind": "办公室",
-      "name": "南京市浦口区人民政府办公室"},
+    ("office", "pukou-rmzfbgs", {"town": "南京市浦口区人民政府办公室", "kind": "办公室"},
      {"office": "浦口区人民政府办公室", "address": "浦口区文德路1号", "phone": "025-58888888"}, "2025-01-22"),
-    ("kaifaqu", "hldgxjscykfq",
-     {"town": "葫芦岛高新技术产业开发区", "kind": "其他", "name": "葫芦岛高新技术产业开发区"}, {}, "2025-01-23"),
-    ("title-qingkuang", "liansheng", {"town": "连生乡", "name": "连生乡人民政府"},
+    ("kaifaqu", "hldgxjscykfq", {"town": "葫芦岛高新技术产业开发区", "kind": "其他"}, {}, "2025-01-23"),
+    ("title-qingkuang", "liansheng",
+     {"town": "连生乡", "name": "连生乡人民政府", "title": "2024年连生乡人民政府政府信息公开工作情况报告"},
      {"office": "连生乡党政办公室", "phone": "0468-7910006", "address": "绥滨县连生乡连生村", "postcode": "156200"},
      "2025-01-15"),
-    ("title-niandu", "guanghua", None, None, "2024-01-18"),
+    ("title-niandu", "guanghua", {"town": "光华镇", "district": "临江区", "district_slug": "linjiang", "city": "清河市",
+                                  "title": "清河市临江区光华镇2024年政府信息公开年度报告"}, None, "2024-01-18"),
     ("title-in-tab", "guanghua", None, None, "2024-01-18"),
     ("title-first-paragraph", "guanghua", None, None, "2024-01-18"),
     ("contact-phone-only", "guanghua", None, {"phone": "0123-7654321"}, "2024-01-18"),
 ])
-def test_each_variant_imports_field_by_field(tmp_path, name, slug, organ, contact, date):
+def test_each_variant_imports_field_by_field(tmp_path, name, slug, organ, contact, signed):
     data = _imported(name, tmp_path / "data")
     town = {"town": "光华镇", "district": "临江区", "district_slug": "linjiang", "city": "清河市"}
     assert data["year"] == 2024 and data["source"] == "published"
@@ -56,7 +56,8 @@ def test_each_variant_imports_field_by_field(tmp_path, name, slug, organ, contac
         assert data["contact"] == contact
     else:
         assert data["contact"]["office"] == "光华镇党政办公室" and data["contact"]["postcode"] == "123456"
-    assert data["publication"]["date"] == date
+    assert data["publication"]["date"] == "2024-01-18"  # 发布时间：2024-01-18 09:30
+    assert data["signature"]["date"] == signed
     assert "2025年1月" not in data["prose"]["problems"] and "开发区" not in data["prose"]["problems"]  # the 落款 is off
     report = load_report(tmp_path / "data" / slug / "2024.yaml")
     title = tables.title(report)
@@ -71,8 +72,8 @@ def test_every_districts_department_has_its_own_code_and_an_existing_organ_is_ne
     target.parent.mkdir(parents=True)
     shutil.copy(data / "wujin-wsjkj" / "2024.yaml", target)
     target.write_text(target.read_text(encoding="utf-8").replace("year: 2024", "year: 2023")
-                      .replace("town: 卫生健康局", "town: 区卫健局").replace("slug: wujin-wsjkj", "slug: mine"),
-                      encoding="utf-8")
+                      .replace("town: 常州市武进区卫生健康局", "town: 区卫健局")
+                      .replace("slug: wujin-wsjkj", "slug: mine"), encoding="utf-8")
     again = _imported("department", data, town="mine")
     assert again["organ"]["slug"] == "mine" and again["organ"]["town"] == "区卫健局"  # the file's, not the guess
 

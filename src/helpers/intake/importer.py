@@ -58,8 +58,11 @@ def importable(paths: Iterable[Path]) -> list[Path]:
 
 
 def import_file(path: Path, data_dir: Path, *, overwrite: bool = False, keep_invalid: bool = False,
-                town: str | None = None) -> ImportResult:
-    """Import one file by its kind; never raises for what is wrong with the file."""
+                town: str | None = None, site: str | None = None, url: str | None = None,
+                year: int | None = None) -> ImportResult:
+    """Import one file by its kind; never raises for what is wrong with the file. ``site`` and ``url``: where a
+    published report was published (a saved page, a Word or PDF attachment may not say); ``year``: its year where
+    its title gives none."""
     # lxml, trafilatura and python-docx (about 0.5 s) only for a page or a Word file.
     from helpers.intake.pages import PageError, read_page
     from helpers.intake.transcribe import NotAReport, transcribe
@@ -75,7 +78,7 @@ def import_file(path: Path, data_dir: Path, *, overwrite: bool = False, keep_inv
         return import_workbook(path, data_dir, overwrite=overwrite, keep_invalid=keep_invalid)
     try:
         page = read_page(path)
-        transcript = transcribe(page)
+        transcript = transcribe(page, year)
     except (PageError, NotAReport) as exc:
         return _refused(name, [str(exc)])
     data = transcript.data
@@ -91,13 +94,13 @@ def import_file(path: Path, data_dir: Path, *, overwrite: bool = False, keep_inv
     if not SLUG.match(str(slug)):
         error = f"{name}：镇街代码应{SLUG_RULE}，实际为“{slug}”（可用 --town 指定）"
         return _refused(name, [*lines, error], [*transcript.errors, error])
-    # A page is a published report: what it does not say of whom to ask stays unsaid (contact may be empty).
-    missing = [label for key, sub, label in (("publication", "site", "发布网站（“本报告在……公布”）"),
-                                             ("publication", "url", "发布网址"))
-               if not data.get(key, {}).get(sub)]
+    # A page is a published report: what it does not say (of whom to ask, where it was published) stays unsaid,
+    # unless the one importing it says it (--site, --url).
+    publication = data.setdefault("publication", {})
+    for key, given in (("site", site), ("url", url)):
+        if given:
+            publication[key] = given
     errors = list(transcript.errors)
-    if missing:
-        errors.append(f"{name}：页面中找不到{'、'.join(missing)}，本镇街也没有已有的数据文件可以沿用")
     return _finish(name, data, data_dir, transcript.where, errors, transcript.notes, overwrite, keep_invalid)
 
 
@@ -156,7 +159,7 @@ def _complete(data: dict[str, Any], data_dir: Path, town: str | None) -> None:
                 data.setdefault(part, {})[key] = value
     if organ.get("district") and not organ.get("district_slug"):
         organ["district_slug"] = _district_code(data_dir, organ["district"])
-    organ["slug"] = slug or _unique(data_dir, _new_code(organ))
+    organ["slug"] = slug or _unique(data_dir, _new_code(organ, data_dir))
     data["organ"] = {key: organ[key] for key in ("slug", "town", "district", "district_slug", "city", "kind",
                                                  "name", "title") if organ.get(key)}
 
@@ -169,18 +172,22 @@ def _code(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(short)).lower())
 
 
-def _new_code(organ: dict[str, Any]) -> str:
+def _new_code(organ: dict[str, Any], data_dir: Path) -> str:
     """The code of an organ new to the project: a town's the pinyin of its name (南湖街道 → nanhu); a
     department's, an office's or another organ's its district's code and the pinyin initials of its name
-    (武进区卫生健康局 → wujin-wsjkj), so that every district's 教育局 has its own."""
+    (武进区卫生健康局 → wujin-wsjkj, its district read off its whole name where the organ names none), so that
+    every district's 教育局 has its own."""
+    from helpers.intake.transcribe import split_parents
+
     kind = organ.get("kind") or kind_of_name(organ["town"])
     if kind not in ("部门", "办公室", "其他"):
         return _code(organ["town"])
     from pypinyin import Style, lazy_pinyin
 
-    initials = re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(organ["town"], style=Style.FIRST_LETTER)).lower())
-    district = organ.get("district_slug") or ""
-    return f"{district}-{initials}" if district else initials
+    _, district, own = split_parents(organ["town"])
+    initials = re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(own, style=Style.FIRST_LETTER)).lower())
+    code = organ.get("district_slug") or (_district_code(data_dir, district) if district else "")
+    return f"{code}-{initials}" if code else initials
 
 
 def _unique(data_dir: Path, code: str) -> str:

@@ -25,6 +25,9 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", 
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 _NUMERIC = re.compile(r"^[\d\s.,%+-]*$")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# The page's own date line: 发表日期：2026-01-26, 发布时间：2020年1月31日, 生成日期 | 2026-01-23 16:24:38.
+DATE_LINE = re.compile(r"(?:发[布表](?:日期|时间)|生成日期)\s*[:：|｜]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*"
+                       r"(\d{1,2})")
 CAPTION_STYLE = "Caption"  # Word's built-in 题注 style
 TABLE = "\x00表格"  # a block that stands for a table in the body's text
 _GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "gb18030", "euc-cn"}
@@ -124,6 +127,10 @@ def read_html(path: Path) -> Page:
     except (etree.ParserError, ValueError):
         raise PageError(f"{path.name}：不是可以读取的网页") from None
     meta = _meta(root, text)
+    body = root.find(".//body")
+    line = DATE_LINE.search(_text(body if body is not None else root))
+    if line:  # the site's date line (发布日期：……), which the body trafilatura finds leaves out
+        meta["date_line"] = line.group(0)
     tables = [table for table in root.iter("table") if not table.findall(".//table")]
     grids = [_html_grid(table, path.name, number) for number, table in enumerate(tables, 1)]
     heading = root.find(".//h1")

@@ -14,10 +14,11 @@ import re
 import typing
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from helpers.intake.pages import TABLE, Grid, Page
+from helpers.intake.pages import DATE_LINE, TABLE, Grid, Page
 from helpers.report import formats, tables
 from helpers.report.demo import SAMPLE_NOTICE
 from helpers.report.model import NOT_APPLICABLE, OVERVIEW_PARTS, AmountUnit, field_at, kind_of_name
@@ -74,11 +75,18 @@ TABLE_NAMES = {"active": "表二", "applications": "表三", "appeals": "表四"
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,2})\s*[、.．，,]\s*(.*)$", re.S)
 _SUB_HEADING = re.compile(r"^[（(]\s*([一二三四五六七八九十])\s*[)）]\s*(.{1,16}?)(?:[。：:；;]\s*(.*))?$", re.S)
 _DISCLOSURE = r"(?:政府信息公开|政务公开)"
+_TAIL = r"(?P<tail>[（(][^）)]{1,10}[）)])?"  # 报告（全文）: part of the title as printed
 _TITLES = (  # the forms real titles take: organ then year, the year first, 工作情况报告 or 年度报告 without 工作
-    re.compile(rf"^(?P<organ>.+?)\s*(?P<year>\d{{4}})\s*年度?\s*{_DISCLOSURE}?工作年度报告"),
-    re.compile(rf"^(?P<organ>.+?)\s*(?P<year>\d{{4}})\s*年度?\s*{_DISCLOSURE}(?:工作)?(?:年度|情况)?报告"),
-    re.compile(rf"^(?P<year>\d{{4}})\s*年度?\s*(?P<organ>.+?){_DISCLOSURE}(?:工作)?(?:年度|情况)?报告"),
+    re.compile(rf"^(?P<organ>.+?)(?P<year>\d{{4}})年度?{_DISCLOSURE}?工作年度报告{_TAIL}"),
+    re.compile(rf"^(?P<organ>.+?)(?P<year>\d{{4}})年度?{_DISCLOSURE}(?:工作)?(?:年度|情况)?(?:工作)?报告{_TAIL}"),
+    re.compile(rf"^(?P<year>\d{{4}})年度?(?P<organ>.+?){_DISCLOSURE}(?:工作)?(?:年度|情况)?(?:工作)?报告{_TAIL}"),
 )
+# A title without a year (东风路街道政府信息公开工作年度报告): its organ must read as one by its name.
+_TITLE_NO_YEAR = re.compile(rf"^(?P<organ>[^\d]{{2,40}}?){_DISCLOSURE}(?:工作)?年度报告{_TAIL}")
+STANDARD_TITLE = "{organ}{year}年政府信息公开工作年度报告"
+# The year where the title gives none: the period the figures cover, else the first "2020年度" of the text.
+_PERIOD = re.compile(r"(\d{4})年1月1日(?:起)?(?:至|到|—|-|～|~)(\d{4})年12月31日")
+_YEAR_OF_TEXT = re.compile(r"(\d{4})年度")
 _DATE = re.compile(r"^(?P<before>.*?)(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日$", re.S)
 _PUBLISHED_AT = re.compile(
     r"在(?P<site>[^（(，。；]{2,60}?)\s*[（(]\s*\[?(?P<url>(?:https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^）)\s\]]*)\]?"
@@ -149,6 +157,8 @@ class _Cells:
     noted: set[str] = field(default_factory=set)
     marks: dict[str, int] = field(default_factory=lambda: {NATIONAL_2019: 0, NATIONAL_2021: 0})
     added: list[dict[str, Any]] = field(default_factory=list)  # table 三's rows the official layout lacks
+    # table 二's rows the official layout lacks, each with the error it is where the table lacks an official row
+    active_added: list[tuple[dict[str, Any], str]] = field(default_factory=list)
 
     def put(self, path: str, value: Any, where: str) -> None:
         if path in self.values and self.values[path] != value:
@@ -158,8 +168,9 @@ class _Cells:
         self.where[path] = where
 
 
-def transcribe(page: Page) -> Transcript:
-    """The data file's content of ``page``; NotAReport when the page is not a report we can read."""
+def transcribe(page: Page, year: int | None = None) -> Transcript:
+    """The data file's content of ``page``; NotAReport when the page is not a report we can read. ``year``: the
+    report's year where its title gives none (``xxgk import --year``)."""
     if "汇总" in page.title:
         raise NotAReport(f"{page.name}：这是区汇总页面（{page.title}），不是一个机关的报告；"
                          "汇总由各镇街的报告生成，不能导入")
@@ -174,25 +185,24 @@ def transcribe(page: Page) -> Transcript:
     title = title_of(page)
     if not any(kind for _, kind in kinds):
         if title:
-            raise NotAReport(f"{page.name}：这是 {title.group('year')} 年度的报告，"
-                             "但页面中没有全国统一格式的表二、表三、表四"
-                             "（2008 年版格式的报告或只有文字的页面不能导入，请按数据文件格式手工录入）")
+            from helpers.intake.legacy import transcribe_legacy  # a 2008-format page: its own parts and figures
+
+            return transcribe_legacy(page, title, year)
         raise NotAReport(f"{page.name}：这不是政府信息公开工作年度报告（找不到报告标题和表二、表三、表四）")
     fmt = NATIONAL_2021 if cells.marks[NATIONAL_2021] >= cells.marks[NATIONAL_2019] else NATIONAL_2019
     data: dict[str, Any] = {"format": fmt, "source": "published"}
     _check_against_model(fmt, cells)
+    _place_active_added(fmt, cells)
     result = Transcript(data, dict(cells.where), [f"{page.name}：{e}" for e in cells.errors],
                         [f"{page.name}：{n}" for n in cells.notes])
-    if title is None:
-        result.errors.append(f"{page.name}：找不到报告标题“××{REPORT_WORDS}”，无法确定机关和年度")
-    else:
-        data["year"] = int(title.group("year"))
-        data["organ"] = _organ(title.group("organ"))
+    head(page, title, year, result)
     _drop_stated_sums(cells.values)
     for path, value in sorted(cells.values.items()):
         _put(data, path, value)
     if cells.added:
         data.setdefault("applications", {})["added"] = cells.added
+    if cells.active_added:
+        data.setdefault("active", {})["added"] = [row for row, _ in cells.active_added]
     for name, table in TABLE_NAMES.items():
         if name != "processing_fees" or fmt == NATIONAL_2021:
             if not any(path.startswith(name + ".") for path in cells.values):
@@ -208,17 +218,76 @@ def transcribe(page: Page) -> Transcript:
     return result
 
 
-def _title_in(text: str) -> re.Match[str] | None:
-    shown = norm(text)
-    return next((found for pattern in _TITLES if (found := pattern.search(shown))), None)
+def head(page: Page, title: Title | None, given: int | None, result: Transcript) -> None:
+    """The report's year and organ from its title (the year, where the title has none, from ``given`` or the
+    text, with a note of which), and the title itself where it is not the standard form."""
+    data = result.data
+    if title is None:
+        result.errors.append(f"{page.name}：找不到报告标题“××{REPORT_WORDS}”，无法确定机关和年度")
+        return
+    year = title.year
+    if year is None and given is not None:
+        year = given
+        result.notes.append(f"{page.name}：标题中没有年度，按 --year 记为 {year} 年度")
+    elif year is None and (found := year_of_text(page)):
+        year = found[0]
+        result.notes.append(f"{page.name}：标题中没有年度，按正文“{found[1]}”记为 {year} 年度（可用 --year 指定）")
+    elif year is None:
+        result.errors.append(f"{page.name}：标题“{title.printed}”中没有年度，正文中也找不到，请用 --year 指定")
+    elif given is not None and given != year:
+        result.notes.append(f"{page.name}：标题中的年度是 {year}，--year {given} 未采用")
+    if year is not None:
+        data["year"] = year
+    data["organ"] = _organ(title.organ)
+    if year is None or title.printed != STANDARD_TITLE.format(organ=title.organ, year=year):
+        data["organ"]["title"] = title.printed  # as printed: never rewritten to the standard form
 
 
-def title_of(page: Page) -> re.Match[str] | None:
-    """The report's title (its ``organ`` and ``year``): the page's heading, else its ``<title>``, else one of
-    its first paragraphs."""
+@dataclass
+class Title:
+    """A report's title as printed: the organ it names, its year (None where it gives none) and its text."""
+
+    organ: str
+    year: int | None
+    printed: str
+
+
+def _title_in(text: str, patterns: tuple[re.Pattern[str], ...] = _TITLES) -> Title | None:
+    """The title a text is, read as printed (white space out), else with full-width digits and marks made plain."""
+    for shown in (re.sub(r"\s", "", text), norm(text)):
+        for pattern in patterns:
+            found = pattern.search(shown)
+            if found and found.group("organ"):
+                year = int(found.group("year")) if found.groupdict().get("year") else None
+                return Title(found.group("organ"), year, found.group(0))
+    return None
+
+
+def title_of(page: Page) -> Title | None:
+    """The report's title (its organ and year): the page's heading, else its ``<title>``, else one of its first
+    paragraphs; a title without a year only where none has one and its organ reads as an organ."""
     heads = (page.title, page.meta.get("page_title", ""))
-    lines = (b for b in page.blocks[:6] if b != TABLE and len(b) <= 80)  # a paragraph that is a title, not prose
-    return next((found for text in (*heads, *lines) if text and (found := _title_in(text))), None)
+    lines = [b for b in page.blocks[:6] if b != TABLE and len(b) <= 80]  # a paragraph that is a title, not prose
+    texts = [text for text in (*heads, *lines) if text]
+    found = next((title for text in texts if (title := _title_in(text))), None)
+    if found is not None:
+        return found
+    for text in texts:
+        title = _title_in(text, (_TITLE_NO_YEAR,))
+        if title and (kind_of_name(title.organ) or _SEAT.search(title.organ)):
+            return title
+    return None
+
+
+def year_of_text(page: Page) -> tuple[int, str] | None:
+    """The year the text says the report covers, and the words that say it: the period of its figures
+    (统计期限为2025年1月1日至2025年12月31日), else the first ``2020年度``."""
+    text = norm("".join(b for b in page.blocks if b != TABLE))
+    period = next((m for m in _PERIOD.finditer(text) if m.group(1) == m.group(2)), None)
+    if period:
+        return int(period.group(1)), period.group(0)
+    first = _YEAR_OF_TEXT.search(text)
+    return (int(first.group(1)), first.group(0)) if first else None
 
 
 def _has_numbers(grid: Grid) -> bool:
@@ -322,6 +391,7 @@ def _is_header(row: list[str]) -> bool:
 
 def _read_active(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> None:
     current: dict[int, tuple[str, str, str]] = columns.get("active", {})  # column → (key, header, unit)
+    width = columns.get("active_width", 0)
     for number, row in enumerate(grid.rows, 1):
         normed = [norm(c) for c in row]
         keys = {i: _first(text, ACTIVE_COLUMNS) for i, text in enumerate(normed)}
@@ -330,23 +400,26 @@ def _read_active(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> None:
             for key, _, _ in current.values():
                 if key in ACTIVE_2021 | ACTIVE_2019:
                     cells.marks[NATIONAL_2021 if key in ACTIVE_2021 else NATIONAL_2019] += 1
-            columns["active"] = current
+            columns["active"], columns["active_width"] = current, width = current, len(row)
             continue
+        # A row wider than its header (a label cell spanning two columns under a one-column header): its
+        # figures stand under the header's columns counted from the right.
+        shift = len(row) - width if width and len(row) > width else 0
         label_at = next((i for i, text in enumerate(normed) if text), None)
-        if label_at is None or label_at in current:
+        if label_at is None or label_at - shift in current:
             continue
         name = _first(normed[label_at], ACTIVE_ROWS)
         values = {i: row[i] for i in range(len(row)) if i != label_at and row[i].strip() and row[i] != row[label_at]}
         if name is None:
-            if any(i in current or _NUMBER.match(norm(v)) for i, v in values.items()):
-                cells.errors.append(f"表二第 {number} 行“{shown_label([row[label_at]])}”：不是官方格式中的行，"
-                                    "无法对应（应为规章、规范性文件、行政许可、行政处罚、行政强制、行政事业性收费等）")
+            if any(i - shift in current or _NUMBER.match(norm(v)) for i, v in values.items()):
+                _active_added(cells, number, shown_label([row[label_at]]), row, current, shift)
             continue
         for i, text in values.items():
-            if i not in current:
+            if i - shift not in current:
                 cells.errors.append(f"{_place('表二', row[label_at], '')}第 {i + 1} 列的“{text}”：这一列没有可以"
                                     "对应的表头，无法放入")
         for i, (key, header, unit) in current.items():
+            i += shift
             if i >= len(row) or i == label_at:
                 continue
             place = _place("表二", row[label_at], header)
@@ -359,6 +432,51 @@ def _read_active(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> None:
                 printed = unit or next((u for u in ("万元", "元") if norm(row[i]).endswith(u)), "")
                 if name == "procurement" and key == "amount" and printed:
                     cells.put("active.procurement.unit", AmountUnit(printed), place)
+
+
+def _active_added(cells: _Cells, number: int, label: str, row: list[str], current: dict[int, tuple[str, str, str]],
+                  shift: int) -> None:
+    """A row of table 二 the official layout does not have (其他主动公开文件): its cells under the block's
+    columns, as printed; whether it is kept is told once every table is read (``_place_active_added``)."""
+    refused = (f"表二第 {number} 行“{label}”：不是官方格式中的行，无法对应（应为规章、规范性文件、行政许可、行政处罚、"
+               "行政强制、行政事业性收费等）")
+    values: list[Any] = []
+    headers: list[str] = []
+    for i, (key, header, unit) in sorted(current.items()):
+        text = row[i + shift] if i + shift < len(row) else ""
+        try:
+            value, _ = parse_cell(text, "amount" if key == "amount" else "signed" if key == "change" else "count",
+                                  unit)
+        except ValueError:
+            cells.errors.append(refused)
+            return
+        value = None if value == NOT_APPLICABLE else value
+        values.append(int(value) if isinstance(value, Decimal) and value == value.to_integral_value() else value)
+        headers.append(" ".join(header.split()))
+    if not all(v is None or isinstance(v, int) for v in values):
+        cells.errors.append(refused)
+        return
+    after = next((key for _, key in reversed([(p, p.split(".")[1]) for p in cells.values if p.startswith("active.")])),
+                 "")
+    cells.active_added.append(({"label": label, "cells": values, "after": after}, refused))
+
+
+def _place_active_added(fmt: str, cells: _Cells) -> None:
+    """Table 二's added rows kept (with a note each) where every official row of the format was read; where one
+    is missing, an added row may be that row mislabelled: each is then named as an error, never guessed."""
+    if not cells.active_added:
+        return
+    found = field_at(formats.get(fmt).report_class, "active")
+    active = found[1] if found is not None else None
+    official = {f.name for f in dataclasses.fields(active) if f.name != "added"} if dataclasses.is_dataclass(
+        active) else set()
+    read = {path.split(".")[1] for path in cells.values if path.startswith("active.")}
+    if not official or official - read:
+        cells.errors.extend(refused for _, refused in cells.active_added)
+        cells.active_added.clear()
+        return
+    for row, _ in cells.active_added:
+        cells.notes.append(f"表二“{row['label']}”行：不是官方格式中的行，按原报告增列的行记录（单独列出，不计入任何合计）")
 
 
 # --- table 三 -------------------------------------------------------------------------------------------
@@ -562,6 +680,9 @@ def _sum(items: list[Any]) -> Any:
 
 
 def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set a dotted path of the data; an amount printed whole is written whole (251000, 0: never 0.0)."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
     *parents, last = path.split(".")
     for key in parents:
         data = data.setdefault(key, {})
@@ -570,26 +691,85 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
 
 # --- the organ, the parts' prose, the publication and contact ----------------------------------------
 
+def split_parents(named: str) -> tuple[str, str, str]:
+    """A name's city and district where it begins with them (清河市临江区光华镇 → 清河市, 临江区, 光华镇), and the
+    rest; each parent "" where the name has none."""
+    city, district, rest = "", "", named
+    found = _CITY.match(rest)
+    if found and _DISTRICT.match(found.group(2)):
+        city, rest = found.group(1), found.group(2)
+    found = _DISTRICT.match(rest)
+    if found and len(found.group(2)) >= 2 and kind_of_name(found.group(2)):
+        district, rest = found.group(1), found.group(2)
+    return city, district, rest
+
+
 def _organ(named: str) -> dict[str, Any]:
-    """The organ as the title names it: city and district where the title gives them, then its own name and
-    kind. A department, office or other organ keeps its whole name as printed (``常州市武进区卫生健康局``)."""
-    organ: dict[str, Any] = {}
-    rest = named
-    city = _CITY.match(rest)
-    if city and _DISTRICT.match(city.group(2)):
-        organ["city"], rest = city.group(1), city.group(2)
-    district = _DISTRICT.match(rest)
-    if district and len(district.group(2)) >= 2 and kind_of_name(district.group(2)):
-        organ["district"], rest = district.group(1), district.group(2)
-    kind = kind_of_name(rest)
+    """The organ as the title names it. A department, an office or another organ (管委会, 管理区, a non-street
+    办事处) is its whole name as printed (``大冶市自然资源和规划局``): the city and district in it are its own name,
+    never taken off. A town's title may put its city and district before it (清河市临江区光华镇): those are
+    recorded as its parents, and its official name (光华镇人民政府) where the title gives it."""
+    kind = kind_of_name(named)
     if kind in ("部门", "办公室", "其他"):
-        organ.update(town=rest, name=named, kind=kind)
-        return organ
+        return {"town": named, "kind": kind}
+    city, district, rest = split_parents(named)
+    organ: dict[str, Any] = {key: value for key, value in (("city", city), ("district", district)) if value}
     town = _SEAT.sub("", rest) or rest
     organ["town"] = town
     if town != rest:
         organ["name"] = rest
     return organ  # a town's kind is the one its name says (Organ.kind_or_guess): not written
+
+
+# The website's own lines a page's text may keep (the elderly and accessible versions, the breadcrumbs, the date
+# and source line, font size, print and close, share bars, a metadata table's 索引号 and 发布机构): never prose.
+_CHROME = re.compile(
+    r"长者|无障碍|适老|当前位置|您的位置|所在位置|字体[:：]?[【\[]?大|字号|打印本页|打印此页|关闭窗口|【打印】|【关闭】|"
+    r"分享到|分享至|浏览次数|阅读次数|访问次数|点击数|索引号|发布机构|生成日期|成文日期|文章来源|信息来源|来源[:：]|"
+    r"发[布表](?:日期|时间)[:：]|扫一扫|主题分类|发文字号|公开方式|^[【\[]?(?:打印|关闭|返回顶部|收藏)[】\]]?$|"
+    r"^\d{4}-\d{1,2}-\d{1,2}\s*\d{1,2}:\d{2}")
+_SHARE = re.compile(r"^(?:分享|微信|微博|QQ空间|QQ好友|朋友圈|[|｜/\s])+$")
+_ISO_DAY = re.compile(r"^(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+
+
+def chrome(block: str) -> bool:
+    """Whether a block is the website's own (breadcrumbs, date and source line, print and share links), not the
+    report's: a line without a full stop that says what only a website says."""
+    text = norm(block)
+    return "。" not in text and len(text) <= 200 and bool(_CHROME.search(text) or _SHARE.match(text))
+
+
+def is_title(block: str) -> bool:
+    """Whether a block is the report's title line (not a sentence that names the report)."""
+    return len(block) <= 80 and "。" not in block and "，" not in block and _title_in(block) is not None
+
+
+def _day(year: str, month: str, day: str) -> str | None:
+    """An ISO day, None where it is no calendar day."""
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def date_line(page: Page) -> str | None:
+    """The day the page says it was published: its date line (发布日期：…, 生成日期 in a metadata table), else its
+    ``<meta name="PubDate">``."""
+    texts = [page.meta.get("date_line", ""), *(b for b in page.blocks if b != TABLE),
+             *(" ".join(row) for grid in page.grids for row in grid.rows)]
+    for text in texts:
+        found = DATE_LINE.search(norm(text))
+        if found and (day := _day(*found.groups())):
+            return day
+    found = _ISO_DAY.match(page.meta.get("date", ""))
+    return _day(*found.groups()) if found else None
+
+
+def dated(page: Page, data: dict[str, Any]) -> None:
+    """``publication.date``: the page's date line or PubDate, else the 落款's date."""
+    day = date_line(page) or (data.get("signature") or {}).get("date")
+    if day:
+        data.setdefault("publication", {})["date"] = day
 
 
 def _part_of(text: str, after: int) -> tuple[int, str] | None:
@@ -614,11 +794,10 @@ def _prose(page: Page, result: Transcript) -> None:
     subs: dict[str, list[str]] = {}
     order: list[tuple[str, str]] = []  # the sub-parts of 一 as printed: heading, and key (or the heading itself)
     part, sub = -1, ""
-    title = title_of(page)
     for at, block in enumerate(page.blocks):
-        if block == TABLE or _caption(page.blocks, at):
+        if block == TABLE or _caption(page.blocks, at) or chrome(block):
             continue
-        if part < 0 and (norm(block) == norm(page.title) or (title and norm(block) == norm(title.string))):
+        if part < 0 and (norm(block) == norm(page.title) or is_title(block)):
             continue
         heading = _part_of(block, part)
         if heading is not None:
@@ -650,7 +829,8 @@ def _prose(page: Page, result: Transcript) -> None:
     shown = {index for index, blocks in parts.items() if blocks}  # the parts the source has text in
     _preamble(parts.get(-1, []), page, data)
     last = max((index for index, blocks in parts.items() if index >= 0 and blocks), default=5)
-    _signature(parts.get(last, []), data)  # the 落款 ends the report, whichever part it follows
+    signature(parts.get(last, []), data)  # the 落款 ends the report, whichever part it follows
+    dated(page, data)
     other = parts.get(5, [])
     fees = _fee_phrase(data)
     other = [b for b in other if b != fees]
@@ -676,7 +856,7 @@ def _prose(page: Page, result: Transcript) -> None:
         for key in OVERVIEW_PARTS:
             if subs.get(key):
                 prose[key] = "\n\n".join(subs[key])
-    preamble = [b for b in parts.get(-1, []) if not _TITLES[0].match(norm(b)) and b != SAMPLE_NOTICE]
+    preamble = [b for b in parts.get(-1, []) if b != SAMPLE_NOTICE]
     if preamble:
         prose["preamble"] = "\n\n".join(preamble)
     seen = {key for index, (_, _, key) in enumerate(PARTS) if key and index in shown}
@@ -763,6 +943,8 @@ def _preamble(blocks: list[str], page: Page, data: dict[str, Any]) -> None:
         details = (asked.groupdict().get("details") or asked.groupdict().get("after") or "").strip()
     elif phone := _PHONE_ONLY.search(text):
         details = "联系电话：" + phone.group("details")
+    if asked and not details:  # 请与……联系。 then 联系电话：…… and 地址：…… in paragraphs of their own
+        details = "；".join(_labelled(text[asked.end():]))
     for item in re.split(r"[；;，,]", details):
         word, label, value = _contact_item(item)
         if not value:
@@ -775,6 +957,15 @@ def _preamble(blocks: list[str], page: Page, data: dict[str, Any]) -> None:
     data["contact"] = contact
 
 
+_LABELLED = re.compile("(?:" + "|".join(word for word, _ in _CONTACT_LABELS) + r")[：:][^；;，,。：:]+?"
+                       r"(?=[；;，,。]|$|" + "|".join(word for word, _ in _CONTACT_LABELS) + ")")
+
+
+def _labelled(text: str) -> list[str]:
+    """The contact's fields a text gives each after its label (联系电话：……, 地址：……), in order."""
+    return [found.group(0) for found in _LABELLED.finditer(text)]
+
+
 def _contact_item(item: str) -> tuple[str, str, str]:
     """One field of a contact sentence (``电话：0468-7910006``, ``地址 绥滨县连生乡``): its label as printed, its
     key and its value."""
@@ -785,25 +976,34 @@ def _contact_item(item: str) -> tuple[str, str, str]:
     return "", "", ""
 
 
-def _signature(blocks: list[str], data: dict[str, Any]) -> None:
-    """Take the 落款 off the end of the last part: the organ's name and the day of publication."""
+def signature(blocks: list[str], data: dict[str, Any]) -> None:
+    """Take the 落款 off the end of the last part: the organ's name and the date, as printed, into ``signature``."""
     organ = data.get("organ", {})
     names = {n for n in (organ.get("town"), organ.get("name")) if n}
+    printed: dict[str, Any] = {}
     while blocks:
         last = " ".join(blocks[-1].split())
         found = _DATE.match(last)
-        if found and len(found.group("before")) <= 30:
-            day = f"{int(found.group('year')):04d}-{int(found.group('month')):02d}-{int(found.group('day')):02d}"
-            data.setdefault("publication", {})["date"] = day
+        if found and len(found.group("before")) <= 30 and "date" not in printed and "name" not in printed:
+            day = _day(found.group("year"), found.group("month"), found.group("day"))
+            if day is None:
+                break
+            printed["date"] = day
             last = found.group("before").strip()
-            if last and last not in names:
-                _official_name(organ, last)
+            if last:
+                printed["name"] = last
+                if last not in names:
+                    _official_name(organ, last)
             blocks.pop()
-        elif last in names or (_SEAT.search(last) and len(last) <= 30):
+        elif "name" not in printed and (last in names or (_SEAT.search(last) and len(last) <= 30)
+                                        or (kind_of_name(last) and len(last) <= 30 and "。" not in last)):
+            printed["name"] = last
             _official_name(organ, last)
             blocks.pop()
         else:
             break
+    if printed:
+        data["signature"] = {key: printed[key] for key in ("name", "date") if key in printed}
 
 
 def _official_name(organ: dict[str, Any], name: str) -> None:
