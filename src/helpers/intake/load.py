@@ -457,6 +457,10 @@ class _Reader:
                 else:
                     self.broken = True
                 continue
+            if self.published and node[key] is None and (not required(fields[key]) or _unknowable(hints[key])):
+                if required(fields[key]):
+                    values[key] = unknown(hints[key])  # a part printed blank: unknown, as one left out
+                continue  # an optional detail printed blank: not given
             if blankable and self.published and isinstance(node[key], str) and node[key].strip() in ("/", "／"):
                 values[key] = None
                 self.not_applicable.append(sub)
