@@ -63,18 +63,21 @@ def test_a_page_without_meta_imports_its_site_and_url_unknown_unless_given(tmp_p
     assert given["site"] == "清河市临江区人民政府门户网站" and given["url"] == "http://www.linjiang.example.gov.cn"
 
 
-def test_a_word_attachment_imports_without_site_or_url(tmp_path):
+@pytest.mark.parametrize(("year", "fmt"), [(2025, "national-2021"), (2013, "legacy-2008")])
+def test_a_word_attachment_imports_without_site_or_url(tmp_path, year, fmt):
     document = docx.Document()
-    for line in ("东风路街道2025年政府信息公开工作年度报告", "一、总体情况", "2025年，东风路街道扎实推进政务公开工作。",
+    for line in (f"东风路街道{year}年政府信息公开工作年度报告", "一、总体情况", f"{year}年，东风路街道扎实推进政务公开工作。",
                  "五、存在的主要问题及改进情况", "仍存在公开形式单一等问题。"):
         document.add_paragraph(line)
     path = tmp_path / "r.docx"
     document.save(str(path))
-    transcript = transcribe(read_page(path))
-    assert transcript.data["format"] == "legacy-2008"  # no 国办 table: recorded as printed
+    assert transcribe(read_page(path)).data["format"] == fmt  # its tables not shown (2025), or the 2008 format
     result = import_file(path, tmp_path / "data")
     assert result.ok, result.lines
-    assert "site" not in _yaml(result.written).get("publication", {})
+    written = _yaml(result.written)
+    assert "site" not in written.get("publication", {}) and "url" not in written.get("publication", {})
+    if fmt == "national-2021":
+        assert {"active", "applications", "appeals"} <= set(written["unseen"])  # not shown: never blank or 0
 
 
 # --- 2. the day of publication and the 落款 ----------------------------------------------------------------
@@ -160,7 +163,7 @@ def test_a_title_without_a_year_takes_it_from_year_or_the_text_and_says_which(tm
 ])
 def test_an_organ_other_than_a_town_keeps_its_whole_name(tmp_path, name, kind):
     text = _bare(STANDARD.replace(TITLE, f"{name}2023年政府信息公开工作年度报告"))
-    assert _read(tmp_path, text).data["organ"] == {"town": name, "kind": kind}
+    assert _read(tmp_path, text).data["organ"] == {"town": name, "name": name, "kind": kind}
 
 
 # --- 6. tables ----------------------------------------------------------------------------------------

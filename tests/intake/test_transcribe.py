@@ -80,7 +80,9 @@ def test_a_standard_2021_page_reads_every_part():
     data = result.data
     _standard_tables(data)
     assert data["year"] == 2023
-    assert data["organ"] == {"town": "光华镇", "district": "临江区", "city": "清河市"}
+    assert data["organ"] == {"town": "光华镇", "district": "临江区", "city": "清河市", "kind": "镇",
+                             "name": "清河市临江区光华镇人民政府",  # as its 落款 signs
+                             "title": "清河市临江区光华镇2023年政府信息公开工作年度报告"}  # as printed
     assert data["processing_fees"] == {"notices": 1, "billed": Decimal(300), "collected": Decimal(300)}
     assert data["publication"] == {"site": "清河市临江区人民政府门户网站",
                                    "url": "http://www.linjiang.example.gov.cn",

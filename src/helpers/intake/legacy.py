@@ -19,8 +19,8 @@ from helpers.intake.transcribe import (
     chrome,
     dated,
     head,
-    is_title,
     norm,
+    sentence,
     signature,
 )
 from helpers.report import formats
@@ -45,10 +45,10 @@ def transcribe_legacy(page: Page, title: Title, year: int | None) -> Transcript:
     for at, block in enumerate(page.blocks):
         if block == TABLE or _caption(page.blocks, at) or chrome(block):
             continue
-        if len(parts) == 1 and not parts[0][1] and (norm(block) == norm(page.title) or is_title(block)):
-            continue
         if _PART.match(block) and len(block) <= 40 and "。" not in block:
             parts.append((" ".join(block.split()), []))
+        elif len(parts) == 1 and (norm(block) == norm(page.title) or not sentence(block)):
+            continue  # above the first part: the title (on one line or two), the site's links
         else:
             parts[-1][1].append(block)
     if len(parts) == 1:

@@ -26,8 +26,9 @@ _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 _NUMERIC = re.compile(r"^[\d\s.,%+-]*$")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # The page's own date line: 发表日期：2026-01-26, 发布时间：2020年1月31日, 生成日期 | 2026-01-23 16:24:38.
-DATE_LINE = re.compile(r"(?:发[布表](?:日期|时间)|生成日期)\s*[:：|｜]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*"
-                       r"(\d{1,2})")
+DATE_LINE = re.compile(r"(?:发[布表](?:日期|时间)|生成日期|更新(?:日期|时间)|(?<![成印截止])(?:时间|日期))\s*[:：|｜]?\s*"
+                       r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_ISO_DAY = re.compile(r"(?<![\d/-])(\d{4})-(\d{2})-(\d{2})(?![\d/-])")
 CAPTION_STYLE = "Caption"  # Word's built-in 题注 style
 TABLE = "\x00表格"  # a block that stands for a table in the body's text
 _GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "gb18030", "euc-cn"}
@@ -128,12 +129,17 @@ def read_html(path: Path) -> Page:
         raise PageError(f"{path.name}：不是可以读取的网页") from None
     meta = _meta(root, text)
     body = root.find(".//body")
-    line = DATE_LINE.search(_text(body if body is not None else root))
+    shown = _text(body if body is not None else root)
+    line = DATE_LINE.search(shown)
     if line:  # the site's date line (发布日期：……), which the body trafilatura finds leaves out
         meta["date_line"] = line.group(0)
+    elif day := _ISO_DAY.search(shown):  # a date alone by the site's name (银川市人民政府门户网站 … 2023-01-30)
+        meta["date_alone"] = day.group(0)
     tables = [table for table in root.iter("table") if not table.findall(".//table")]
     grids = [_html_grid(table, path.name, number) for number, table in enumerate(tables, 1)]
     heading = root.find(".//h1")
+    if heading is not None and _text(heading).strip() or meta.get("title"):
+        meta["heading"] = meta.get("title") or _text(heading)  # the title the page prints, not only its tab
     found = root.find(".//title")
     if found is not None and _text(found).strip():
         meta["page_title"] = " ".join(_text(found).split())  # the browser tab's title: where some sites put it

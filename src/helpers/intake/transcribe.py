@@ -25,6 +25,7 @@ from helpers.report.model import NOT_APPLICABLE, OVERVIEW_PARTS, AmountUnit, fie
 from helpers.report.values import COUNT_UNITS
 
 NATIONAL_2019, NATIONAL_2021 = "national-2019", "national-2021"
+LAST_LEGACY_YEAR, FIRST_2021_YEAR = 2018, 2021  # the 2008 format's last report; the 2021 format's first
 REPORT_WORDS = "政府信息公开工作年度报告"
 HISTORY_HEADING = "与往年数据对比"  # what our own pages add to 一 (tables.year_over_year); not prose
 NO_OTHER = "无其他需要报告的事项。"  # what our pages print for an empty 六
@@ -65,7 +66,7 @@ APPEAL_RESULTS = (("维持", "upheld"), ("纠正", "corrected"), ("其他", "oth
                   ("总计", "total"), ("合计", "total"))
 FEE_COLUMNS = (("收费通知", "notices"), ("实际收取", "collected"), ("收费金额", "billed"))
 # The report's parts: the numeral of the heading, and words one of which its title has.
-PARTS = (("一", ("总体情况",), "overview"), ("二", ("主动公开",), ""), ("三", ("申请",), ""),
+PARTS = (("一", ("总体",), "overview"), ("二", ("主动公开",), ""), ("三", ("申请",), ""),
          ("四", ("复议", "诉讼"), ""), ("五", ("问题",), "problems"), ("六", ("其他",), "other"))
 # The five usual sub-parts of 一 by the words their headings use, the most telling first (政府信息公开平台建设情况
 # is 平台建设, not 政府信息管理; 信息管理情况 is 政府信息管理).
@@ -183,13 +184,18 @@ def transcribe(page: Page, year: int | None = None) -> Transcript:
         if kind:
             readers[kind](grid, cells, columns)
     title = title_of(page)
+    fmt = NATIONAL_2021 if cells.marks[NATIONAL_2021] >= cells.marks[NATIONAL_2019] else NATIONAL_2019
     if not any(kind for _, kind in kinds):
-        if title:
+        if title is None:
+            raise NotAReport(f"{page.name}：这不是政府信息公开工作年度报告（找不到报告标题和表二、表三、表四）")
+        covered, _ = report_year(page, title, year)
+        if covered is None or covered <= LAST_LEGACY_YEAR:
             from helpers.intake.legacy import transcribe_legacy  # a 2008-format page: its own parts and figures
 
             return transcribe_legacy(page, title, year)
-        raise NotAReport(f"{page.name}：这不是政府信息公开工作年度报告（找不到报告标题和表二、表三、表四）")
-    fmt = NATIONAL_2021 if cells.marks[NATIONAL_2021] >= cells.marks[NATIONAL_2019] else NATIONAL_2019
+        # A report of the national formats' years whose tables the page does not show (images, or cut off): its
+        # text as printed, every table unseen.
+        fmt = NATIONAL_2019 if covered < FIRST_2021_YEAR else NATIONAL_2021
     data: dict[str, Any] = {"format": fmt, "source": "published"}
     _check_against_model(fmt, cells)
     _place_active_added(fmt, cells)
@@ -218,29 +224,37 @@ def transcribe(page: Page, year: int | None = None) -> Transcript:
     return result
 
 
+def report_year(page: Page, title: Title, given: int | None) -> tuple[int | None, str]:
+    """The report's year: its title's, else ``given`` (--year), else the text's; and a note of where it came from
+    when not from the title (or why there is none)."""
+    if title.year is not None:
+        if given is not None and given != title.year:
+            return title.year, f"标题中的年度是 {title.year}，--year {given} 未采用"
+        return title.year, ""
+    if given is not None:
+        return given, f"标题中没有年度，按 --year 记为 {given} 年度"
+    if found := year_of_text(page):
+        return found[0], f"标题中没有年度，按正文“{found[1]}”记为 {found[0]} 年度（可用 --year 指定）"
+    return None, ""
+
+
 def head(page: Page, title: Title | None, given: int | None, result: Transcript) -> None:
     """The report's year and organ from its title (the year, where the title has none, from ``given`` or the
-    text, with a note of which), and the title itself where it is not the standard form."""
+    text, with a note of which), and the title itself, as printed, where it is not the standard form."""
     data = result.data
     if title is None:
         result.errors.append(f"{page.name}：找不到报告标题“××{REPORT_WORDS}”，无法确定机关和年度")
         return
-    year = title.year
-    if year is None and given is not None:
-        year = given
-        result.notes.append(f"{page.name}：标题中没有年度，按 --year 记为 {year} 年度")
-    elif year is None and (found := year_of_text(page)):
-        year = found[0]
-        result.notes.append(f"{page.name}：标题中没有年度，按正文“{found[1]}”记为 {year} 年度（可用 --year 指定）")
-    elif year is None:
+    year, note = report_year(page, title, given)
+    if note:
+        result.notes.append(f"{page.name}：{note}")
+    if year is None:
         result.errors.append(f"{page.name}：标题“{title.printed}”中没有年度，正文中也找不到，请用 --year 指定")
-    elif given is not None and given != year:
-        result.notes.append(f"{page.name}：标题中的年度是 {year}，--year {given} 未采用")
-    if year is not None:
+    else:
         data["year"] = year
-    data["organ"] = _organ(title.organ)
-    if year is None or title.printed != STANDARD_TITLE.format(organ=title.organ, year=year):
-        data["organ"]["title"] = title.printed  # as printed: never rewritten to the standard form
+    organ = data["organ"] = _organ(title.organ)
+    if title.shown and (year is None or title.printed != STANDARD_TITLE.format(organ=organ["town"], year=year)):
+        organ["title"] = title.printed  # as printed: never rewritten to the standard form
 
 
 @dataclass
@@ -250,6 +264,7 @@ class Title:
     organ: str
     year: int | None
     printed: str
+    shown: bool = True  # printed on the page (its heading or a line of its text), not only the browser tab's
 
 
 def _title_in(text: str, patterns: tuple[re.Pattern[str], ...] = _TITLES) -> Title | None:
@@ -259,23 +274,25 @@ def _title_in(text: str, patterns: tuple[re.Pattern[str], ...] = _TITLES) -> Tit
             found = pattern.search(shown)
             if found and found.group("organ"):
                 year = int(found.group("year")) if found.groupdict().get("year") else None
-                return Title(found.group("organ"), year, found.group(0))
+                organ = found.group("organ")
+                if organ.endswith("人民") and shown[found.end("organ"):].startswith("政府"):
+                    organ += "政府"  # 合水镇人民政府信息公开……: the organ's 政府 is the report's too
+                return Title(organ, year, found.group(0))
     return None
 
 
 def title_of(page: Page) -> Title | None:
     """The report's title (its organ and year): the page's heading, else its ``<title>``, else one of its first
     paragraphs; a title without a year only where none has one and its organ reads as an organ."""
-    heads = (page.title, page.meta.get("page_title", ""))
+    tab = page.meta.get("page_title", "")
     lines = [b for b in page.blocks[:6] if b != TABLE and len(b) <= 80]  # a paragraph that is a title, not prose
-    texts = [text for text in (*heads, *lines) if text]
-    found = next((title for text in texts if (title := _title_in(text))), None)
-    if found is not None:
-        return found
-    for text in texts:
-        title = _title_in(text, (_TITLE_NO_YEAR,))
-        if title and (kind_of_name(title.organ) or _SEAT.search(title.organ)):
-            return title
+    texts = [(text, text != tab or bool(page.meta.get("heading"))) for text in (page.title, tab, *lines) if text]
+    for patterns in (_TITLES, (_TITLE_NO_YEAR,)):
+        for text, shown in texts:
+            title = _title_in(text, patterns)
+            if title and (patterns is _TITLES or kind_of_name(title.organ) or _SEAT.search(title.organ)):
+                title.shown = shown
+                return title
     return None
 
 
@@ -705,29 +722,32 @@ def split_parents(named: str) -> tuple[str, str, str]:
 
 
 def _organ(named: str) -> dict[str, Any]:
-    """The organ as the title names it. A department, an office or another organ (管委会, 管理区, a non-street
-    办事处) is its whole name as printed (``大冶市自然资源和规划局``): the city and district in it are its own name,
-    never taken off. A town's title may put its city and district before it (清河市临江区光华镇): those are
-    recorded as its parents, and its official name (光华镇人民政府) where the title gives it."""
+    """The organ as the title names it, its kind as its name says it. A department, an office or another organ
+    (管委会, 管理区, a non-street 办事处) is its whole name as printed (``大冶市自然资源和规划局``): the city and
+    district in it are its own name, never taken off. A town's title may put its city and district before it
+    (清河市临江区光华镇): those are recorded as its parents, and the name as the title prints it as its official
+    name (宁陕县梅子镇人民政府)."""
     kind = kind_of_name(named)
     if kind in ("部门", "办公室", "其他"):
-        return {"town": named, "kind": kind}
+        return {"town": named, "name": named, "kind": kind}
     city, district, rest = split_parents(named)
     organ: dict[str, Any] = {key: value for key, value in (("city", city), ("district", district)) if value}
-    town = _SEAT.sub("", rest) or rest
+    town = rest.removesuffix("办事处") if rest.endswith("街道办事处") else _SEAT.sub("", rest) or rest
     organ["town"] = town
-    if town != rest:
-        organ["name"] = rest
-    return organ  # a town's kind is the one its name says (Organ.kind_or_guess): not written
+    if town != named:
+        organ["name"] = named
+    if kind_of_name(town) or kind:
+        organ["kind"] = kind_of_name(town) or kind
+    return organ
 
 
 # The website's own lines a page's text may keep (the elderly and accessible versions, the breadcrumbs, the date
 # and source line, font size, print and close, share bars, a metadata table's 索引号 and 发布机构): never prose.
 _CHROME = re.compile(
-    r"长者|无障碍|适老|当前位置|您的位置|所在位置|字体[:：]?[【\[]?大|字号|打印本页|打印此页|关闭窗口|【打印】|【关闭】|"
-    r"分享到|分享至|浏览次数|阅读次数|访问次数|点击数|索引号|发布机构|生成日期|成文日期|文章来源|信息来源|来源[:：]|"
+    r"长者|无障碍|适老|当前位置|当前的位置|您的位置|所在位置|字体[:：]?[【\[]?大|字号|打印本页|打印此页|关闭窗口|【打印】|【关闭】|"
+    r"分享到|分享至|浏览次数|阅读次数|访问次数|访问量|点击数|浏览[:：]|作者[:：]|更新日期|打印内容|索引号|发布机构|生成日期|成文日期|文章来源|信息来源|来源[:：]|"
     r"发[布表](?:日期|时间)[:：]|扫一扫|主题分类|发文字号|公开方式|^[【\[]?(?:打印|关闭|返回顶部|收藏)[】\]]?$|"
-    r"^\d{4}-\d{1,2}-\d{1,2}\s*\d{1,2}:\d{2}")
+    r"^\d{4}-\d{1,2}-\d{1,2}\s*\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SHARE = re.compile(r"^(?:分享|微信|微博|QQ空间|QQ好友|朋友圈|[|｜/\s])+$")
 _ISO_DAY = re.compile(r"^(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
@@ -737,6 +757,12 @@ def chrome(block: str) -> bool:
     report's: a line without a full stop that says what only a website says."""
     text = norm(block)
     return "。" not in text and len(text) <= 200 and bool(_CHROME.search(text) or _SHARE.match(text))
+
+
+def sentence(block: str) -> bool:
+    """Whether a block above a report's first part is its text (a preamble has sentences), not a line of the title
+    or of the site's links (中国政府网 山西省政府 忻州市政府)."""
+    return bool(re.search(r"[。，；：,;:！？!?]", block))
 
 
 def is_title(block: str) -> bool:
@@ -752,22 +778,26 @@ def _day(year: str, month: str, day: str) -> str | None:
         return None
 
 
-def date_line(page: Page) -> str | None:
+def date_line(page: Page, year: int | None = None) -> str | None:
     """The day the page says it was published: its date line (发布日期：…, 生成日期 in a metadata table), else its
-    ``<meta name="PubDate">``."""
-    texts = [page.meta.get("date_line", ""), *(b for b in page.blocks if b != TABLE),
-             *(" ".join(row) for grid in page.grids for row in grid.rows)]
+    ``<meta name="PubDate">``, else a date standing alone in the site's lines, if after the year reported on."""
+    texts = [page.meta.get("date_line", ""), *(b for b in page.blocks if b != TABLE and chrome(b)),
+             *(" ".join(row) for grid in page.grids for row in grid.rows if not _kind(grid))]
     for text in texts:
         found = DATE_LINE.search(norm(text))
         if found and (day := _day(*found.groups())):
             return day
-    found = _ISO_DAY.match(page.meta.get("date", ""))
-    return _day(*found.groups()) if found else None
+    for key in ("date", "date_alone"):
+        found = _ISO_DAY.match(page.meta.get(key, ""))
+        day = _day(*found.groups()) if found else None
+        if day and (key == "date" or year is None or int(day[:4]) > year):
+            return day
+    return None
 
 
 def dated(page: Page, data: dict[str, Any]) -> None:
     """``publication.date``: the page's date line or PubDate, else the 落款's date."""
-    day = date_line(page) or (data.get("signature") or {}).get("date")
+    day = date_line(page, data.get("year")) or (data.get("signature") or {}).get("date")
     if day:
         data.setdefault("publication", {})["date"] = day
 
@@ -797,12 +827,12 @@ def _prose(page: Page, result: Transcript) -> None:
     for at, block in enumerate(page.blocks):
         if block == TABLE or _caption(page.blocks, at) or chrome(block):
             continue
-        if part < 0 and (norm(block) == norm(page.title) or is_title(block)):
-            continue
         heading = _part_of(block, part)
         if heading is not None:
             part, sub = heading[0], ""
             continue
+        if part < 0 and (norm(block) == norm(page.title) or not sentence(block)):
+            continue  # above the first part: the title (on one line or two), the site's links
         if part == 0:
             found = _SUB_HEADING.match(block)
             key = _first(norm(found.group(2)), SUB_PARTS) if found else None
@@ -828,6 +858,8 @@ def _prose(page: Page, result: Transcript) -> None:
         result.errors.append(f"{page.name}：找不到“一、总体情况”等各部分的标题，无法读取正文")
     shown = {index for index, blocks in parts.items() if blocks}  # the parts the source has text in
     _preamble(parts.get(-1, []), page, data)
+    if not data["contact"]:  # a page without a preamble: whom to ask, in its first part
+        data["contact"] = _contact(" ".join(parts.get(0, []) + [b for blocks in subs.values() for b in blocks]))
     last = max((index for index, blocks in parts.items() if index >= 0 and blocks), default=5)
     signature(parts.get(last, []), data)  # the 落款 ends the report, whichever part it follows
     dated(page, data)
@@ -935,6 +967,11 @@ def _preamble(blocks: list[str], page: Page, data: dict[str, Any]) -> None:
         if key not in publication and page.meta.get(key):
             publication[key] = f"“{page.meta[key]}”栏目" if key == "column" else page.meta[key]
     data["publication"] = publication
+    data["contact"] = _contact(text)
+
+
+def _contact(text: str) -> dict[str, Any]:
+    """Whom a text says to ask: the office, and the address, postcode, phone and e-mail it gives."""
     contact: dict[str, Any] = {}
     asked = _CONTACT.search(text) or _ASK.search(text)
     details = ""
@@ -954,7 +991,7 @@ def _preamble(blocks: list[str], page: Page, data: dict[str, Any]) -> None:
             contact["email"] = value
         elif label and label not in contact:
             contact[label] = value
-    data["contact"] = contact
+    return contact
 
 
 _LABELLED = re.compile("(?:" + "|".join(word for word, _ in _CONTACT_LABELS) + r")[：:][^；;，,。：:]+?"
@@ -972,7 +1009,8 @@ def _contact_item(item: str) -> tuple[str, str, str]:
     text = item.strip()
     for word, key in _CONTACT_LABELS:
         if text.startswith(word):
-            return word, key, text[len(word):].lstrip("：: ").strip()
+            value = text[len(word):].lstrip("：: ").strip()
+            return word, key, re.split(r"\s*[（(]", value, maxsplit=1)[0]  # 023-45874056（本电话仅……）: the number
     return "", "", ""
 
 
@@ -1007,7 +1045,10 @@ def signature(blocks: list[str], data: dict[str, Any]) -> None:
 
 
 def _official_name(organ: dict[str, Any], name: str) -> None:
-    if name != organ.get("town") and _SEAT.sub("", name) == organ.get("town"):
+    """A town's official name from its 落款 where it signs as its seat (遂溪县建新镇人民政府 for 建新镇)."""
+    town = organ.get("town", "")
+    if town and name != town and _SEAT.search(name) and town in name and organ.get("kind") not in ("部门", "办公室",
+                                                                                                 "其他"):
         organ["name"] = name
 
 
