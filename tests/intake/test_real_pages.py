@@ -66,8 +66,9 @@ def test_a_page_without_meta_imports_its_site_and_url_unknown_unless_given(tmp_p
 @pytest.mark.parametrize(("year", "fmt"), [(2025, "national-2021"), (2013, "legacy-2008")])
 def test_a_word_attachment_imports_without_site_or_url(tmp_path, year, fmt):
     document = docx.Document()
-    for line in (f"东风路街道{year}年政府信息公开工作年度报告", "一、总体情况", f"{year}年，东风路街道扎实推进政务公开工作。",
-                 "五、存在的主要问题及改进情况", "仍存在公开形式单一等问题。"):
+    for line in (f"东风路街道{year}年政府信息公开工作年度报告", "一、总体情况",
+                 f"{year}年，东风路街道扎实推进政务公开工作。", "五、存在的主要问题及改进情况",
+                 "仍存在公开形式单一等问题。"):
         document.add_paragraph(line)
     path = tmp_path / "r.docx"
     document.save(str(path))

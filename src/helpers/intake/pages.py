@@ -26,8 +26,8 @@ _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 _NUMERIC = re.compile(r"^[\d\s.,%+-]*$")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # The page's own date line: 发表日期：2026-01-26, 发布时间：2020年1月31日, 生成日期 | 2026-01-23 16:24:38.
-DATE_LINE = re.compile(r"(?:发[布表](?:日期|时间)|生成日期|更新(?:日期|时间)|(?<![成印截止])(?:时间|日期))\s*[:：|｜]?\s*"
-                       r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+DATE_LINE = re.compile(r"(?:发[布表](?:日期|时间)|生成日期|更新(?:日期|时间)|(?<![成印截止])(?:时间|日期))"
+                       r"\s*[:：|｜]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _ISO_DAY = re.compile(r"(?<![\d/-])(\d{4})-(\d{2})-(\d{2})(?![\d/-])")
 CAPTION_STYLE = "Caption"  # Word's built-in 题注 style
 TABLE = "\x00表格"  # a block that stands for a table in the body's text
