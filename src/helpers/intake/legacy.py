@@ -27,10 +27,16 @@ from helpers.report import formats
 
 LEGACY_2008 = "legacy-2008"
 _PART = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S")
-UNITS = ("人次", "万元", "条", "件", "次", "个", "项", "篇", "期", "场", "元", "份", "家", "批", "人")
-# A figure: the words of its clause, a number, a unit (never a date's 年, 月, 日).
-_FIGURE = re.compile(rf"(?P<words>[^，,。；;：:、！？\s（）()“”]*?)(?P<value>\d+(?:\.\d+)?)\s*"
+UNITS = ("万人次", "人次", "万人", "万元", "条", "件", "次", "个", "项", "篇", "期", "场", "元", "份", "家", "批", "名",
+         "人")
+# A figure: the words of its clause, a number (50余篇: about), a unit (never a date's 年, 月, 日).
+_FIGURE = re.compile(r"(?P<words>[^，,。；;：:、！？\s（）()“”]*?)(?P<value>\d+(?:\.\d+)?)\s*(?P<about>余|多)?"
                      rf"(?P<unit>{'|'.join(UNITS)})")
+# A count the report gives as none: 没有接到……申请, 未收取任何费用, 未发生……行政复议案 (value 0, as printed).
+_NONE = re.compile(r"(?P<before>[^，,。；;：:！？]*?)(?P<said>(?:没有|未|无)(?:接到|收到|受理|发生|收取|出现|产生)?)"
+                   r"(?P<after>[^，,。；;：:！？]*)")
+_COUNTED = ("申请", "收费", "费用", "复议", "诉讼", "申诉", "投诉")
+_CLAUSE = re.compile(r"[^，,。；;！？]+")
 _AFTER = re.compile(r"^.*(?:共计|累计|合计|总计|其中|全年|共)")  # what stands before these is not the label
 _LEAD = re.compile(r"^(?:\d{4}年度?|本年度|本年|今年|年内|通过|在|向|对|为|我(?:镇|乡|街道|局|委|办|区|县|市|单位))+")
 _TRAIL = re.compile(r"(?:共计|共|计|合计|累计|为|达|有|了|约|达到)+$")
@@ -68,16 +74,28 @@ def transcribe_legacy(page: Page, title: Title, year: int | None) -> Transcript:
 
 
 def figures_of(text: str, part: str) -> list[dict[str, Any]]:
-    """The figures a paragraph states (主动公开政府信息156条), each with its label as printed, value and unit."""
+    """The figures a paragraph states (主动公开政府信息156条), each with its label as printed, value and unit; and
+    the counts it states as none (没有接到……申请: 0, as printed)."""
     found: list[dict[str, Any]] = []
-    for match in _FIGURE.finditer(norm(text)):
-        label = _label(match.group("words"))
-        if not label or match.group("words").endswith("第"):
-            continue
-        value = Decimal(match.group("value"))
-        found.append({"part": part, "label": label,
-                      "value": int(value) if value == value.to_integral_value() else value,
-                      "unit": match.group("unit")})
+    for clause in _CLAUSE.findall(norm(text)):
+        figures = list(_FIGURE.finditer(clause))
+        for match in figures:
+            label = _label(match.group("words"))
+            if not label or match.group("words").endswith("第"):
+                continue
+            value = Decimal(match.group("value"))
+            figure: dict[str, Any] = {"part": part, "label": label,
+                                      "value": int(value) if value == value.to_integral_value() else value,
+                                      "unit": match.group("unit")}
+            if match.group("about"):
+                figure["as_printed"] = match.group(0)[len(match.group("words")):]
+            found.append(figure)
+        none = _NONE.search(clause) if not figures and any(word in clause for word in _COUNTED) else None
+        if none:
+            label = _label(none.group("before")) + re.sub(r"^(?:任何|针对.*?的|关于)", "", none.group("after"))
+            said = none.group("said") + none.group("after")
+            found.append({"part": part, "label": label or none.group("after"), "value": 0, "unit": "",
+                          "as_printed": said if len(said) <= 12 else none.group("said")})
     return found
 
 

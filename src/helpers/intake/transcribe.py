@@ -75,7 +75,7 @@ SUB_PARTS = (("主动公开", "active"), ("依申请", "requests"), ("平台", "
 TABLE_NAMES = {"active": "表二", "applications": "表三", "appeals": "表四", "processing_fees": "信息处理费表"}
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,2})\s*[、.．，,]\s*(.*)$", re.S)
 _SUB_HEADING = re.compile(r"^[（(]\s*([一二三四五六七八九十])\s*[)）]\s*(.{1,16}?)(?:[。：:；;]\s*(.*))?$", re.S)
-_DISCLOSURE = r"(?:政府信息公开|政务公开)"
+_DISCLOSURE = r"(?:政府信息公开|政务公开|信息公开)"
 _TAIL = r"(?P<tail>[（(][^）)]{1,10}[）)])?"  # 报告（全文）: part of the title as printed
 _TITLES = (  # the forms real titles take: organ then year, the year first, 工作情况报告 or 年度报告 without 工作
     re.compile(rf"^(?P<organ>.+?)(?P<year>\d{{4}})年度?{_DISCLOSURE}?工作年度报告{_TAIL}"),
@@ -103,7 +103,7 @@ _CONTACT_LABELS = (("通讯地址", "address"), ("联系地址", "address"), ("�
 _NUMBER = re.compile(rf"^(?P<sign>[+-])?(?P<digits>\d+(?:\.\d+)?)(?P<unit>万元|元|{'|'.join(COUNT_UNITS)})?$")
 _CITY = re.compile(r"^(.{2,8}?(?:自治州|地区|市|州|盟))(.+)$")
 _DISTRICT = re.compile(r"^(.{1,8}?(?:自治县|新区|区|县|旗|市))(.+)$")
-_SEAT = re.compile(r"(人民政府|办事处|街道办事处)$")
+_SEAT = re.compile(r"(人民政府|街道办事处|办事处|政府)$")
 
 
 def norm(text: str) -> str:
@@ -274,7 +274,7 @@ def _title_in(text: str, patterns: tuple[re.Pattern[str], ...] = _TITLES) -> Tit
             found = pattern.search(shown)
             if found and found.group("organ"):
                 year = int(found.group("year")) if found.groupdict().get("year") else None
-                organ = found.group("organ")
+                organ = re.sub(r"[（(][^）)]*[）)]", "", found.group("organ"))  # 青龙镇政府（机关）
                 if organ.endswith("人民") and shown[found.end("organ"):].startswith("政府"):
                     organ += "政府"  # 合水镇人民政府信息公开……: the organ's 政府 is the report's too
                 return Title(organ, year, found.group(0))
