@@ -226,9 +226,10 @@ def test_a_2008_format_page_is_its_parts_and_the_figures_it_states(tmp_path):
         {"part": "二、主动公开政府信息情况", "label": "镇政府网站公开", "value": 112, "unit": "条"},
         {"part": "三、依申请公开政府信息情况", "label": "收到政府信息公开申请", "value": 3, "unit": "件"},
         # a count it gives as none is 0, with the words that say so
-        {"part": "四、政府信息公开的收费及减免情况", "label": "费用", "value": 0, "unit": "", "as_printed": "未收取任何费用"},
-        {"part": "五、因政府信息公开申请行政复议、提起行政诉讼的情况", "label": "因政府信息公开申请提起行政复议、行政诉讼的情况",
-         "value": 0, "unit": "", "as_printed": "未发生"},
+        {"part": "四、政府信息公开的收费及减免情况", "label": "费用", "value": 0, "unit": "",
+         "as_printed": "未收取任何费用"},
+        {"part": "五、因政府信息公开申请行政复议、提起行政诉讼的情况",
+         "label": "因政府信息公开申请提起行政复议、行政诉讼的情况", "value": 0, "unit": "", "as_printed": "未发生"},
     ]
     written = import_file(PAGES / "legacy-2008.html", tmp_path / "data")
     assert written.ok, written.lines
