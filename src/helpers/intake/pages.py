@@ -319,11 +319,14 @@ def read_docx(path: Path) -> Page:
             grids.append(Grid(tidy(_word_grid(child, path.name, len(grids) + 1)), caption))
             blocks.append(TABLE)
             caption = ""
-    at = next((i for i, b in enumerate(blocks) if "年度报告" in b), None)
+    at = next((i for i, b in enumerate(blocks) if "报告" in b and len(b) <= 80 and "。" not in b), None)
     title = "" if at is None else blocks[at]
     if at and title[:1].isdigit():  # the organ's name on a line of its own above "2023年……年度报告"
         title = blocks[at - 1] + title
-    return Page(path.name, " ".join(title.split()), blocks, grids, {})
+    meta = {"heading": " ".join(title.split())} if title else {}
+    if document.core_properties.title and document.core_properties.title.strip():  # the file's own, not printed
+        meta["page_title"] = " ".join(document.core_properties.title.split())
+    return Page(path.name, " ".join(title.split()), blocks, grids, meta)
 
 
 def _reason(exc: Exception) -> str:

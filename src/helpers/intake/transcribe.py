@@ -272,7 +272,8 @@ def _title_in(text: str, patterns: tuple[re.Pattern[str], ...] = _TITLES) -> Tit
     for shown in (re.sub(r"\s", "", text), norm(text)):
         for pattern in patterns:
             found = pattern.search(shown)
-            if found and found.group("organ"):
+            named = found.group("organ") if found else ""
+            if found and 0 < len(named) <= 40 and not re.search(r"[，。；：《》、,;:]", named):  # a name, not a sentence
                 year = int(found.group("year")) if found.groupdict().get("year") else None
                 organ = re.sub(r"[（(][^）)]*[）)]", "", found.group("organ"))  # 青龙镇政府（机关）
                 if organ.endswith("人民") and shown[found.end("organ"):].startswith("政府"):
