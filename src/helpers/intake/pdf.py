@@ -56,8 +56,8 @@ def _read_pdf(path: Path, raw: bytes) -> Page:
         blocks: list[str] = []
         grids: list[Grid] = []
         text_chars = 0
-        lines: list[tuple[float, str]] = []
-        for page in document.pages:
+        lines: list[tuple[float, float, str]] = []
+        for page in document.pages:  # (the document's Title below: the file's own, not printed)
             text_chars += len(page.chars)
             page = page.filter(_not_a_frame(page))  # a box drawn round the whole text is no table
             tables = page.find_tables()
@@ -69,7 +69,7 @@ def _read_pdf(path: Path, raw: bytes) -> Page:
                 if isinstance(item, dict):
                     text = " ".join(item["text"].split())
                     if text and not _FURNITURE.match(text):
-                        lines.append((item["x0"], text))
+                        lines.append((item["x0"], item["x1"], text))
                     continue
                 _paragraphs(lines, blocks)
                 lines = []
@@ -79,7 +79,8 @@ def _read_pdf(path: Path, raw: bytes) -> Page:
     if text_chars < MIN_TEXT:
         raise PageError(f"{path.name}：这是扫描件（PDF 中只有图像，没有文字层），无法读取其中的文字；"
                         "请改用发布机关的文字版 PDF、网页或 Word 文件，或按数据文件格式手工录入")
-    return Page(path.name, _title(blocks), blocks, grids, {})
+    meta = {"page_title": " ".join(str(title).split())} if (title := document.metadata.get("Title")) else {}
+    return Page(path.name, _title(blocks), blocks, grids, meta)
 
 
 def _title(blocks: list[str]) -> str:
@@ -114,19 +115,22 @@ def _inside(obj: dict[str, Any], box: tuple[float, float, float, float]) -> bool
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _paragraphs(lines: list[tuple[float, str]], blocks: list[str]) -> None:
-    """Lines joined into paragraphs: a paragraph ends after a full stop or colon, and a heading or an
-    indented line (a paragraph's first line) starts a new one."""
+def _paragraphs(lines: list[tuple[float, float, str]], blocks: list[str]) -> None:
+    """Lines joined into paragraphs: a paragraph ends after a full stop or colon and after a line that stops
+    short of the right margin (a title, a heading, a paragraph's last line); a heading or an indented line (a
+    paragraph's first line) starts a new one."""
     if not lines:
         return
-    margin = min(x for x, _ in lines)
-    current = ""
-    for x, text in lines:
+    margin = min(x for x, _, _ in lines)
+    right = max(x for _, x, _ in lines)
+    current, short = "", False
+    for x, end, text in lines:
         starts = _HEADING.match(text) or x > margin + 12
-        if current and (starts or current[-1] in _ENDS):
+        if current and (starts or short or current[-1] in _ENDS):
             blocks.append(current)
             current = ""
         current += text
+        short = end < right - 24  # two characters short of the right margin at least
     if current:
         blocks.append(current)
 
