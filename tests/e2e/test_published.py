@@ -60,8 +60,9 @@ def test_a_totals_only_table_renders_its_published_totals_and_blanks(built):
     assert _cells(base, "2023/beiguan.html", "（七）总计") == ["", "", "", "", "", "", "16"]
     assert _cells(base, "2023/beiguan.html", "四、结转下年度") == ["", "", "", "", "", "", "1"]
     text = visible_text((base / "outputs/2023/beiguan.html").read_text(encoding="utf-8"))
-    # A published record shows what was published: not the format's standard sentences built from its tables.
-    assert "本机关新收政府信息公开申请" not in text and "（原报告此部分未录入）" in text
+    # A published record shows what was published: not the format's standard sentences built from its tables,
+    # and no note over an 引言 it does not have (its file does not list the 引言 as unseen).
+    assert "本机关新收政府信息公开申请" not in text and "（原报告此部分未录入）" not in text
 
 
 def test_blank_cells_stay_blank_and_a_sum_over_them_says_so(built):
@@ -205,3 +206,47 @@ def test_not_applicable_cells_and_an_added_row_reach_every_output_as_printed(tmp
     three = data["tables"]["applications"][0]
     assert three["rows"][-1] == ["原报告增列的行", added, ""] and three["cells"][-1] == [2, 1, 0, 0, 0, 0, 3]
     assert data["figures"]["applications"]["added"] == [{"label": added, "cells": [2, 1, 0, 0, 0, 0, 3]}]
+
+
+def test_a_published_report_prints_only_what_it_printed(tmp_path):
+    """A hand-entered published 2021 report with no 引言, no part 六, no fee table and no 落款: none of them is
+    made up (no “原报告此部分未录入” for a part it does not have, no “无其他需要报告的事项”, no empty fee table, no
+    落款 from its publication date), and its title has no added city or district. A 2008-format report as
+    published shows its own parts and nothing of the 大信镇 outline; one that records its 落款 shows it as printed."""
+    base = make_project(tmp_path / "project")
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    doc = yaml.load((FIXTURES.parent.parent / "data" / "nanhu" / "2025.yaml").read_text(encoding="utf-8"))
+    doc.insert(1, "source", "published")
+    del doc["prose"]["other"], doc["processing_fees"]  # no part 六, no fee table
+    doc["publication"]["date"] = "2026-01-20"  # known from the site, printed in no 落款
+    out = StringIO()
+    yaml.dump(doc, out)
+    text = out.getvalue()
+    (base / "data" / "nanhu").mkdir(parents=True)
+    (base / "data" / "nanhu" / "2025.yaml").write_text(text, encoding="utf-8")
+    legacy = base / "data" / "xinhe" / "2013.yaml"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text(
+        "format: legacy-2008\nyear: 2013\nsource: published\n"
+        "organ: {slug: xinhe, town: 新河镇, district: 样例区, district_slug: yangli, city: 示例市}\n"
+        "publication: {date: 2014-03-20}\nsignature: {name: 新河镇人民政府, date: 2014-03-18}\n"
+        "parts:\n- {heading: 一、概述, text: 2013年，新河镇扎实推进政府信息公开工作。}\n"
+        "- {heading: 二、主动公开政府信息情况, text: 全年主动公开政府信息5条。}\n"
+        "printed_figures:\n- {part: 二、主动公开政府信息情况, label: 主动公开政府信息, value: 5, unit: 条}\n",
+        encoding="utf-8")
+    run = xxgk("build", "-j", "2", cwd=base)
+    assert run.returncode == 0, run.stdout + run.stderr
+    shown = visible_text((base / "outputs" / "2025" / "nanhu.html").read_text(encoding="utf-8"))
+    for invented in ("原报告此部分未录入", "无其他需要报告的事项", "信息处理费", "2026年1月20日", "本报告根据"):
+        assert invented not in shown, invented
+    assert shown.rstrip().endswith("六、其他需要报告的事项")
+    old = visible_text((base / "outputs" / "2013" / "xinhe.html").read_text(encoding="utf-8"))
+    assert "新河镇2013年政府信息公开工作年度报告" in old and "示例市" not in old
+    assert "一、概述2013年，新河镇扎实推进政府信息公开工作。二、主动公开政府信息情况全年主动公开政府信息5条。" in old
+    assert "新河镇人民政府2014年3月18日" in old  # the 落款 as printed, not the day of publication
+    for outline in ("组织领导", "政策解读", "附表", "根据", "（未公布）"):
+        assert outline not in old, outline
+    data = json.loads((base / "outputs" / "2013" / "xinhe.json").read_text(encoding="utf-8"))
+    assert data["figures"]["printed"][0]["value"] == 5 and data["headline"] == {"主动公开政府信息（条）": 5}

@@ -64,11 +64,15 @@ PREAMBLE = "preamble"  # the standard cell a published report's own opening para
 
 def _as_published(cell: Any, values: dict[str, Any]) -> str:
     """A standard cell of a published report: its headings only; the preamble cell, the report's own preamble
-    verbatim, else the note that it was not recorded. Nothing of the format's standard sentences."""
+    verbatim, else the note that it was not recorded where the source did not show it (nothing where the report
+    has none). Nothing of the format's standard sentences."""
     headings = [line for line in cell.source.splitlines() if line.startswith("#")]
     if PREAMBLE in cell.get("metadata", {}).get("tags", []):
         own = (values.get("prose") or {}).get("preamble") or ""
-        headings.append(md_escape(own) if own.strip() else UNSEEN)
+        if own.strip():
+            headings.append(md_escape(own))
+        elif PREAMBLE in (values.get("unseen") or []):
+            headings.append(UNSEEN)
     return "\n\n".join(headings)
 
 

@@ -6,6 +6,7 @@ narrative stage can fill placeholders after execution without re-running code.
 
 from __future__ import annotations
 
+import dataclasses
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -185,7 +186,7 @@ def show_prose(report: Report, field: str, *, otherwise: str = "") -> None:
         show_unseen()
         return
     if not text.strip():
-        if otherwise:
+        if otherwise and not report.published:  # a published report without the part: nothing is said for it
             display({"text/html": f"<p>{escape(otherwise)}</p>", "text/plain": otherwise}, raw=True)
         return
     if _live:
@@ -264,7 +265,17 @@ def show_tables(report: Report, name: str) -> None:
     if _sheet:
         _sheet["sheet"].show(name)
         return
+    if name == "processing_fees" and report.published and _unprinted(getattr(report, name, None)):
+        return  # the fee figures are ours to tabulate: a published report that gave none gets no empty table
     show_table(*formats.of(report).tables(report).get(name, []))
+
+
+def _unprinted(part: object) -> bool:
+    """Whether every number of a part of the data file is blank (a table the published report did not print)."""
+    if not dataclasses.is_dataclass(part):
+        return False
+    return all(_unprinted(v) if dataclasses.is_dataclass(v := getattr(part, f.name)) else
+               v is None or v == [] or v == f.default for f in dataclasses.fields(part))
 
 
 def show_history(report: Report) -> None:
