@@ -154,13 +154,22 @@ def _grid(page: Any, table: Any) -> list[list[str]]:
     xs = _edges([c[0] for c in cells] + [c[2] for c in cells])
     ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
     grid = [["" for _ in range(max(1, len(xs) - 1))] for _ in range(max(1, len(ys) - 1))]
+    chars = page.chars
     for x0, top, x1, bottom in cells:
-        text = page.within_bbox((x0, top, x1, bottom)).extract_text() or ""
-        text = "".join(text.split())  # a label broken over lines inside its cell
+        text = _cell_text([c for c in chars if _inside(c, (x0, top, x1, bottom))])
+        text = "".join(text.split())  # a label broken over lines inside its cell (本/年/制/发: one a line)
         for r in range(_at(ys, top), _at(ys, bottom)):
             for c in range(_at(xs, x0), _at(xs, x1)):
                 grid[r][c] = text
     return grid
+
+
+def _cell_text(chars: list[dict[str, Any]]) -> str:
+    """The text of a cell's characters, those whose centre is inside it (as pdfplumber's own tables take them: a
+    CJK glyph's box often reaches past its cell's, and a cell cropped to its box then lost it)."""
+    from pdfplumber.utils import extract_text
+
+    return str(extract_text(chars)) if chars else ""
 
 
 def read_doc(path: Path) -> Page:
