@@ -60,9 +60,9 @@ def test_a_totals_only_table_renders_its_published_totals_and_blanks(built):
     assert _cells(base, "2023/beiguan.html", "（七）总计") == ["", "", "", "", "", "", "16"]
     assert _cells(base, "2023/beiguan.html", "四、结转下年度") == ["", "", "", "", "", "", "1"]
     text = visible_text((base / "outputs/2023/beiguan.html").read_text(encoding="utf-8"))
-    # A published record shows what was published: not the format's standard sentences built from its tables,
-    # and no note over an 引言 it does not have (its file does not list the 引言 as unseen).
-    assert "本机关新收政府信息公开申请" not in text and "（原报告此部分未录入）" not in text
+    # A published record shows what was published: not the format's standard sentences built from its tables;
+    # an 引言 its file neither gives nor says it was published without is unknown, and said so.
+    assert "本机关新收政府信息公开申请" not in text and "（原报告此部分未录入）" in text
 
 
 def test_blank_cells_stay_blank_and_a_sum_over_them_says_so(built):
@@ -209,10 +209,11 @@ def test_not_applicable_cells_and_an_added_row_reach_every_output_as_printed(tmp
 
 
 def test_a_published_report_prints_only_what_it_printed(tmp_path):
-    """A hand-entered published 2021 report with no 引言, no part 六, no fee table and no 落款: none of them is
-    made up (no “原报告此部分未录入” for a part it does not have, no “无其他需要报告的事项”, no empty fee table, no
-    落款 from its publication date), and its title has no added city or district. A 2008-format report as
-    published shows its own parts and nothing of the 大信镇 outline; one that records its 落款 shows it as printed."""
+    """A hand-entered published 2021 report that says it was published with no 引言 and no part 六, with no fee
+    figures and no 落款: none of them is made up (no note, no heading 六, no “无其他需要报告的事项”, no empty fee
+    table, no 落款 from its publication date), and its title has no added city or district; the same report that
+    does not say so shows part 六 as unknown. A 2008-format report as published shows its own parts and nothing
+    of the 大信镇 outline; its 落款 as printed."""
     base = make_project(tmp_path / "project")
     from ruamel.yaml import YAML
 
@@ -221,6 +222,13 @@ def test_a_published_report_prints_only_what_it_printed(tmp_path):
     doc.insert(1, "source", "published")
     del doc["prose"]["other"], doc["processing_fees"]  # no part 六, no fee table
     doc["publication"]["date"] = "2026-01-20"  # known from the site, printed in no 落款
+    unknown = StringIO()
+    yaml.dump(doc, unknown)
+    (base / "data" / "beiguan").mkdir(parents=True)
+    (base / "data" / "beiguan" / "2025.yaml").write_text(
+        unknown.getvalue().replace("slug: nanhu", "slug: beiguan").replace("town: 南湖街道", "town: 北关街道"),
+        encoding="utf-8")
+    doc.insert(2, "absent", ["preamble", "other"])
     out = StringIO()
     yaml.dump(doc, out)
     text = out.getvalue()
@@ -239,9 +247,12 @@ def test_a_published_report_prints_only_what_it_printed(tmp_path):
     run = xxgk("build", "-j", "2", cwd=base)
     assert run.returncode == 0, run.stdout + run.stderr
     shown = visible_text((base / "outputs" / "2025" / "nanhu.html").read_text(encoding="utf-8"))
-    for invented in ("原报告此部分未录入", "无其他需要报告的事项", "信息处理费", "2026年1月20日", "本报告根据"):
+    for invented in ("原报告此部分未录入", "无其他需要报告的事项", "信息处理费", "2026年1月20日", "本报告根据",
+                     "六、其他需要报告的事项"):
         assert invented not in shown, invented
-    assert shown.rstrip().endswith("六、其他需要报告的事项")
+    assert shown.endswith("每月开展一次栏目自查。")  # part 五's last words: nothing after them
+    unknown_page = visible_text((base / "outputs" / "2025" / "beiguan.html").read_text(encoding="utf-8"))
+    assert unknown_page.endswith("六、其他需要报告的事项（原报告此部分未录入）")
     old = visible_text((base / "outputs" / "2013" / "xinhe.html").read_text(encoding="utf-8"))
     assert "新河镇2013年政府信息公开工作年度报告" in old and "示例市" not in old
     assert "一、概述2013年，新河镇扎实推进政府信息公开工作。二、主动公开政府信息情况全年主动公开政府信息5条。" in old

@@ -32,6 +32,8 @@ class NarrativePreprocessor(Preprocessor):
                     kept.append(output)
             cell.outputs = kept
 
+        if values.get("source") == "published":
+            nb.cells = [c for c in nb.cells if not _left_out(c, values)]
         markdown = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "markdown"]
         headings = [
             fill(m.group(0), values, _cell_name(i, c)) for i, c in markdown for m in PART_HEADING.finditer(c.source)
@@ -40,8 +42,6 @@ class NarrativePreprocessor(Preprocessor):
         values = {**values, "part_titles": titles, "part_count": len(titles)}
 
         published = values.get("source") == "published"
-        if published:  # a published report's own parts (show_parts) stand in place of the format's outline
-            nb.cells = [c for c in nb.cells if OUTLINE not in c.get("metadata", {}).get("tags", [])]
         for index, cell in enumerate(nb.cells):
             if cell.cell_type == "markdown":
                 if published and STANDARD in cell.get("metadata", {}).get("tags", []):
@@ -58,20 +58,29 @@ class NarrativePreprocessor(Preprocessor):
 
 
 STANDARD = "standard"  # a Markdown cell whose text is the format's standard sentences (its headings are not)
+PART = "part:"  # a cell of one part of the report (part:other): left out of a published report without it
 OUTLINE = "outline"  # a cell of the format's own outline: left out of a published report that records its own parts
 PREAMBLE = "preamble"  # the standard cell a published report's own opening paragraph takes the place of
 
 
+def _left_out(cell: Any, values: dict[str, Any]) -> bool:
+    """Whether a published report's page leaves a template cell out: a cell of the format's outline where the
+    report has its own parts (show_parts), a cell of a part it was published without (heading and all)."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    absent = set(values.get("absent") or [])
+    return OUTLINE in tags or any(tag.removeprefix(PART) in absent for tag in tags if tag.startswith(PART))
+
+
 def _as_published(cell: Any, values: dict[str, Any]) -> str:
     """A standard cell of a published report: its headings only; the preamble cell, the report's own preamble
-    verbatim, else the note that it was not recorded where the source did not show it (nothing where the report
-    has none). Nothing of the format's standard sentences."""
+    verbatim, else the note that it was not recorded (nothing where the file says the report has none). Nothing
+    of the format's standard sentences."""
     headings = [line for line in cell.source.splitlines() if line.startswith("#")]
     if PREAMBLE in cell.get("metadata", {}).get("tags", []):
         own = (values.get("prose") or {}).get("preamble") or ""
         if own.strip():
             headings.append(md_escape(own))
-        elif PREAMBLE in (values.get("unseen") or []):
+        elif PREAMBLE not in (values.get("absent") or []):
             headings.append(UNSEEN)
     return "\n\n".join(headings)
 

@@ -186,7 +186,10 @@ def show_prose(report: Report, field: str, *, otherwise: str = "") -> None:
         show_unseen()
         return
     if not text.strip():
-        if otherwise and not report.published:  # a published report without the part: nothing is said for it
+        if report.published and report.has(field):  # given nowhere, said to be absent nowhere: unknown
+            show_unseen()
+            return
+        if otherwise and not report.published:
             display({"text/html": f"<p>{escape(otherwise)}</p>", "text/plain": otherwise}, raw=True)
         return
     if _live:
@@ -210,7 +213,9 @@ def show_filled(report: Report, field: str) -> None:
 
 def show_overview(report: Report) -> None:
     """一、总体情况: its free text, then each of the five usual sub-parts the file gives, under its heading."""
-    show_prose(report, "overview")
+    given = [field for field in OVERVIEW_PARTS if getattr(report.prose, field, "").strip()]
+    if report.prose.overview.strip() or not given:
+        show_prose(report, "overview")
     if _live:
         return  # the editing view shows each sub-part under its heading in cells of its own
     for field, heading in OVERVIEW_PARTS.items():

@@ -175,6 +175,10 @@ class Report:
     # What a published source does not show (prose parts such as "preamble" or "other", tables such as
     # "processing_fees"): rendered as a note that the part was not recorded, never as the format's standard text.
     unseen: list[str] = field(default_factory=list, kw_only=True)
+    # What a published report does not have (the parts it was published without, such as "preamble" or "other"):
+    # nothing is printed for them, not even their headings. A part neither given nor listed here nor in ``unseen``
+    # is unknown, and said to be so.
+    absent: list[str] = field(default_factory=list, kw_only=True)
     # The 落款 as a published report printed it; None: it printed none (or a report to publish, whose 落款 is made).
     signature: Signature | None = field(default=None, kw_only=True)
     # The cells a published table prints as "/" (not applicable), by field path: blank in the model, shown as "/".
@@ -193,6 +197,11 @@ class Report:
         """Whether the report shows ``part``: always for a report to publish; for a published one, unless its
         source did not show it."""
         return not (self.published and part in self.unseen)
+
+    def has(self, part: str) -> bool:
+        """Whether the report has ``part``: always for a report to publish; for a published one, unless its file
+        says it was published without it."""
+        return not (self.published and part in self.absent)
 
     def shown(self, path: str, value: Any) -> Any:
         """A cell as its table shows it: "/" where the published table printed "/" (not applicable)."""
