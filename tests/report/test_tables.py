@@ -313,3 +313,20 @@ def test_a_signed_change_keeps_its_plus(tmp_path, written, shown):
     path.write_text(text, encoding="utf-8")
     (block,) = [f for f in tables.active_tables(load_report(path)) if "行政许可" in f.index]
     assert format_value(block.loc["行政许可", "本年增/减"])[0] == shown
+
+
+@pytest.mark.parametrize(("published", "unit", "header", "in_wan"), [
+    (False, None, "采购总金额（单位：万元）", "8040"),  # a report to publish names none: the usual 万元
+    (True, None, "采购总金额", None),  # a published table that printed no unit: none, and no sum in 万元
+    (True, "元", "采购总金额（单位：元）", "0.804"),
+])
+def test_the_procurement_amount_has_the_unit_its_table_printed(published, unit, header, in_wan):
+    report = load_report(ROOT / "data/nanhu/2020.yaml")
+    active = report.active
+    procurement = dataclasses.replace(active.procurement, amount=tables.Decimal(8040), unit=unit)
+    report = dataclasses.replace(report, active=dataclasses.replace(active, procurement=procurement),
+                                 source="published" if published else None)
+    block = tables.active_tables(report)[-1]
+    assert list(block.columns) == ["采购项目数量", header]
+    summed = tables.active_tables(report, in_wan=True)[-1].iloc[0, 1]
+    assert (None if summed is None else format(summed.normalize(), "f")) == in_wan

@@ -679,11 +679,12 @@ class FeeItems2019:
 
 @dataclass(frozen=True)
 class Procurement2019:
-    """政府集中采购; the 2019 format leaves the amount's unit open: 万元 (the usual) or 元, as published."""
+    """政府集中采购; the 2019 format leaves the amount's unit open: 万元 (the usual, and a report to publish's where
+    the file names none) or 元, as published; a published table that printed none has none."""
 
     projects: int | None
     amount: Decimal | None
-    unit: AmountUnit = AmountUnit("万元")
+    unit: AmountUnit | None = None
 
 
 @dataclass(frozen=True)

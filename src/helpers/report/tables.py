@@ -335,13 +335,13 @@ def active_tables(report: NationalReport, *, in_wan: bool = False) -> list[pd.Da
         for label, field, keys in rows:
             paths.append([f"active.{field}.{k}" for k in keys])
             item = getattr(a, field)
-            unit = getattr(item, "unit", None)
             values = [report.shown(f"active.{field}.{k}", getattr(item, k)) for k in keys]
-            if unit is not None:
+            if hasattr(item, "unit"):
                 at = keys.index("amount")
-                if in_wan and unit != "万元" and isinstance(values[at], Decimal):
-                    values[at], unit = values[at] / AMOUNT_UNITS[unit], "万元"
-                headers[at] = f"{columns[at]}（单位：{unit}）"
+                unit = item.unit or (None if report.published else "万元")  # a published table's: as printed
+                if in_wan and unit != "万元" and isinstance(values[at], Decimal):  # in no known unit: unknown
+                    values[at], unit = values[at] / AMOUNT_UNITS[unit] if unit else None, "万元"
+                headers[at] = f"{columns[at]}（单位：{unit}）" if unit else columns[at]
             cells.append((label, values))
         blocks.append(_block(caption, headers, cells))
         blocks[-1].attrs[formats.TABLE_FIELDS] = paths
