@@ -261,3 +261,37 @@ def test_a_published_report_prints_only_what_it_printed(tmp_path):
         assert outline not in old, outline
     data = json.loads((base / "outputs" / "2013" / "xinhe.json").read_text(encoding="utf-8"))
     assert data["figures"]["printed"][0]["value"] == 5 and data["headline"] == {"主动公开政府信息（条）": 5}
+
+
+def test_what_a_published_report_held_beyond_the_format_is_shown_where_it_stood(tmp_path):
+    """A 呈报函 before the report, the format's 编写说明 left in after the 引言, text inside part 四 before its
+    table and sub-headings in the report's own words: each on the page where it stood; the audit flags the
+    编写说明."""
+    from ruamel.yaml import YAML
+
+    base = make_project(tmp_path / "project")
+    yaml = YAML()
+    doc = yaml.load((FIXTURES.parent.parent / "data" / "nanhu" / "2025.yaml").read_text(encoding="utf-8"))
+    doc.insert(1, "source", "published")
+    prose = doc["prose"]
+    prose["cover_letter"] = "区政务公开办：现将我街道2025年政府信息公开工作年度报告报上，请审阅。"
+    prose["preamble"] = "本报告根据《条例》编制。"
+    prose["drafting_note"] = "（编写说明：本表中“本年新收”指本年度收到的申请。）"
+    prose["in_appeals"] = "2025年，我街道未出现申请行政复议、提起行政诉讼的情况。"
+    prose["active"] = "全年主动公开政府信息326条。"
+    doc["sub_headings"] = {"active": "（一）主动公开方面"}
+    out = StringIO()
+    yaml.dump(doc, out)
+    (base / "data" / "nanhu").mkdir(parents=True)
+    (base / "data" / "nanhu" / "2025.yaml").write_text(out.getvalue(), encoding="utf-8")
+    run = xxgk("build", cwd=base)
+    assert run.returncode == 0, run.stdout + run.stderr
+    shown = visible_text((base / "outputs" / "2025" / "nanhu.html").read_text(encoding="utf-8"))
+    order = ["区政务公开办：现将", "本报告根据《条例》编制。", "（编写说明：", "一、总体情况", "（一）主动公开方面全年主动公开",
+             "四、政府信息公开行政复议、行政诉讼情况2025年，我街道未出现申请行政复议", "行政复议", "五、存在的主要问题"]
+    at = [shown.find(text) for text in order]
+    assert -1 not in at and at == sorted(at), list(zip(order, at, strict=True))
+    assert "（一）主动公开全年" not in shown  # the usual sub-heading is not put in place of the printed one
+    audit = xxgk("audit", "--year", "2025", "--as-of", "2026-03-01", cwd=base)
+    assert "发布的报告中留有格式的编写说明" in (base / "outputs" / "2025" / "yangli-audit.html").read_text(
+        encoding="utf-8"), audit.stdout + audit.stderr

@@ -188,6 +188,8 @@ def transcribe(page: Page, year: int | None = None) -> Transcript:
     if not any(kind for _, kind in kinds):
         if title is None:
             raise NotAReport(f"{page.name}：这不是政府信息公开工作年度报告（找不到报告标题和表二、表三、表四）")
+        if not any(_HEADING.match(b) for b in page.blocks if b != TABLE):  # a list of reports, a news page
+            raise NotAReport(f"{page.name}：这不是政府信息公开工作年度报告（找不到报告的各部分和表二、表三、表四）")
         covered, _ = report_year(page, title, year)
         if covered is None or covered <= LAST_LEGACY_YEAR:
             from helpers.intake.legacy import transcribe_legacy  # a 2008-format page: its own parts and figures

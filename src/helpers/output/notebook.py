@@ -186,7 +186,7 @@ def show_prose(report: Report, field: str, *, otherwise: str = "") -> None:
         show_unseen()
         return
     if not text.strip():
-        if report.published and report.has(field):  # given nowhere, said to be absent nowhere: unknown
+        if report.published and report.has(field) and field in formats.of(report).headed_prose:  # unknown
             show_unseen()
             return
         if otherwise and not report.published:
@@ -218,7 +218,9 @@ def show_overview(report: Report) -> None:
         show_prose(report, "overview")
     if _live:
         return  # the editing view shows each sub-part under its heading in cells of its own
-    for field, heading in OVERVIEW_PARTS.items():
+    printed = getattr(report, "sub_headings", None)
+    for field, usual in OVERVIEW_PARTS.items():
+        heading = getattr(printed, field, "") or usual  # a published report's own, as printed
         if getattr(report.prose, field, "").strip():
             display({"text/html": f"<h3>{escape(heading)}</h3>", "text/plain": heading}, raw=True)
             show_prose(report, field)

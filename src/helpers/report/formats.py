@@ -38,6 +38,8 @@ class ReportFormat(Generic[R]):
     first_year: ClassVar[int]
     last_year: ClassVar[int | None] = None
     prose_parts: ClassVar[dict[str, str]]  # prose field → the heading of its part
+    published_parts: ClassVar[dict[str, str]] = {}  # prose only a published report has → what it is
+    headed_prose: ClassVar[tuple[str, ...]] = ()  # prose fields that are whole parts under the form's headings
     prescribed_tables: ClassVar[bool] = True  # whether its tables are prescribed (a published one's blanks: unknown)
     required_prose: ClassVar[tuple[str, ...]] = ()  # prose fields a report to publish must give (not a published one)
     figure_fields: ClassVar[tuple[str, ...]] = ()  # the data class's fields that hold figures (open data)

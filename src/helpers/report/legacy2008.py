@@ -25,6 +25,7 @@ class Legacy2008(ReportFormat[Legacy2008Report]):
     first_year = 2008
     last_year = 2018
     prose_parts = LEGACY_PROSE_PARTS
+    headed_prose = tuple(LEGACY_PROSE_PARTS)
     prescribed_tables = False  # each organ printed the figures it chose
     required_prose = tuple(part for part in LEGACY_PROSE_PARTS if part not in ("applications", "appeals"))
     figure_fields = ("figures",)

@@ -769,6 +769,15 @@ PROSE_PARTS = {
     "problems": "五、存在的主要问题及改进情况",
     "other": "六、其他需要报告的事项",
 }
+# What a published report may hold beyond the format's parts, each shown where it stood: a 呈报函 published
+# before the report, the format's 编写说明 left in, text printed inside parts 二、三、四 around their tables.
+PUBLISHED_PARTS = {
+    "cover_letter": "呈报函（报告前的文字）",
+    "drafting_note": "编写说明（原报告中保留的格式说明）",
+    "in_active": "二、主动公开政府信息情况（表外的文字）",
+    "in_applications": "三、收到和处理政府信息公开申请情况（表外的文字）",
+    "in_appeals": "四、政府信息公开行政复议、行政诉讼情况（表外的文字）",
+}
 OVERVIEW_PARTS = {  # the sub-headings of 一、总体情况 that real reports share
     "active": "（一）主动公开",
     "requests": "（二）依申请公开",
@@ -805,6 +814,23 @@ class NationalProse:
     management: Markdown = Markdown("")
     platforms: Markdown = Markdown("")
     oversight: Markdown = Markdown("")
+    cover_letter: Markdown = Markdown("")  # PUBLISHED_PARTS: a published report's only
+    drafting_note: Markdown = Markdown("")
+    in_active: Markdown = Markdown("")
+    in_applications: Markdown = Markdown("")
+    in_appeals: Markdown = Markdown("")
+
+
+@dataclass(frozen=True)
+class SubHeadings:
+    """The sub-headings of 一、总体情况 as a published report printed them, where they differ from the usual
+    ones (OVERVIEW_PARTS): （一）主动公开方面 is printed as such."""
+
+    active: str = ""
+    requests: str = ""
+    management: str = ""
+    platforms: str = ""
+    oversight: str = ""
 
 
 @dataclass(frozen=True)
@@ -815,6 +841,7 @@ class NationalReport(Report):
     active: Active
     applications: Applications
     appeals: Appeals
+    sub_headings: SubHeadings = field(default_factory=SubHeadings, kw_only=True)
 
 
 @dataclass(frozen=True)

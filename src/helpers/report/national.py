@@ -21,6 +21,7 @@ from helpers.report.model import (
     CARRIED_IN,
     CARRIED_OVER,
     PROSE_PARTS,
+    PUBLISHED_PARTS,
     RESULT_TOTAL,
     TOWN_KINDS,
     National2019Report,
@@ -42,6 +43,8 @@ class NationalFormat(ReportFormat[N]):
 
     prose_parts = PROSE_PARTS
     required_prose = ("overview", "problems")
+    headed_prose = ("overview", "problems", "other")
+    published_parts = PUBLISHED_PARTS
     figure_fields: ClassVar[tuple[str, ...]] = ("active", "applications", "appeals")
     sheets = ("active", "applications", "appeals")
     summed_tables = ("active", "applications", "appeals")

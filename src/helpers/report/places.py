@@ -47,7 +47,8 @@ def places(fmt_name: str) -> dict[str, Place]:
     found = {path: Place(f"“{label}”") for path, label in FIELDS.items()}
     hints = typing.get_type_hints(fmt.report_class)
     report: Any = blank(fmt.report_class)
-    found.update({f"prose.{part}": Place(f"“{title}”") for part, title in fmt.prose_parts.items()})
+    parts = {**fmt.prose_parts, **fmt.published_parts}
+    found.update({f"prose.{part}": Place(f"“{title}”") for part, title in parts.items()})
     found.update({path: Place(f"“{label}”") for path, label, _ in fmt.extra_fields})
     found.update({path: Place(f"“{part}”", row, "", row) for path, (part, row) in fmt.printed().items()})
     for _, columns, rows in getattr(hints.get("active"), "BLOCKS", ()):

@@ -168,6 +168,10 @@ def _form(report: Report) -> list[Finding]:
         for present, part in ((overview, "一、总体情况"), (problems, "五、存在的主要问题及改进情况")):
             if not present:
                 findings.append(Finding("格式规范", f"缺少“{part}”", f"“{part}”没有正文"))
+        note = " ".join(prose.drafting_note.split())
+        if note:
+            findings.append(Finding("格式规范", "发布的报告中留有格式的编写说明",
+                                    f"原文“{note[:40]}{'……' if len(note) > 40 else ''}”"))
         shown = fmt.tables(report)
         for name, table in (("active", checks.TABLE_ACTIVE), ("applications", checks.TABLE_APPLICATIONS),
                             ("appeals", checks.TABLE_APPEALS)):

@@ -37,7 +37,7 @@ from helpers.output.notebook import editing_style
 from helpers.output.render import read_template
 from helpers.project import Project, year_file
 from helpers.report import formats, placeholders
-from helpers.report.model import OVERVIEW_PARTS
+from helpers.report.model import OVERVIEW_PARTS, PUBLISHED_PARTS
 from helpers.report.placeholders import part_titles
 from helpers.report.values import ValueProblem, check_value
 
@@ -138,11 +138,12 @@ def _literal(value: Any) -> str:
 
 def _parts_shown(source: str, prose: dict) -> list[str]:
     """The prose parts a template code cell shows: ``show_prose(report, "problems")``, and for ``show_overview``
-    the overview and those of its five sub-parts the file has."""
+    the overview and those of its five sub-parts the file has; of the parts only a published report has
+    (PUBLISHED_PARTS), those the file has."""
     parts = []
     if _OVERVIEW_CALL.search(source):
         parts += ["overview", *(p for p in OVERVIEW_PARTS if str(prose.get(p) or "").strip())]
-    parts += _PROSE_CALL.findall(source)
+    parts += [p for p in _PROSE_CALL.findall(source) if p not in PUBLISHED_PARTS or str(prose.get(p) or "").strip()]
     return parts
 
 
