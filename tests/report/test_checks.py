@@ -255,3 +255,12 @@ def test_a_fee_charged_with_no_notice_is_warned(tmp_path, notices, warns):
                            f"processing_fees: {{notices: {notices}, billed: 50, collected: 50}}"})
     found = [p for p in _problems(tmp_path, {2025: text}) if p.path == "processing_fees.notices"]
     assert bool(found) == warns
+
+
+@pytest.mark.parametrize("unseen", [[], ["applications", "appeals"]])
+def test_a_table_its_source_did_not_show_has_no_blank_cells_to_warn_of(unseen):
+    text = (ROOT / "data/nanhu/2025.yaml").read_text(encoding="utf-8").replace(
+        "format: national-2021\n", f"format: national-2021\nsource: published\nunseen: {unseen}\n")
+    text = text[:text.index("applications:")] + text[text.index("processing_fees:"):]  # 表三、表四 left out
+    warned = {p.table for p in checks.check(parse_report(text, "x.yaml")) if "空白单元格" in p.found}
+    assert warned == (set() if unseen else {"表三", "表四"})

@@ -77,6 +77,8 @@ def blanks(report: Report) -> list[Problem]:
         return []  # the format prescribed no table: a published report's figures are those it printed
     problems = []
     for part, blank in report.blanks().items():
+        if not report.seen(part):
+            continue  # a table its source did not show: not blank, not seen
         table = TABLE_OF.get(part, "")
         names = [name_of(report.format, path).removeprefix(table) for path in blank[:5]]
         shown = "、".join(names) + ("等" if len(blank) > 5 else "")
