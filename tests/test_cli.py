@@ -241,3 +241,28 @@ def test_build_takes_a_town_by_its_name_and_says_so_when_there_is_none(tmp_path,
     assert "2020/nanhu（南湖街道）" in capsys.readouterr().out
     assert main(["--project", str(base), "build", "--town", "北湖街道"]) == 2
     assert "没有代码或名称为“北湖街道”的镇街" in capsys.readouterr().err
+
+
+def test_a_year_or_a_day_no_report_has_fails_its_file_alone(tmp_path, capsys):
+    """data/nanhu/9999.yaml and a 落款 of 0001-01-01 are refused in the form's words; the other file is judged."""
+    data = tmp_path / "data"
+    (data / "nanhu").mkdir(parents=True)
+    text = (ROOT / "data/nanhu/2025.yaml").read_text(encoding="utf-8")
+    (data / "nanhu" / "9999.yaml").write_text(text.replace("year: 2025", "year: 9999"), encoding="utf-8")
+    (data / "nanhu" / "2025.yaml").write_text(text.replace("publication:\n", "publication:\n  date: 0001-01-01\n"),
+                                              encoding="utf-8")
+    (data / "nanhu" / "2024.yaml").write_bytes((ROOT / "data/nanhu/2024.yaml").read_bytes())
+    assert main(["check", str(data)]) == 1
+    out = capsys.readouterr().out
+    assert re.search(r"9999\.yaml 第 \d+ 行，“年度”：应为2008—\d{4} 年之间的年度，实际为9999。", out), out
+    assert re.search(r"2025\.yaml 第 \d+ 行，.*应为2008—\d{4} 年之间的日期，实际为0001-01-01", out), out
+    assert "nanhu/2024.yaml：通过" in out
+
+
+@pytest.mark.parametrize("args", [["audit", "--year", "9999"], ["build", "--year", "9999"], ["package", "--year", "0"],
+                                  ["audit", "--year", "2025", "--as-of", "9999-12-31"]])
+def test_a_year_or_a_day_out_of_range_is_refused_on_the_command_line(args, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    assert stopped.value.code == 2
+    assert re.search(r"应为 2008—\d{4} 年之间的(年度|日期)", capsys.readouterr().err)

@@ -85,9 +85,13 @@ def _seconds(text: str) -> int:
 def _day(text: str) -> datetime.date:
     """A day given on the command line, as YYYY-MM-DD (or 2027年2月3日)."""
     try:
-        return datetime.date.fromisoformat(check_value(text, "date"))
+        day = datetime.date.fromisoformat(check_value(text, "date"))
     except (ValueProblem, ValueError):
         raise argparse.ArgumentTypeError(f"应为日期，如 2027-02-03，实际为“{text}”") from None
+    earliest, latest = formats.years()
+    if not earliest <= day.year <= latest + 1:
+        raise argparse.ArgumentTypeError(f"应为 {earliest}—{latest + 1} 年之间的日期，实际为 {day}")
+    return day
 
 
 def _report_year(text: str) -> int:
@@ -98,8 +102,7 @@ def _report_year(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"应为年度，如 2026，实际为“{text}”") from None
-    earliest = min(f.first_year for f in formats.all_formats())
-    latest = datetime.date.today().year + 1
+    earliest, latest = formats.years()
     if not earliest <= value <= latest:
         raise argparse.ArgumentTypeError(f"应为 {earliest}—{latest} 年之间的年度，实际为 {value}")
     return value
@@ -660,7 +663,7 @@ def parser() -> argparse.ArgumentParser:
         "build", help="生成 data/ 下每个数据文件的报告", description="生成报告（只重新生成有变化的）"
     )
     build.add_argument("params", nargs="?", type=Path, metavar="批量定义", help="params/ 下的批量定义文件（可选）")
-    build.add_argument("--year", type=int, action="append", default=[], help="只生成某一年度（可重复）")
+    build.add_argument("--year", type=_report_year, action="append", default=[], help="只生成某一年度（可重复）")
     build.add_argument("--town", action="append", default=[], help="只生成某个镇街代码（可重复）")
     build.add_argument("-j", "--jobs", type=_count, default=0,
                        help=f"并行数（默认：CPU 核数；最多为 CPU 核数的两倍，即 {max_workers()}）")
@@ -737,14 +740,14 @@ def parser() -> argparse.ArgumentParser:
     intake.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
     intake.add_argument("--site", help="已发布报告的发布网站（页面、Word、PDF 中没有写时填入；默认：不记）")
     intake.add_argument("--url", help="已发布报告的网址（页面、Word、PDF 中没有写时填入；默认：不记）")
-    intake.add_argument("--year", type=int, help="已发布报告的年度（标题中没有年度时使用；默认：取正文中的统计期限）")
+    intake.add_argument("--year", type=_report_year, help="已发布报告的年度（标题中没有年度时使用；默认：取正文中的统计期限）")
     intake.add_argument("--overwrite", action="store_true", help="覆盖已有的数据文件")
     intake.add_argument("--keep-invalid", action="store_true", help="有错误时仍写出 <年度>.invalid.yaml 供查看")
     intake.set_defaults(run=_import)
     audit = sub.add_parser("audit", help="按考核标准审核一个年度的全部报告，写出审核页、审核表和整改通知",
                            description="审核报告：按时、应报尽报、格式规范、数据准确、正文与表格一致、收费说明、"
                                        "问题与改进、内容雷同、发布后改动")
-    audit.add_argument("--year", type=int, required=True, help="年度")
+    audit.add_argument("--year", type=_report_year, required=True, help="年度")
     audit.add_argument("--district", action="append", default=[], help="只审核某个区（区代码，可重复；默认：全部）")
     audit.add_argument("--as-of", type=_day, help="按这一天判断是否逾期，如 2027-02-03（默认：今天）")
     audit.add_argument("--scoring", type=Path, help="评分表（默认：项目的 scoring.yaml，没有则用默认评分表）")
@@ -753,7 +756,7 @@ def parser() -> argparse.ArgumentParser:
     audit.set_defaults(run=_audit)
     package = sub.add_parser("package", help="生成一个区一个年度的归档包（PDF、Word、汇总、审核和清单）",
                              description="生成归档包：先生成 PDF 和 Word、审核，再打包")
-    package.add_argument("--year", type=int, required=True, help="年度")
+    package.add_argument("--year", type=_report_year, required=True, help="年度")
     package.add_argument("--district", required=True, help="区代码，如 yangli")
     package.add_argument("--as-of", type=_day, help="按这一天判断是否逾期（默认：今天）")
     package.add_argument("--scoring", type=Path, help="评分表（默认：项目的 scoring.yaml）")

@@ -99,10 +99,16 @@ class Deadlines:
     publish: tuple[int, int] | None = (1, 31)
 
     def submit_by(self, year: int) -> datetime.date | None:
-        return datetime.date(year + 1, *self.submit) if self.submit else None
+        return _after(year, self.submit)
 
     def publish_by(self, year: int) -> datetime.date | None:
-        return datetime.date(year + 1, *self.publish) if self.publish else None
+        return _after(year, self.publish)
+
+
+def _after(year: int, day: tuple[int, int] | None) -> datetime.date | None:
+    """``day`` of the year after ``year``; none where there is no such day (a file named 9999.yaml, refused by the
+    loader, is still listed)."""
+    return datetime.date(year + 1, *day) if day and 0 < year < datetime.MAXYEAR else None
 
 
 @dataclass(frozen=True)

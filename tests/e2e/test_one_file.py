@@ -147,3 +147,16 @@ def test_build_completes_with_the_variants_failing_alone(district, capsys, monke
     for line in out.splitlines():
         if line.startswith("失败"):
             assert "（" in line  # named with its organ, the reason on the next line
+
+
+def test_a_file_of_a_year_no_calendar_has_fails_alone_and_the_index_is_written(tmp_path, capsys, monkeypatch):
+    root = make_project(tmp_path / "p")
+    text = (ROOT / "data" / "nanhu" / "2025.yaml").read_text(encoding="utf-8")
+    (root / "data" / "nanhu").mkdir(parents=True)
+    (root / "data" / "nanhu" / "2025.yaml").write_text(text, encoding="utf-8")
+    (root / "data" / "nanhu" / "9999.yaml").write_text(text.replace("year: 2025", "year: 9999"), encoding="utf-8")
+    monkeypatch.chdir(root)
+    assert main(["build", "--quiet"]) == 1
+    out = _said(capsys)
+    assert "失败    9999/nanhu" in out and "应为2008—" in out and "Traceback" not in out
+    assert (root / "outputs" / "2025" / "nanhu.html").is_file() and (root / "outputs" / "index.html").is_file()

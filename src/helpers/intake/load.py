@@ -319,6 +319,9 @@ def parse_report(text: str, shown: str, path: Path | None = None, reported: froz
 
     reader.fmt = fmt.name
     report = reader.read(doc, fmt.report_class, "")
+    earliest, latest = formats.years()
+    if not reader.broken and not earliest <= report.year <= latest:  # 9999: no deadline, no calendar has it
+        reader.problem(reader.value_line(doc, "year"), "year", f"{earliest}—{latest} 年之间的年度", str(report.year))
     if path is not None and not reader.broken:
         _check_path(report, doc, path, reader)
     judged = None if reader.broken else dataclasses.replace(
@@ -513,7 +516,11 @@ class _Reader:
         try:
             if isinstance(node, str) and node.strip() and kind in ("count", "signed", "amount"):
                 return read_cell(node, kind, unit)  # 12件, １２, 120元: a number typed as text reads as in a workbook
-            return check_value(node, kind)
+            value = check_value(node, kind)
+            earliest, latest = formats.years()
+            if kind == "date" and not earliest <= int(value[:4]) <= latest + 1:  # 0001-01-01: no day of a report
+                raise ValueProblem(f"{earliest}—{latest + 1} 年之间的日期", value)
+            return value
         except ValueProblem as exc:
             self.problem(line, path, exc.expected, exc.found)
             return node

@@ -148,6 +148,14 @@ def of(report: Report) -> AnyFormat:
     return get(report.format)
 
 
+def years() -> tuple[int, int]:
+    """The report years this tool takes: from the oldest registered format's first to next year (a report is
+    written in the year after its own)."""
+    import datetime
+
+    return min(f.first_year for f in all_formats()), datetime.date.today().year + 1
+
+
 def for_year(year: int) -> AnyFormat:
     """The format in force for reports of ``year``."""
     for fmt in reversed(all_formats()):
