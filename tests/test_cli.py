@@ -101,7 +101,7 @@ def test_check_names_a_misspelt_placeholder_in_a_template(tmp_path, capsys):
                         encoding="utf-8")
     assert main(["--project", str(project), "check"]) == 1
     out = capsys.readouterr().out
-    assert "annual_report.ipynb 第 11 个单元格 第 3 行" in out and "应为 totals.lawsuits？" in out
+    assert "annual_report.ipynb 第 13 个单元格 第 3 行" in out and "应为 totals.lawsuits？" in out
 
 
 def test_check_names_lists_what_a_placeholder_may_use_with_this_towns_values(capsys):
@@ -213,7 +213,7 @@ def test_every_help_is_chinese_frame_and_all(capsys, command):
 
 @pytest.mark.parametrize(("argv", "said"), [
     (["import"], "xxgk import：错误：缺少必须给出的参数：文件或文件夹"),
-    (["build", "--year", "二〇二六"], "xxgk build：错误：参数 --year：无效的值 '二〇二六'"),
+    (["build", "--year", "二〇二六"], "xxgk build：错误：参数 --year：应为年度，如 2026，实际为“二〇二六”"),
     (["bogus"], "xxgk：错误：参数 命令：无效的选择 'bogus'"),
     (["check", "--nope"], "xxgk：错误：无法识别的参数：--nope"),
 ])
