@@ -14,9 +14,9 @@ leaf by leaf. One row per report and source type:
   legacy-2008 report, its printed_figures, each found when the import's printed_figures has one of the same part
   and value (labels are free wording, so they are not compared);
 - prose: truth prose parts (preamble, overview, problems, other; for legacy-2008 each of its parts, matched to the
-  import's part of the same heading) whose whitespace-normalised text equals the import's. The overview is compared with the import's overview and its
-  sub-parts (active, requests, management, platforms, oversight) joined, sub-part headings and markdown marks
-  removed from both sides.
+  import's part of the same heading) whose whitespace-normalised text equals the import's. The overview is
+  compared with the import's overview and its sub-parts (active, requests, management, platforms, oversight)
+  joined, sub-part headings and markdown marks removed from both sides.
 
 Numbers: an integer equals only an integer (5 is not 5.0); amounts (float or Decimal, both non-integral types)
 are equal when numerically equal; "/" equals "/".
@@ -137,7 +137,8 @@ def compare(truth: dict[str, Any], got: dict[str, Any]) -> dict[str, Any]:
                 continue
             prose_total += 1
             if key == "overview":
-                joined = "\n\n".join(filter(None, [gprose.get("overview", ""), *(gprose.get(s, "") for s in OVERVIEW_SUBS)]))
+                subs = [gprose.get("overview", ""), *(gprose.get(s, "") for s in OVERVIEW_SUBS)]
+                joined = "\n\n".join(filter(None, subs))
                 ok = squash(tprose[key]) == squash(joined) or no_headings(tprose[key]) == no_headings(joined)
             else:
                 ok = squash(tprose[key]) == squash(gprose.get(key, ""))
@@ -169,7 +170,8 @@ def import_one(source: Path) -> tuple[dict[str, Any] | None, str, float]:
         if written is None:
             found = sorted(data_dir.rglob("*.yaml"))
             written = found[0] if found else None
-        reason = next((l for l in result.lines if "警告" not in l and "按空白" not in l), result.summary or "")
+        reason = next((said for said in result.lines if "警告" not in said and "按空白" not in said),
+                      result.summary or "")
         reason = reason.removeprefix(source.name).lstrip("：: ")
         if not result.ok and written is None:
             return None, reason, seconds

@@ -96,8 +96,6 @@ def _day(text: str) -> datetime.date:
 
 def _report_year(text: str) -> int:
     """A report year, between the oldest registered format's first year and next year."""
-    import datetime
-
     try:
         value = int(text)
     except ValueError:
@@ -740,7 +738,8 @@ def parser() -> argparse.ArgumentParser:
     intake.add_argument("--data", type=Path, help="数据目录（默认：项目的 data）")
     intake.add_argument("--site", help="已发布报告的发布网站（页面、Word、PDF 中没有写时填入；默认：不记）")
     intake.add_argument("--url", help="已发布报告的网址（页面、Word、PDF 中没有写时填入；默认：不记）")
-    intake.add_argument("--year", type=_report_year, help="已发布报告的年度（标题中没有年度时使用；默认：取正文中的统计期限）")
+    intake.add_argument("--year", type=_report_year,
+                        help="已发布报告的年度（标题中没有年度时使用；默认：取正文中的统计期限）")
     intake.add_argument("--overwrite", action="store_true", help="覆盖已有的数据文件")
     intake.add_argument("--keep-invalid", action="store_true", help="有错误时仍写出 <年度>.invalid.yaml 供查看")
     intake.set_defaults(run=_import)

@@ -58,7 +58,11 @@ def _published(fmt: str) -> CommentedMap:
 
 def _paths(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
     """Every key and list item of a YAML tree, as the keys that lead to it."""
-    items = node.items() if isinstance(node, CommentedMap) else enumerate(node) if isinstance(node, CommentedSeq) else ()
+    items: Any = ()
+    if isinstance(node, CommentedMap):
+        items = node.items()
+    elif isinstance(node, CommentedSeq):
+        items = enumerate(node)
     for key, value in items:
         yield (*at, key)
         yield from _paths(value, (*at, key))

@@ -287,8 +287,9 @@ def test_what_a_published_report_held_beyond_the_format_is_shown_where_it_stood(
     run = xxgk("build", cwd=base)
     assert run.returncode == 0, run.stdout + run.stderr
     shown = visible_text((base / "outputs" / "2025" / "nanhu.html").read_text(encoding="utf-8"))
-    order = ["区政务公开办：现将", "本报告根据《条例》编制。", "（编写说明：", "一、总体情况", "（一）主动公开方面全年主动公开",
-             "四、政府信息公开行政复议、行政诉讼情况2025年，我街道未出现申请行政复议", "行政复议", "五、存在的主要问题"]
+    order = ["区政务公开办：现将", "本报告根据《条例》编制。", "（编写说明：", "一、总体情况",
+             "（一）主动公开方面全年主动公开", "四、政府信息公开行政复议、行政诉讼情况2025年，我街道未出现申请行政复议",
+             "行政复议", "五、存在的主要问题"]
     at = [shown.find(text) for text in order]
     assert -1 not in at and at == sorted(at), list(zip(order, at, strict=True))
     assert "（一）主动公开全年" not in shown  # the usual sub-heading is not put in place of the printed one
