@@ -164,3 +164,27 @@ def test_a_file_of_a_year_no_calendar_has_fails_alone_and_the_index_is_written(t
     out = _said(capsys)
     assert "失败    9999/nanhu" in out and "应为2008—" in out and "Traceback" not in out
     assert (root / "outputs" / "2025" / "nanhu.html").is_file() and (root / "outputs" / "index.html").is_file()
+
+
+def test_the_filing_package_completes_beside_a_2008_report_it_cannot_print_as_a_2021_one(tmp_path, capsys,
+                                                                                       monkeypatch):
+    """The issue's case: a real 2008-format report entered as published with the figures it does not print left
+    out, in the same district as a good report: package builds, audits and packs both."""
+    root = make_project(tmp_path / "p")
+    (root / "data" / "xinhe").mkdir(parents=True)
+    (root / "data" / "xinhe" / "2013.yaml").write_text(
+        LEGACY_PUBLISHED.replace("slug: x,", "slug: xinhe,").split("figures:\n  published")[0], encoding="utf-8")
+    good = (ROOT / "data" / "daxin" / "2018.yaml").read_text(encoding="utf-8").replace("year: 2018", "year: 2013")
+    (root / "data" / "daxin").mkdir()
+    (root / "data" / "daxin" / "2013.yaml").write_text(good.replace("district_slug: jimo", "district_slug: yangli"),
+                                                       encoding="utf-8")
+    monkeypatch.chdir(root)
+    code = main(["package", "--year", "2013", "--district", "yangli", "--as-of", "2014-03-01"])
+    out = _said(capsys)
+    assert code == 0, out[-3000:]
+    assert "Traceback" not in out and "错误：" not in out
+    archive = next((root / "outputs").rglob("*.zip"))
+    import zipfile
+
+    names = zipfile.ZipFile(archive).namelist()
+    assert any(n.endswith("xinhe.pdf") for n in names) and any(n.endswith("daxin.pdf") for n in names), names
