@@ -61,7 +61,12 @@ def _prose(report: NationalReport) -> dict[str, str]:
 
 def _same_report(original: NationalReport, imported: NationalReport) -> None:
     assert imported.published and imported.format == original.format and imported.year == original.year
-    assert imported.organ == original.organ
+    # The organ as its data file has it; the kind its name says and the title as the page printed it are written
+    # too (a published record keeps its printed title), and its 落款's name: the same organ, printed the same.
+    core = ("slug", "town", "district", "district_slug", "city")
+    assert [getattr(imported.organ, f) for f in core] == [getattr(original.organ, f) for f in core]
+    assert imported.organ.kind_or_guess == original.organ.kind_or_guess
+    assert tables.title(imported) == tables.title(original)
     assert _figures(imported) == _figures(original)
     assert {k: v for k, v in _prose(imported).items() if k != "preamble"} == \
         {k: v for k, v in _prose(original).items() if k != "preamble"}
@@ -91,7 +96,6 @@ def test_an_imported_page_builds(built, tmp_path):
 
 
 @pytest.mark.parametrize(("stem", "says"), [
-    ("2018/daxin.html", "这是 2018 年度的报告，但页面中没有全国统一格式的表二、表三、表四"),
     ("2025/yangli-summary.html", "这是区汇总页面"),
     ("index.html", "这不是政府信息公开工作年度报告"),
 ])

@@ -783,7 +783,8 @@ def _day(year: str, month: str, day: str) -> str | None:
 
 def date_line(page: Page, year: int | None = None) -> str | None:
     """The day the page says it was published: its date line (发布日期：…, 生成日期 in a metadata table), else its
-    ``<meta name="PubDate">``, else a date standing alone in the site's lines, if after the year reported on."""
+    ``<meta name="PubDate">``, else a date standing alone in the site's lines, if in the two years after the one
+    reported on."""
     texts = [page.meta.get("date_line", ""), *(b for b in page.blocks if b != TABLE and chrome(b)),
              *(" ".join(row) for grid in page.grids for row in grid.rows if not _kind(grid))]
     for text in texts:
@@ -793,7 +794,7 @@ def date_line(page: Page, year: int | None = None) -> str | None:
     for key in ("date", "date_alone"):
         found = _ISO_DAY.match(page.meta.get(key, ""))
         day = _day(*found.groups()) if found else None
-        if day and (key == "date" or year is None or int(day[:4]) > year):
+        if day and (key == "date" or year is not None and year < int(day[:4]) <= year + 2):  # after the year
             return day
     return None
 
@@ -1061,4 +1062,4 @@ def _fee_phrase(data: dict[str, Any]) -> str | None:
     if data.get("format") != NATIONAL_2021 or None in (fees.get(k) for k in ("notices", "billed", "collected")):
         return None
     return tables.fee_sentence(data.get("year", 0), data.get("organ", {}).get("town", ""), fees["notices"],
-                               fees["billed"], fees["collected"])
+                               Decimal(fees["billed"]), Decimal(fees["collected"]))  # (an amount read whole is an int)
