@@ -45,7 +45,7 @@ from helpers.report.checks import errors, warnings
 from helpers.report.demo import SAMPLE_TOWNS, demo_towns, district_data
 from helpers.report.model import SLUG, SLUG_RULE, Report
 from helpers.report.placeholders import misspelt, misspelt_in_template, namespace
-from helpers.report.review import review
+from helpers.report.review import review, unjudged
 from helpers.report.values import ValueProblem, check_value, dotted
 
 
@@ -561,9 +561,11 @@ def _audit(args: argparse.Namespace) -> int:
         return 1
     for district in wanted:
         found = by_district[district]
-        rows = audited(found, review(found, args.year, project.settings.deadlines, as_of), sheet)
-        name = next((s.report.organ.district for s in found if s.report is not None and s.report.organ.district),
-                    district)
+        deadlines = project.settings.deadlines
+        rows = audited(found, review(found, args.year, deadlines, as_of), sheet,
+                       {s.slug: unjudged(s, args.year, deadlines, as_of) for s in found})
+        name = next((n for s in found if (n := s.district_name or (s.report.organ.district if s.report else ""))),
+                    "未标明所属区的机关" if not district else "区名未知的区")
         written = write_audit(project.outputs, args.year, district or NO_DISTRICT, name, rows, sheet,
                               project.settings, as_of)
         print(f"{args.year} 年度{name}：审核 {len(rows)} 个机关，{sum(bool(r.findings) for r in rows)} 个有问题"
@@ -571,7 +573,7 @@ def _audit(args: argparse.Namespace) -> int:
         for row in rows:
             print(f"  {row.submission.name}：{points(row.score)} 分，{len(row.findings)} 条问题")
             for finding in row.findings:
-                print(f"      【{finding.criterion}】{finding.text}。依据：{finding.evidence}")
+                print(f"      {finding.said()}")
         print(f"  审核页：{written[0]}\n  审核表：{written[1]}" + (f"\n  整改通知 {len(written) - 2} 份，"
               f"如 {written[2]}" if len(written) > 2 else ""))
     return 0

@@ -294,6 +294,11 @@ def audit_stem(district: str) -> str:
     return f"{district}-audit"
 
 
+def reminder_stem(district: str) -> str:
+    """The output stem of a district's 催报通知 (``.docx``): the organs whose reports are still to come."""
+    return f"{district}-reminder"
+
+
 def notice_stem(organ: str) -> str:
     """The output stem of an organ's 整改通知 (``.docx``)."""
     return f"{organ}-notice"

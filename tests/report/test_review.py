@@ -79,12 +79,19 @@ def test_the_command_writes_the_page_the_workbook_and_a_notice_per_organ_with_fi
     assert 'href="#f-nanhu-6"' in page and 'id="f-nanhu-6"' in page  # the 正文与表格一致 cell links to its finding
     assert "共受理政府信息公开申请41个" in page and "http" not in page.replace("https://", "")
     book = load_workbook(folder / "yangli-audit.xlsx")
-    rows = list(book["问题清单"].iter_rows(min_row=2, values_only=True))
+    rows = [r for r in book["问题清单"].iter_rows(min_row=2, values_only=True) if not r[2].startswith("未审核")]
     assert len(rows) == 7 and ("梅溪镇", "收费说明") in {(r[0], r[1]) for r in rows}
-    summary = {r[0]: r[-1] for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
+    header = [c.value for c in book["汇总"][2]]
+    at = header.index("得分")
+    summary = {r[0]: r[at] for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
     assert summary["青山镇"] == 10 and summary["样例区统计局"] == 0
     notices = sorted(p.name for p in folder.glob("*-notice.docx"))
-    assert len(notices) == 7 and "qingshan-notice.docx" not in notices
+    # a 整改通知 answers a report that was read: the organ without one is reminded (催报), not told to correct
+    assert len(notices) == 6 and "qingshan-notice.docx" not in notices and "yangli-tjj-notice.docx" not in notices
+    from docx import Document
+
+    reminded = "\n".join(p.text for p in Document(str(folder / "yangli-reminder.docx")).paragraphs)
+    assert "催报通知" in reminded and "样例区统计局" in reminded and "已逾期 15 天" in reminded
 
 
 def test_a_bad_scoring_sheet_names_every_problem_at_its_line(tmp_path):

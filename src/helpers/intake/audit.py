@@ -40,7 +40,7 @@ def submissions(project: Project, year: int, published: list[Path] | None = None
         by_district.setdefault(organ.district, []).append(Submission(
             organ.slug, report.organ.town if report else organ.name,
             project.shown(organ.file) if organ.file else "", report, previous, problems, organ.why,
-            page[0] if page else None, page[1] if page else ""))
+            page[0] if page else None, page[1] if page else "", organ.district_name))
     notes += [f"{source}：不是本年度应报送机关的报告（机关代码 {slug}），未比对" for slug, (_, source) in pages.items()]
     return by_district, notes
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,29 +15,41 @@ from openpyxl.styles import Alignment, Font
 
 from helpers.atomic import write_atomic
 from helpers.output.index import render_page
-from helpers.project import Outputs, Settings, audit_stem, notice_stem
+from helpers.output.opendata import spreadsheet_text
+from helpers.project import Deadlines, Outputs, Settings, audit_stem, notice_stem, reminder_stem
 from helpers.report.review import CRITERIA, Finding, Sheet, Submission, score
 
 
 @dataclass(frozen=True)
 class Audited:
-    """One organ's line of the audit: its findings, points taken off per criterion, and its score."""
+    """One organ's line of the audit: its findings, points taken off per criterion, its score, and the criteria
+    not judged (each with why)."""
 
     submission: Submission
     findings: list[Finding]
     taken: dict[str, Decimal]
     score: Decimal
+    unjudged: dict[str, str] = field(default_factory=dict)
 
     def count(self, criterion: str) -> int:
         return sum(f.criterion == criterion for f in self.findings)
 
+    def judged(self) -> list[str]:
+        """The criteria judged for this organ, in the sheet's order."""
+        return [c for c in CRITERIA if c not in self.unjudged]
 
-def audited(submissions: list[Submission], findings: dict[str, list[Finding]], sheet: Sheet) -> list[Audited]:
+    def out_of(self) -> str:
+        """What the score is out of, as said beside it: every criterion, or those judged."""
+        return f"（审核 {len(self.judged())}/{len(CRITERIA)} 项）" if self.unjudged else ""
+
+
+def audited(submissions: list[Submission], findings: dict[str, list[Finding]], sheet: Sheet,
+            unjudged: dict[str, dict[str, str]] | None = None) -> list[Audited]:
     rows = []
     for s in submissions:
         found = findings.get(s.slug, [])
         total, taken = score(found, sheet)
-        rows.append(Audited(s, found, taken, total))
+        rows.append(Audited(s, found, taken, total, (unjudged or {}).get(s.slug, {})))
     return rows
 
 
@@ -51,12 +63,13 @@ def points(value: Decimal) -> str:
 
 
 def page(rows: list[Audited], year: int, district_name: str, sheet: Sheet, as_of: datetime.date,
-         notices: dict[str, str]) -> str:
+         notices: dict[str, str], reminding: str = "") -> str:
     """The audit page: valid HTML, Chinese, self-contained."""
     return render_page(
         "audit.html.j2", rows=rows, year=year, district=district_name, criteria=list(CRITERIA), help=CRITERIA,
         sheet=sheet, as_of=as_of, notices=notices, points=points, total=sum(len(r.findings) for r in rows),
-        with_findings=sum(bool(r.findings) for r in rows),
+        with_findings=sum(bool(r.findings) for r in rows), reminding=reminding,
+        waiting=[r for r in rows if r.submission.report is None and not r.submission.file],
     )
 
 
@@ -69,16 +82,19 @@ def workbook(rows: list[Audited], year: int, district_name: str, sheet: Sheet) -
     summary.title = "汇总"
     title = f"{year} 年度{district_name}政府信息公开工作年度报告审核（{sheet.name}，满分 {points(sheet.full)}）"
     summary.append([title])
-    summary.append(["机关", "机关代码", *CRITERIA, "扣分", "得分"])
+    summary.append(["机关", "机关代码", *CRITERIA, "扣分", "得分", "审核项数"])
     for r in rows:
-        summary.append([r.submission.name, r.submission.slug, *(r.count(c) or None for c in CRITERIA),
-                        float(sum(r.taken.values(), Decimal(0))), float(r.score)])
+        cells = ["—" if c in r.unjudged else r.count(c) for c in CRITERIA]  # —: not judged; 0: judged, none
+        summary.append([text(r.submission.name), text(r.submission.slug), *cells,
+                        float(sum(r.taken.values(), Decimal(0))), float(r.score), f"{len(r.judged())}/{len(CRITERIA)}"])
     listing = book.create_sheet("问题清单")
-    listing.append(["机关", "评审项", "问题", "依据", "扣分"])
+    listing.append(["机关", "评审项", "问题", "依据", "原文或记录", "扣分"])
     for r in rows:
         for f in r.findings:
             taken = float(sheet.deductions.get(f.criterion, 0))
-            listing.append([r.submission.name, f.criterion, f.text, f.evidence, taken])
+            listing.append([text(r.submission.name), f.criterion, text(f.text), f.rule, text(f.evidence), taken])
+        for criterion, why in r.unjudged.items():
+            listing.append([text(r.submission.name), criterion, f"未审核：{why}", "", "", 0])
     for sheet_ in (summary, listing):
         for cell in sheet_[2 if sheet_ is summary else 1]:
             cell.font = Font(bold=True)
@@ -93,6 +109,36 @@ def workbook(rows: list[Audited], year: int, district_name: str, sheet: Sheet) -
     return buffer.getvalue()
 
 
+def text(value: str) -> str:
+    """Text bound for a spreadsheet, never run as a formula (an organ named “=1+1”)."""
+    return spreadsheet_text(value)
+
+
+def reminder(rows: list[Audited], year: int, deadlines: Deadlines, sender: str, as_of: datetime.date) -> bytes | None:
+    """The 催报通知: the organs whose report has not come, each with last year's contact and phone and the days
+    left (or overdue); None when every report has come."""
+    from helpers.output.word import notice_docx
+
+    waiting = [r for r in rows if r.submission.report is None and not r.submission.file]
+    if not waiting:
+        return None
+    due = deadlines.submit_by(year) or deadlines.publish_by(year)
+    items = []
+    for r in waiting:
+        last = r.submission.previous
+        contact = last.contact if last is not None else None
+        who = "、".join(filter(None, (contact.office, f"电话 {contact.phone}" if contact.phone else ""))) \
+            if contact else ""
+        when = "" if due is None else (f"距报送期限还有 {(due - as_of).days} 天" if as_of <= due
+                                       else f"已逾期 {(as_of - due).days} 天")
+        items.append("；".join(filter(None, (r.submission.name, f"上年联系：{who}" if who else "", when))))
+    deadline = f"请于{_chinese_day(due)}前" if due is not None and as_of <= due else "请尽快"
+    return notice_docx(
+        f"关于报送{year}年政府信息公开工作年度报告的催报通知", "各有关单位",
+        f"截至{_chinese_day(as_of)}，以下单位尚未报送{year}年政府信息公开工作年度报告：",
+        items, f"{deadline}将年度报告报送{sender}。", sender, _chinese_day(as_of))
+
+
 def notice(row: Audited, year: int, settings: Settings, sender: str, as_of: datetime.date) -> bytes:
     """The 整改通知 to one organ: its findings in the reviewers' words, with the evidence, and a deadline."""
     from helpers.output.word import notice_docx  # python-docx only where notices are written
@@ -100,7 +146,7 @@ def notice(row: Audited, year: int, settings: Settings, sender: str, as_of: date
     s = row.submission
     name = s.report.organ.full_name if s.report is not None else s.name
     due = as_of + datetime.timedelta(days=settings.correction_days)
-    items = [f"【{f.criterion}】{f.text}。依据：{f.evidence}" for f in row.findings]
+    items = [f.said() for f in row.findings]
     return notice_docx(
         f"关于{name}{year}年政府信息公开工作年度报告的整改通知",
         name,
@@ -123,13 +169,21 @@ def sender_of(rows: list[Audited], settings: Settings) -> str:
 
 def write_audit(out_dir: Path, year: int, district: str, district_name: str, rows: list[Audited], sheet: Sheet,
                 settings: Settings, as_of: datetime.date) -> list[Path]:
-    """Write the audit's page, workbook and notices under ``<out_dir>/<year>/``; returns what was written."""
+    """Write the audit's page, workbook, 整改通知 (to each organ whose report was read and has findings) and the
+    催报通知 (for the reports still to come) under ``<out_dir>/<year>/``; returns what was written."""
     sender = sender_of(rows, settings)
     written = []
     notices: dict[str, str] = {}
+    reminding = Outputs(out_dir, year, reminder_stem(district)).docx
+    listed = reminder(rows, year, settings.deadlines, sender, as_of)
+    if listed is None:
+        reminding.unlink(missing_ok=True)
+    else:
+        write_atomic(reminding, listed)
+        written.append(reminding)
     for row in rows:
         target = Outputs(out_dir, year, notice_stem(row.submission.slug)).docx
-        if row.findings:
+        if row.findings and row.submission.report is not None:
             write_atomic(target, notice(row, year, settings, sender, as_of))
             notices[row.submission.slug] = target.name
             written.append(target)
@@ -137,6 +191,7 @@ def write_audit(out_dir: Path, year: int, district: str, district_name: str, row
             target.unlink(missing_ok=True)  # a notice of an earlier audit whose findings are now corrected
     files = Outputs(out_dir, year, audit_stem(district))
     write_atomic(files.xlsx, workbook(rows, year, district_name, sheet))
-    write_atomic(files.html, page(rows, year, district_name, sheet, as_of, notices))
+    write_atomic(files.html, page(rows, year, district_name, sheet, as_of, notices,
+                                  reminding.name if listed is not None else ""))
     return [files.html, files.xlsx, *written]
 

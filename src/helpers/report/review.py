@@ -33,6 +33,20 @@ CRITERIA = {
     "内容雷同": "各部分不与上年、不与本区其他机关本年的报告雷同",
     "发布后改动": "网站上发布的报告与区政务公开办备案的一致",
 }
+# What each finding rests on, in the words a reviewer cites (a finding names its rule, never a file or a field).
+RULES = {
+    "按时报送": "区政务公开办规定的报送期限",
+    "按时发布": "《中华人民共和国政府信息公开条例》第五十条（每年1月31日前公布上一年度的年度报告）",
+    "应报尽报": "《中华人民共和国政府信息公开条例》第四十九条、第五十条；区政务公开办的应报送名单",
+    "格式规范": "《中华人民共和国政府信息公开工作年度报告格式》",
+    "数据准确": "《中华人民共和国政府信息公开工作年度报告格式》各表的勾稽关系",
+    "正文与表格一致": "《中华人民共和国政府信息公开工作年度报告格式》：正文所述数据与表格一致",
+    "收费说明": "《政府信息公开信息处理费管理办法》；年度报告格式第六部分",
+    "问题与改进": "年度报告格式第五部分（存在的主要问题及改进情况）",
+    "内容雷同": "国办公开办函〔2021〕30号：年度报告不得内容雷同",
+    "发布后改动": "区政务公开办备案的年度报告",
+}
+FORM_NOTICES = {"national-2019": "国办公开办函〔2019〕60号", "national-2021": "国办公开办函〔2021〕30号"}
 SIMILAR = checks.SIMILAR  # 内容雷同: the same measure and threshold as ``check``'s against last year
 MIN_CHARS = checks.SIMILAR_MIN_CHARS
 GENERIC_CHARS = 80  # a part 五 shorter than this (without white space), or of one sentence, says nothing specific
@@ -42,11 +56,22 @@ PUBLISHED_SAME = 0.98  # a published part less alike than this to the filed one 
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing a reviewer would mark: under which criterion, what, and the evidence quoted."""
+    """One thing a reviewer would mark: under which criterion, what, and the evidence quoted (the report's own
+    words and cells as printed, or the dates recorded: never a file, a line or a field)."""
 
     criterion: str
     text: str
     evidence: str
+
+    @property
+    def rule(self) -> str:
+        """The rule the finding rests on, as a reviewer cites it."""
+        return RULES[self.criterion]
+
+    def said(self) -> str:
+        """The finding as a notice lists it: 【criterion】what. 依据：rule。evidence — one full stop each."""
+        evidence = f"{self.evidence.rstrip('。')}。" if self.evidence else ""
+        return f"【{self.criterion}】{self.text.rstrip('。')}。依据：{self.rule}。{evidence}"
 
 
 @dataclass(frozen=True)
@@ -62,6 +87,7 @@ class Submission:
     why_expected: str = ""
     published: Report | None = None  # the report as the site publishes it, where the office imported the page
     published_from: str = ""
+    district_name: str = ""  # the district's name as the roster or the organ's files give it
 
 
 @dataclass(frozen=True)
@@ -100,7 +126,7 @@ def review(submissions: list[Submission], year: int, deadlines: Deadlines, as_of
     for s in submissions:
         found[s.slug] += _on_time(s, year, deadlines, as_of)
         if s.report is None:
-            found[s.slug] += _unread(s)
+            found[s.slug] += _unread(s, _due(year, deadlines), as_of)
             continue
         now, before = texts[s.slug]
         found[s.slug] += _form(s.report) + _accuracy(s.report, s.previous) + _stated(s.report, now)
@@ -122,6 +148,49 @@ def _day(text: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(text) if text else None
 
 
+def _due(year: int, deadlines: Deadlines) -> datetime.date | None:
+    """The day a report is due with the office: the submission deadline, else the publication one."""
+    return deadlines.submit_by(year) or deadlines.publish_by(year)
+
+
+def unjudged(s: Submission, year: int, deadlines: Deadlines, as_of: datetime.date) -> dict[str, str]:
+    """The criteria not judged for one organ, each with why: nothing seen to judge, nothing recorded, not
+    applicable, or its deadline still to come. Shown as “—”, never as ✓, never a deduction."""
+    report = s.report
+    if report is None:
+        due = _due(year, deadlines)
+        why = "数据文件有错误，未能读取报告" if s.file else "没有本年度报告"
+        absent = {c: why for c in CRITERIA if c != ("数据准确" if s.file else "应报尽报")}
+        if not s.file and due is not None and as_of <= due:
+            absent["应报尽报"] = f"报送期限 {due} 未到（还有 {(due - as_of).days} 天），催报而不扣分"
+        return absent
+    left: dict[str, str] = {}
+    submit_by, publish_by = deadlines.submit_by(year), deadlines.publish_by(year)
+    if not report.publication.submitted:
+        left["按时报送"] = ("报送期限未到" if submit_by and as_of <= submit_by else "未记录报送日期") if submit_by \
+            else "未设报送期限"
+    if not report.publication.date:
+        if report.published:
+            left["按时发布"] = "已发布的报告未记录发布日期"
+        elif publish_by is None or as_of <= publish_by:
+            left["按时发布"] = f"发布期限 {publish_by} 未到" if publish_by else "未设发布期限"
+    tables_seen = [t for t in ("active", "applications", "appeals") if hasattr(report, t) and report.seen(t)]
+    prose_seen = [p for p in formats.of(report).prose_parts if report.seen(p)]
+    if report.published and not tables_seen and formats.of(report).prescribed_tables:
+        left["数据准确"] = left["正文与表格一致"] = "原报告的表格未录入"
+    if not isinstance(report, National2021Report):
+        left["收费说明"] = f"不适用（{formats.of(report).label}没有信息处理费）"
+    elif not (report.seen("other") and report.seen("processing_fees")):
+        left["收费说明"] = "原报告第六部分未录入"
+    if not report.seen("problems"):
+        left["问题与改进"] = "原报告第五部分未录入"
+    if not prose_seen:
+        left["内容雷同"] = left["正文与表格一致"] = "原报告的正文未录入"
+    if s.published is None:
+        left["发布后改动"] = "没有导入网站上发布的报告"
+    return left
+
+
 def _on_time(s: Submission, year: int, deadlines: Deadlines, as_of: datetime.date) -> list[Finding]:
     submit_by, publish_by = deadlines.submit_by(year), deadlines.publish_by(year)
     report = s.report
@@ -131,24 +200,30 @@ def _on_time(s: Submission, year: int, deadlines: Deadlines, as_of: datetime.dat
     submitted = _day(report.publication.submitted)
     if submit_by and submitted and submitted > submit_by:
         findings.append(Finding("按时报送", f"晚于报送期限 {(submitted - submit_by).days} 天报送",
-                                f"报送日期 {submitted}（数据文件 {s.file}），期限 {submit_by}"))
+                                f"报送日期 {submitted}，期限 {submit_by}"))
     published = _day(report.publication.date)
     if publish_by and published and published > publish_by:
         name, day = tables.signature(report)
+        shown = f"落款“{name} {day}”" if day else f"发布日期 {published}"
         findings.append(Finding("按时发布", f"晚于发布期限 {(published - publish_by).days} 天发布",
-                                f"落款“{name} {day}”，期限 {publish_by}"))
+                                f"{shown}，期限 {publish_by}"))
     elif publish_by and published is None and as_of > publish_by and not report.published:
         findings.append(Finding("按时发布", f"发布期限已过 {(as_of - publish_by).days} 天，仍未记录发布日期",
-                                f"数据文件 {s.file} 没有发布日期（落款日期），期限 {publish_by}"))
+                                f"截至 {as_of} 未发布，期限 {publish_by}"))
     return findings
 
 
-def _unread(s: Submission) -> list[Finding]:
+def _unread(s: Submission, due: datetime.date | None, as_of: datetime.date) -> list[Finding]:
+    """An organ without a report: 应报尽报 only once the report is overdue (before, it is reminded); a report
+    that could not be read, its first problems in the form's words."""
     if not s.file:
-        return [Finding("应报尽报", "应报送而没有本年度报告", f"{s.why_expected}；没有本年度的数据文件")]
-    shown = [p.describe() for p in checks.errors(s.problems)]
+        if due is not None and as_of <= due:
+            return []
+        late = f"，报送期限 {due} 已过 {(as_of - due).days} 天" if due else ""
+        return [Finding("应报尽报", "应报送而没有本年度报告", f"{s.why_expected}{late}")]
+    shown = [p.describe().rstrip("。") for p in checks.errors(s.problems)]
     more = f"等 {len(shown)} 个问题" if len(shown) > 3 else ""
-    return [Finding("数据准确", "数据文件有错误，不能生成报告", "；".join(shown[:3]) + more)]
+    return [Finding("数据准确", "报告有错误，不能生成", "；".join(shown[:3]) + more)]
 
 
 def _form(report: Report) -> list[Finding]:
@@ -165,8 +240,9 @@ def _form(report: Report) -> list[Finding]:
         overview = any(getattr(prose, name).strip() for name in ("overview", "active", "requests", "management",
                                                                  "platforms", "oversight"))
         problems = bool(prose.problems.strip())
-        for present, part in ((overview, "一、总体情况"), (problems, "五、存在的主要问题及改进情况")):
-            if not present:
+        for present, key, part in ((overview, "overview", "一、总体情况"),
+                                   (problems, "problems", "五、存在的主要问题及改进情况")):
+            if not present and report.seen(key):  # a part its source did not show is not missing
                 findings.append(Finding("格式规范", f"缺少“{part}”", f"“{part}”没有正文"))
         note = " ".join(prose.drafting_note.split())
         if note:
@@ -175,7 +251,7 @@ def _form(report: Report) -> list[Finding]:
         shown = fmt.tables(report)
         for name, table in (("active", checks.TABLE_ACTIVE), ("applications", checks.TABLE_APPLICATIONS),
                             ("appeals", checks.TABLE_APPEALS)):
-            if not any(has for _, _, has in _cells(shown.get(name, []))):
+            if report.seen(name) and not any(has for _, _, has in _cells(shown.get(name, []))):
                 findings.append(Finding("格式规范", f"缺少{table}", f"{table}没有一个填写了数字的单元格"))
     return findings
 
@@ -197,12 +273,10 @@ def _label(key: object) -> str:
 
 
 def _accuracy(report: Report, previous: Report | None) -> list[Finding]:
-    problems = formats.of(report).checks(report, previous) + checks.blanks(report)
-    return [Finding("数据准确", p.describe().removeprefix("警告："), _where(p)) for p in problems]
-
-
-def _where(problem: Problem) -> str:
-    return f"{problem.file} 第 {problem.line} 行" if problem.line else problem.file
+    """The format's balances and cross-year rules, in the form's words; a published report's blank cells are
+    unknown (a page may have cut them off), not judged."""
+    problems = formats.of(report).checks(report, previous) + ([] if report.published else checks.blanks(report))
+    return [Finding("数据准确", p.describe().removeprefix("警告：").rstrip("。"), "") for p in problems]
 
 
 def _stated(report: Report, now: dict[str, str]) -> list[Finding]:
@@ -215,7 +289,7 @@ _FEE_WORDS = re.compile(r"收费|信息处理费|处理费")
 
 
 def _fees(report: Report, now: dict[str, str]) -> list[Finding]:
-    if not isinstance(report, National2021Report):
+    if not isinstance(report, National2021Report) or not report.seen("other"):
         return []
     fees = report.processing_fees
     if not (fees.notices or fees.billed or fees.collected):
@@ -285,7 +359,7 @@ def _alike(submissions: list[Submission], texts: dict[str, tuple[dict[str, str],
         now, before = texts[s.slug]
         parts = formats.of(s.report).prose_parts
         for part, text in now.items():
-            if len(text) < MIN_CHARS:
+            if len(text) < MIN_CHARS or part == "preamble":  # an 引言 its county prescribes is shared by design
                 continue
             by_part.setdefault(part, []).append((s.slug, text, parts.get(part, part)))
             old = before.get(part, "")
