@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -16,7 +17,7 @@ from helpers.intake.audit import read_sheet, submissions
 from helpers.intake.load import load_report
 from helpers.project import Project
 from helpers.report.consistency import stated_figures
-from helpers.report.review import DEFAULT_SHEET, Submission, review, score
+from helpers.report.review import DEFAULT_SHEET, RULES, Submission, review, score, unjudged
 from tests.conftest import ROOT
 from tests.office import AS_OF, CLEAN, office_district
 
@@ -138,3 +139,90 @@ def test_a_figure_in_the_narrative_is_held_to_its_table(sentence, warned):
     assert bool(problems) is warned, problems
     assert all("六、其他需要报告的事项" in p.describe() and "prose." not in p.describe() for p in problems)
     assert Decimal(received) == received  # the fixture's table is known (not blank)
+
+
+def _imported_like(base, slug: str, name: str) -> None:
+    """An organ's report as a page that shows only its 引言 and part 一 imports it: every other part unseen."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    doc = yaml.load((ROOT / "data" / "qingshan" / "2025.yaml").read_text(encoding="utf-8"))
+    doc["organ"]["slug"], doc["organ"]["town"] = slug, name
+    doc.insert(1, "source", "published")
+    doc.insert(2, "unseen", ["problems", "other", "active", "applications", "appeals", "processing_fees"])
+    for key in ("active", "applications", "appeals", "processing_fees"):
+        del doc[key]
+    for key in list(doc["prose"]):
+        del doc["prose"][key]
+    doc["prose"]["overview"] = (f"2025年，{name}围绕湖区治理和渔民转产安置，把征地补偿、渔船回收和生态补偿资金的"
+                                "公开作为重点，逐村张榜、逐户告知，全年未发生因信息不公开引发的集体上访。")
+    doc["publication"].pop("date", None)
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    (base / "data" / slug).mkdir(parents=True)
+    (base / "data" / slug / "2025.yaml").write_text(out.getvalue(), encoding="utf-8")
+
+
+def test_what_a_page_did_not_show_is_never_a_finding_and_shows_as_not_judged(tmp_path):
+    from tests.office import office_district
+
+    base = office_district(tmp_path / "project")
+    _imported_like(base, "huxi", "湖西镇")
+    project = Project.at(base)
+    found = submissions(project, 2025)[0]["yangli"]
+    huxi = next(s for s in found if s.slug == "huxi")
+    deadlines = project.settings.deadlines
+    assert review(found, 2025, deadlines, AS_OF_DAY)["huxi"] == []  # no 缺少, no blank cell, no 收费说明
+    left = unjudged(huxi, 2025, deadlines, AS_OF_DAY)
+    assert left["问题与改进"] == "原报告第五部分未录入" and left["收费说明"] == "原报告第六部分未录入"
+    assert left["数据准确"] == "原报告的表格未录入" and left["发布后改动"] == "没有导入网站上发布的报告"
+    assert left["按时报送"] == "未记录报送日期" and left["按时发布"] == "已发布的报告未记录发布日期"
+    assert main(["--project", str(base), "audit", "--year", "2025", "--as-of", AS_OF]) == 0
+    page = (base / "outputs" / "2025" / "yangli-audit.html").read_text(encoding="utf-8")
+    row = page[page.index('href="#o-huxi"'):].split("</tr>")[0]
+    assert row.count(">—</td>") == len(left) and "✓" in row and "审核 3/10 项" in row
+    assert 'title="未审核：原报告第五部分未录入"' in row
+    assert not (base / "outputs" / "2025" / "huxi-notice.docx").exists()
+
+
+@pytest.mark.parametrize(("as_of", "finding", "said"), [
+    ("2026-01-25", False, "距报送期限还有 1 天"),  # before the office's 01-26: reminded, no finding
+    ("2026-02-10", True, "已逾期 15 天"),  # after it: 应报尽报, and still listed to chase
+])
+def test_before_the_deadline_a_missing_report_is_reminded_after_it_found(tmp_path, as_of, finding, said):
+    from docx import Document
+
+    from tests.office import office_district
+
+    base = office_district(tmp_path / "project", towns=("qingshan", "shiqiao"))
+    assert main(["--project", str(base), "audit", "--year", "2025", "--as-of", as_of]) == 0
+    folder = base / "outputs" / "2025"
+    page = (folder / "yangli-audit.html").read_text(encoding="utf-8")
+    assert ("应报送而没有本年度报告" in page) is finding
+    assert "<h2>催报</h2>" in page and "yangli-reminder.docx" in page
+    reminded = "\n".join(p.text for p in Document(str(folder / "yangli-reminder.docx")).paragraphs)
+    assert "样例区统计局" in reminded and said in reminded and "整改" not in reminded
+    assert not list(folder.glob("*-notice.docx"))  # nothing was read that could be corrected
+
+
+def test_notices_cite_rules_and_the_reports_own_words_never_files_lines_fields_or_codes(district):
+    from docx import Document
+
+    from tests.conftest import field_paths
+
+    base = district[0]
+    assert main(["--project", str(base), "audit", "--year", "2025", "--as-of", AS_OF]) == 0
+    folder = base / "outputs" / "2025"
+    notices = sorted(folder.glob("*-notice.docx")) + [folder / "yangli-reminder.docx"]
+    codes = ("baihe", "beiguan", "dongcheng", "liulin", "meixi", "nanhu", "qingshan", "shiqiao", "yangli")
+    for path in notices:
+        text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+        assert ".yaml" not in text and "data/" not in text and not re.search(r"第 ?\d+ ?行", text), path.name
+        assert not field_paths(text) and not any(code in text for code in codes), path.name
+        assert not re.search(r"([。，；：])\1", text), path.name
+        items = [line for line in text.splitlines() if re.match(r"\d+\. 【", line)]
+        assert all(any(f"依据：{rule}" in item for rule in RULES.values()) for item in items), path.name
+    nanhu = "\n".join(p.text for p in Document(str(folder / "nanhu-notice.docx")).paragraphs)
+    assert "共受理政府信息公开申请41个" in nanhu and f"依据：{RULES['正文与表格一致']}。正文：" in nanhu
