@@ -226,3 +226,60 @@ def test_notices_cite_rules_and_the_reports_own_words_never_files_lines_fields_o
         assert all(any(f"依据：{rule}" in item for rule in RULES.values()) for item in items), path.name
     nanhu = "\n".join(p.text for p in Document(str(folder / "nanhu-notice.docx")).paragraphs)
     assert "共受理政府信息公开申请41个" in nanhu and f"依据：{RULES['正文与表格一致']}。正文：" in nanhu
+
+
+def _reviewed(report, previous=None) -> list:  # noqa: ANN001
+    sub = Submission(report.organ.slug, report.organ.town, "x", report, previous)
+    return review([sub], 2025, Project.at(ROOT).settings.deadlines, AS_OF_DAY)[report.organ.slug]
+
+
+def _changed(town: str, **prose: str):  # noqa: ANN202
+    report = load_report(ROOT / "data" / town / "2025.yaml")
+    return dataclasses.replace(report, prose=dataclasses.replace(report.prose, **prose))
+
+
+PART_FIVE = ("2025年我镇政务公开仍存在问题：一是政策解读形式单一，图解、视频等形式运用较少；二是基层公开目录更新不及时，"
+             "部分村务公开栏内容滞后。下一步将加强业务培训，完善目录动态调整机制，按月开展栏目自查。")
+
+
+@pytest.mark.parametrize(("town", "change", "criterion", "text"), [
+    ("qingshan", {"title": "2025湖口县大垅乡2025年度政府信息公开工作年度报告"}, "格式规范", "标题中的年度重复或机关名称不全"),
+    ("qingshan", {"problems": PART_FIVE}, "问题与改进", "第五部分没有报告上年度问题的改进情况"),
+    ("qingshan", {"problems": PART_FIVE + "上年度提出的问题均已整改。"}, "问题与改进", None),
+    ("qingshan", {"problems": "2025年，我镇工作取得成效。" * 6 + "各项工作稳步推进。"}, "问题与改进",
+     "第五部分没有同时写明存在的问题和改进措施"),
+    ("qingshan", {"other": "无其他需要报告的事项。"}, "格式规范",
+     "人民政府的年度报告第六部分没有报告年度工作考核、社会评议和责任追究结果"),
+    ("nanhu", {"other": "无其他需要报告的事项。"}, "格式规范", None),  # a 街道办事处 is no people's government
+    ("qingshan", {"other": "本年度工作考核为良好，社会评议满意率98%，未发生责任追究。"}, "格式规范", None),
+])
+def test_the_checks_reviewers_make(town, change, criterion, text):
+    previous = load_report(ROOT / "data" / town / "2024.yaml")
+    report = _changed(town, **{k: v for k, v in change.items() if k != "title"})
+    if "title" in change:
+        report = dataclasses.replace(report, organ=dataclasses.replace(report.organ, title=change["title"]))
+    found = [f.text for f in _reviewed(report, previous) if f.criterion == criterion]
+    assert (text in found) if text else not any("第六部分" in f or "上年度" in f for f in found), found
+
+
+def test_an_applicant_who_did_not_pay_a_fee_means_part_six_sent_a_fee_notice():
+    report = load_report(ROOT / "data" / "qingshan" / "2025.yaml")
+    other = report.applications.results.other
+    unpaid = dataclasses.replace(other, no_fee=dataclasses.replace(other.no_fee, natural=2))
+    apps = dataclasses.replace(report.applications, results=dataclasses.replace(report.applications.results,
+                                                                                 other=unpaid))
+    report = dataclasses.replace(report, applications=apps)
+    found = [f for f in _reviewed(report) if f.criterion == "收费说明"]
+    assert [f.text for f in found] == ["表三有申请人逾期未缴纳信息处理费，第六部分却没有发出收费通知"]
+    assert "为 2" in found[0].evidence and "发出收费通知件数”为 0" in found[0].evidence
+
+
+def test_an_introduction_every_organ_of_a_county_is_told_to_print_is_not_alike():
+    prescribed = ("本报告根据《中华人民共和国政府信息公开条例》和县政府办公室的统一要求编制，全文包括总体情况、主动公开政府信息"
+                  "情况、收到和处理政府信息公开申请情况等六个部分，数据统计期限为2025年1月1日至2025年12月31日。")
+    subs = []
+    for town in ("qingshan", "shiqiao"):
+        report = _changed(town, preamble=prescribed)
+        subs.append(Submission(town, report.organ.town, "x", report, None))
+    found = review(subs, 2025, Project.at(ROOT).settings.deadlines, AS_OF_DAY)
+    assert not [f for fs in found.values() for f in fs if f.criterion == "内容雷同"]

@@ -129,7 +129,7 @@ def review(submissions: list[Submission], year: int, deadlines: Deadlines, as_of
             found[s.slug] += _unread(s, _due(year, deadlines), as_of)
             continue
         now, before = texts[s.slug]
-        found[s.slug] += _form(s.report) + _accuracy(s.report, s.previous) + _stated(s.report, now)
+        found[s.slug] += _form(s.report, now) + _accuracy(s.report, s.previous) + _stated(s.report, now)
         found[s.slug] += _fees(s.report, now) + _problems_part(s.previous, now, before) + _changed(s, now)
     for slug, findings in _alike(submissions, texts).items():
         found[slug] += findings
@@ -226,15 +226,17 @@ def _unread(s: Submission, due: datetime.date | None, as_of: datetime.date) -> l
     return [Finding("数据准确", "报告有错误，不能生成", "；".join(shown[:3]) + more)]
 
 
-def _form(report: Report) -> list[Finding]:
+def _form(report: Report, now: dict[str, str]) -> list[Finding]:
     findings = []
     title = tables.title(report)
     if not TITLE.match(title):
         findings.append(Finding("格式规范", "标题不是“××××年政府信息公开工作年度报告”的格式", f"标题“{title}”"))
+    elif len(re.findall(r"(?<!\d)\d{4}(?!\d)", title)) > 1 or report.organ.town not in title:
+        findings.append(Finding("格式规范", "标题中的年度重复或机关名称不全", f"标题“{title}”"))
     fmt = formats.of(report)
     if not fmt.in_force(report.year):
         findings.append(Finding("格式规范", f"{report.year} 年度的报告未使用当年适用的格式",
-                                f"数据文件的格式为 {fmt.name}（用于 {fmt.years_text()}的报告）"))
+                                f"使用的是{fmt.label}（用于 {fmt.years_text()}的报告）"))
     if isinstance(report, NationalReport):
         prose = report.prose
         overview = any(getattr(prose, name).strip() for name in ("overview", "active", "requests", "management",
@@ -248,12 +250,27 @@ def _form(report: Report) -> list[Finding]:
         if note:
             findings.append(Finding("格式规范", "发布的报告中留有格式的编写说明",
                                     f"原文“{note[:40]}{'……' if len(note) > 40 else ''}”"))
+        other = now.get("other", "")
+        if _a_government(report) and isinstance(report, National2021Report) and report.seen("other") and \
+                not _ACCOUNTS.search(other):
+            findings.append(Finding("格式规范", "人民政府的年度报告第六部分没有报告年度工作考核、社会评议和责任追究结果",
+                                    f"第六部分：“{consistency.quote(other, 0, 0, 40)}”" if other else "第六部分没有正文"))
         shown = fmt.tables(report)
         for name, table in (("active", checks.TABLE_ACTIVE), ("applications", checks.TABLE_APPLICATIONS),
                             ("appeals", checks.TABLE_APPEALS)):
             if report.seen(name) and not any(has for _, _, has in _cells(shown.get(name, []))):
                 findings.append(Finding("格式规范", f"缺少{table}", f"{table}没有一个填写了数字的单元格"))
     return findings
+
+
+_ACCOUNTS = re.compile(r"考核|社会评议|责任追究")
+
+
+def _a_government(report: Report) -> bool:
+    """Whether the organ is a people's government (镇、乡, a county's): its report also accounts for the year's
+    考核、社会评议和责任追究 (the 2021 format's part 六); a 街道办事处 or a department does not."""
+    organ = report.organ
+    return organ.kind_or_guess in ("镇", "乡") or organ.full_name.endswith("人民政府")
 
 
 def _cells(frames: list[pd.DataFrame]) -> Iterator[tuple[str, list[tuple[str, str, object]], bool]]:
@@ -292,6 +309,11 @@ def _fees(report: Report, now: dict[str, str]) -> list[Finding]:
     if not isinstance(report, National2021Report) or not report.seen("other"):
         return []
     fees = report.processing_fees
+    unpaid = report.applications.results.other.no_fee.shown_total()
+    if unpaid and not fees.notices and report.seen("processing_fees"):  # 表二's 行政事业性收费 is another fee
+        return [Finding("收费说明", "表三有申请人逾期未缴纳信息处理费，第六部分却没有发出收费通知",
+                        f"表三“（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用”为 {unpaid}；"
+                        f"信息处理费表“发出收费通知件数”为 {fees.notices if fees.notices is not None else '空白'}")]
     if not (fees.notices or fees.billed or fees.collected):
         return []
     other = now.get("other", "")
@@ -302,6 +324,11 @@ def _fees(report: Report, now: dict[str, str]) -> list[Finding]:
     return [Finding("收费说明", "收取了信息处理费，第六部分未作说明", f"表格：{charged}{said}")]
 
 
+_PROBLEM_WORDS = re.compile(r"问题|不足|短板|薄弱|差距|欠缺|不够|有待")
+_MEASURE_WORDS = re.compile(r"改进|整改|措施|下一步|将进一步|加强|完善|提升|推进|落实")
+_LAST_YEAR = re.compile(r"上年|去年|上一年|上年度|\d{4}年(?:度)?(?:存在|发现|提出)的问题|整改情况|改进情况")
+
+
 def _problems_part(previous: Report | None, now: dict[str, str], before: dict[str, str]) -> list[Finding]:
     text = now.get("problems", "")
     if not text:
@@ -310,6 +337,12 @@ def _problems_part(previous: Report | None, now: dict[str, str], before: dict[st
     if len(text) < GENERIC_CHARS or len(sentences) <= 1:
         return [Finding("问题与改进", "第五部分过于笼统，没有具体的问题和改进措施",
                         f"第五部分全文 {len(text)} 字：“{consistency.quote(text, 0, 0, 60)}”")]
+    if not (_PROBLEM_WORDS.search(text) and _MEASURE_WORDS.search(text)):
+        return [Finding("问题与改进", "第五部分没有同时写明存在的问题和改进措施",
+                        f"第五部分：“{consistency.quote(text, 0, 0, 60)}”")]
+    if previous is not None and not _LAST_YEAR.search(text) and not str(previous.year) in text:
+        return [Finding("问题与改进", "第五部分没有报告上年度问题的改进情况",
+                        f"第五部分：“{consistency.quote(text, 0, 0, 60)}”")]
     last = before.get("problems", "")
     if len(last) >= MIN_CHARS:
         ratio = checks.similarity(text, last)
