@@ -238,12 +238,13 @@ def _changed(town: str, **prose: str):  # noqa: ANN202
     return dataclasses.replace(report, prose=dataclasses.replace(report.prose, **prose))
 
 
-PART_FIVE = ("2025年我镇政务公开仍存在问题：一是政策解读形式单一，图解、视频等形式运用较少；二是基层公开目录更新不及时，"
-             "部分村务公开栏内容滞后。下一步将加强业务培训，完善目录动态调整机制，按月开展栏目自查。")
+PART_FIVE = ("2025年我镇政务公开仍存在问题：一是政策解读形式单一，图解、视频等形式运用较少；"
+             "二是基层公开目录更新不及时，部分村务公开栏内容滞后。下一步将加强业务培训，完善目录动态调整机制，按月开展栏目自查。")
 
 
 @pytest.mark.parametrize(("town", "change", "criterion", "text"), [
-    ("qingshan", {"title": "2025湖口县大垅乡2025年度政府信息公开工作年度报告"}, "格式规范", "标题中的年度重复或机关名称不全"),
+    ("qingshan", {"title": "2025湖口县大垅乡2025年度政府信息公开工作年度报告"}, "格式规范",
+     "标题中的年度重复或机关名称不全"),
     ("qingshan", {"problems": PART_FIVE}, "问题与改进", "第五部分没有报告上年度问题的改进情况"),
     ("qingshan", {"problems": PART_FIVE + "上年度提出的问题均已整改。"}, "问题与改进", None),
     ("qingshan", {"problems": "2025年，我镇工作取得成效。" * 6 + "各项工作稳步推进。"}, "问题与改进",
@@ -275,8 +276,8 @@ def test_an_applicant_who_did_not_pay_a_fee_means_part_six_sent_a_fee_notice():
 
 
 def test_an_introduction_every_organ_of_a_county_is_told_to_print_is_not_alike():
-    prescribed = ("本报告根据《中华人民共和国政府信息公开条例》和县政府办公室的统一要求编制，全文包括总体情况、主动公开政府信息"
-                  "情况、收到和处理政府信息公开申请情况等六个部分，数据统计期限为2025年1月1日至2025年12月31日。")
+    prescribed = ("本报告根据《中华人民共和国政府信息公开条例》和县政府办公室的统一要求编制，"
+                  "全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六个部分，数据统计期限为2025年1月1日至2025年12月31日。")
     subs = []
     for town in ("qingshan", "shiqiao"):
         report = _changed(town, preamble=prescribed)

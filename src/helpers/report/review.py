@@ -253,8 +253,8 @@ def _form(report: Report, now: dict[str, str]) -> list[Finding]:
         other = now.get("other", "")
         if _a_government(report) and isinstance(report, National2021Report) and report.seen("other") and \
                 not _ACCOUNTS.search(other):
-            findings.append(Finding("格式规范", "人民政府的年度报告第六部分没有报告年度工作考核、社会评议和责任追究结果",
-                                    f"第六部分：“{consistency.quote(other, 0, 0, 40)}”" if other else "第六部分没有正文"))
+            quoted = f"第六部分：“{consistency.quote(other, 0, 0, 40)}”" if other else "第六部分没有正文"
+            findings.append(Finding("格式规范", ACCOUNTS_MISSING, quoted))
         shown = fmt.tables(report)
         for name, table in (("active", checks.TABLE_ACTIVE), ("applications", checks.TABLE_APPLICATIONS),
                             ("appeals", checks.TABLE_APPEALS)):
@@ -264,6 +264,7 @@ def _form(report: Report, now: dict[str, str]) -> list[Finding]:
 
 
 _ACCOUNTS = re.compile(r"考核|社会评议|责任追究")
+ACCOUNTS_MISSING = "人民政府的年度报告第六部分没有报告年度工作考核、社会评议和责任追究结果"
 
 
 def _a_government(report: Report) -> bool:
@@ -340,7 +341,7 @@ def _problems_part(previous: Report | None, now: dict[str, str], before: dict[st
     if not (_PROBLEM_WORDS.search(text) and _MEASURE_WORDS.search(text)):
         return [Finding("问题与改进", "第五部分没有同时写明存在的问题和改进措施",
                         f"第五部分：“{consistency.quote(text, 0, 0, 60)}”")]
-    if previous is not None and not _LAST_YEAR.search(text) and not str(previous.year) in text:
+    if previous is not None and not _LAST_YEAR.search(text) and str(previous.year) not in text:
         return [Finding("问题与改进", "第五部分没有报告上年度问题的改进情况",
                         f"第五部分：“{consistency.quote(text, 0, 0, 60)}”")]
     last = before.get("problems", "")
