@@ -40,8 +40,11 @@ def _import(source: Path, data: Path) -> subprocess.CompletedProcess[str]:
 
 def _figures(report: NationalReport) -> dict[str, object]:
     """Every figure of a report as its page shows it: counts, amounts and the totals the page prints."""
+    active = dataclasses.asdict(report.active)
+    if "procurement" in active:  # the unit the table prints (a report to publish naming none prints 万元)
+        active["procurement"]["unit"] = tables.amount_unit(report, report.active.procurement)
     shown: dict[str, object] = {
-        "active": dataclasses.asdict(report.active),
+        "active": active,
         "appeals": [(group.counts(), group.shown_total())
                     for group in (report.appeals.reconsideration, report.appeals.lawsuit_direct,
                                   report.appeals.lawsuit_after)],

@@ -322,6 +322,13 @@ def _block(caption: str, columns: list[str], rows: list[tuple[str, list[Any]]]) 
     return frame
 
 
+def amount_unit(report: Report, item: Any) -> str | None:
+    """The unit of an amount whose unit the format leaves open (2019 采购总金额), as its table prints it: a
+    published table's as printed (none where it printed none), a report to publish's 万元 where its file names
+    none."""
+    return item.unit or (None if report.published else "万元")
+
+
 def active_tables(report: NationalReport, *, in_wan: bool = False) -> list[pd.DataFrame]:
     """Table 二, 主动公开政府信息情况: one block per article item, in the format's layout.
 
@@ -338,7 +345,7 @@ def active_tables(report: NationalReport, *, in_wan: bool = False) -> list[pd.Da
             values = [report.shown(f"active.{field}.{k}", getattr(item, k)) for k in keys]
             if hasattr(item, "unit"):
                 at = keys.index("amount")
-                unit = item.unit or (None if report.published else "万元")  # a published table's: as printed
+                unit = amount_unit(report, item)
                 if in_wan and unit != "万元" and isinstance(values[at], Decimal):  # in no known unit: unknown
                     values[at], unit = values[at] / AMOUNT_UNITS[unit] if unit else None, "万元"
                 headers[at] = f"{columns[at]}（单位：{unit}）" if unit else columns[at]
