@@ -330,3 +330,17 @@ def test_the_procurement_amount_has_the_unit_its_table_printed(published, unit, 
     assert list(block.columns) == ["采购项目数量", header]
     summed = tables.active_tables(report, in_wan=True)[-1].iloc[0, 1]
     assert (None if summed is None else format(summed.normalize(), "f")) == in_wan
+
+
+def test_a_row_a_published_table_two_adds_is_shown_after_the_row_it_followed_and_in_no_sum():
+    from helpers.report import formats
+    from helpers.report.model import AddedActiveRow
+
+    report = load_report(ROOT / "data/nanhu/2025.yaml")
+    added = AddedActiveRow("其他主动公开文件", [5, None], "normative")
+    report = dataclasses.replace(report, source="published",
+                                 active=dataclasses.replace(report.active, added=[added]))
+    first = tables.active_tables(report)[0]
+    assert list(first.index) == ["规章", "行政规范性文件", "其他主动公开文件"]
+    assert list(first.loc["其他主动公开文件"]) == [5, None, None]  # as printed; a cell it did not print, blank
+    assert [len(b) for b in formats.of(report).tables(report, summable=True)["active"]] == [2, 1, 2, 1]

@@ -60,7 +60,7 @@ class NationalFormat(ReportFormat[N]):
 
     def tables(self, report: N, *, summable: bool = False) -> dict[str, list[pd.DataFrame]]:
         return {
-            "active": tables.active_tables(report, in_wan=summable),
+            "active": tables.active_tables(report, in_wan=summable, as_printed=not summable),
             "applications": [tables.applications_table(report, as_printed=not summable)],
             "appeals": [tables.appeals_table(report)],
         }

@@ -329,11 +329,12 @@ def amount_unit(report: Report, item: Any) -> str | None:
     return item.unit or (None if report.published else "万元")
 
 
-def active_tables(report: NationalReport, *, in_wan: bool = False) -> list[pd.DataFrame]:
+def active_tables(report: NationalReport, *, in_wan: bool = False, as_printed: bool = True) -> list[pd.DataFrame]:
     """Table 二, 主动公开政府信息情况: one block per article item, in the format's layout.
 
     An amount whose unit the format leaves open (2019 采购总金额) carries it in its column header, as published;
-    ``in_wan`` converts it to 万元 first (for sums over several organs).
+    ``in_wan`` converts it to 万元 first (for sums over several organs). ``as_printed``: with the rows a published
+    table adds (a sum over organs has only the official ones).
     """
     a = report.active
     blocks = []
@@ -350,6 +351,11 @@ def active_tables(report: NationalReport, *, in_wan: bool = False) -> list[pd.Da
                     values[at], unit = values[at] / AMOUNT_UNITS[unit] if unit else None, "万元"
                 headers[at] = f"{columns[at]}（单位：{unit}）" if unit else columns[at]
             cells.append((label, values))
+        fields = {field for _, field, _ in rows}
+        for added in a.added if as_printed else ():  # a row the published table adds, after the row it followed
+            if added.after in fields:
+                cells.append((added.label, [*added.cells, *[None] * (len(columns) - len(added.cells))][:len(columns)]))
+                paths.append([None] * len(columns))
         blocks.append(_block(caption, headers, cells))
         blocks[-1].attrs[formats.TABLE_FIELDS] = paths
     return blocks
