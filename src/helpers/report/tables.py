@@ -339,7 +339,8 @@ def active_tables(report: NationalReport, *, in_wan: bool = False, as_printed: b
     a = report.active
     blocks = []
     for caption, columns, rows in a.BLOCKS:
-        headers, cells, paths = list(columns), [], []
+        headers, cells = list(columns), []
+        paths: list[list[str | None]] = []
         for label, field, keys in rows:
             paths.append([f"active.{field}.{k}" for k in keys])
             item = getattr(a, field)
