@@ -268,6 +268,35 @@ def test_the_published_history_example_is_the_fixture_that_builds():
     assert {k: snippet["organ"][k] for k in ("slug", "town")} == {k: fixture["organ"][k] for k in ("slug", "town")}
 
 
+def test_the_published_parts_examples_load_and_build_as_they_say(tmp_path):
+    """The README's not-seen / not-there / 落款 fragment laid over a bundled report, and its 2008-format report as
+    published: both check clean, build, and print what the README says (a 落款 as printed, nothing for an absent
+    引言, the note for an unseen part, the 2008 report's own parts)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    base = make_project(tmp_path / "project")
+    doc = yaml.load((ROOT / "data" / "nanhu" / "2025.yaml").read_text(encoding="utf-8"))
+    doc.insert(1, "source", "published")
+    for key, value in YAML(typ="safe").load(block_after("**没看到、没有、不知道，三者分开。**", "yaml")).items():
+        doc[key] = {**doc[key], **value} if key == "publication" else value
+    (base / "data" / "nanhu").mkdir(parents=True)
+    with (base / "data" / "nanhu" / "2025.yaml").open("w", encoding="utf-8") as out:
+        yaml.dump(doc, out)
+    legacy = block_after("2008 年版格式（2018 年及以前）的已发布报告", "yaml")
+    (base / "data" / "xinhe").mkdir(parents=True)
+    (base / "data" / "xinhe" / "2013.yaml").write_text(legacy, encoding="utf-8")
+    check = run([".venv/bin/xxgk", "check"], base, tmp_path)
+    assert check.returncode == 0, check.stdout
+    build = run([".venv/bin/xxgk", "build"], base, tmp_path)
+    assert build.returncode == 0 and "失败 0 份" in build.stdout, build.stdout + build.stderr
+    page = visible_text((base / "outputs/2025/nanhu.html").read_text(encoding="utf-8"))
+    assert page.startswith("南湖街道2025年政府信息公开工作年度报告") and "本报告根据" not in page  # no 引言
+    assert "六、其他需要报告的事项（原报告此部分未录入）" in page and page.endswith("新河镇人民政府2014年3月18日")
+    old = visible_text((base / "outputs/2013/xinhe.html").read_text(encoding="utf-8"))
+    assert "一、概述2013年，新河镇扎实推进政府信息公开工作。二、主动公开政府信息情况全年主动公开政府信息5条。" in old
+
+
 def test_the_offices_examples_are_valid_roster_settings_and_scoring_sheet(tmp_path):
     from helpers.intake.audit import read_sheet
     from helpers.intake.roster import read_roster

@@ -81,7 +81,7 @@ def workbook(rows: list[Audited], year: int, district_name: str, sheet: Sheet) -
     assert summary is not None
     summary.title = "汇总"
     title = f"{year} 年度{district_name}政府信息公开工作年度报告审核（{sheet.name}，满分 {points(sheet.full)}）"
-    summary.append([title])
+    summary.append([text(title)])
     summary.append(["机关", "机关代码", *CRITERIA, "扣分", "得分", "审核项数"])
     for r in rows:
         cells = ["—" if c in r.unjudged else r.count(c) for c in CRITERIA]  # —: not judged; 0: judged, none
