@@ -37,7 +37,7 @@ from helpers.intake.importer import ImportResult, import_file, importable
 from helpers.intake.load import display_path, load_report, town_slug, unparsed, write_district
 from helpers.intake.newyear import latest_before, new_year_text
 from helpers.intake.roster import expected
-from helpers.output.audit import audited, points, write_audit
+from helpers.output.audit import audit_district, points
 from helpers.output.index import office_of, write_index
 from helpers.project import MARKER, Project, data_files_under, strays, year_files, year_files_of_town
 from helpers.report import formats
@@ -45,7 +45,7 @@ from helpers.report.checks import errors, warnings
 from helpers.report.demo import SAMPLE_TOWNS, demo_towns, district_data
 from helpers.report.model import SLUG, SLUG_RULE, Report
 from helpers.report.placeholders import misspelt, misspelt_in_template, namespace
-from helpers.report.review import review, unjudged
+from helpers.report.review import CONFIRMED, DISMISSED, Decision
 from helpers.report.values import ValueProblem, check_value, dotted
 
 
@@ -559,23 +559,31 @@ def _audit(args: argparse.Namespace) -> int:
         known = "、".join(d or NO_DISTRICT for d in by_district) or "没有"
         print(f"{args.year} 年度没有应报送的机关属于区 {'、'.join(unknown) or '（任何区）'}（有：{known}）。")
         return 1
+    decisions = [Decision(fid, word, args.by, as_of.isoformat(), args.why) for word, ids in
+                 ((DISMISSED, args.dismiss), (CONFIRMED, args.confirm)) for fid in ids]
+    if decisions and not args.by:
+        print("确认或撤销问题时须用 --by 写明是谁作出的决定。")
+        return 2
+    slugs = {s.slug for district in wanted for s in by_district[district]}
+    orphans = [d.finding for d in decisions if d.finding.rpartition("-")[0] not in slugs]
+    if orphans:
+        print(f"错误：本次审核的机关中没有编号为 {'、'.join(orphans)} 的问题。")
+        return 2
     for district in wanted:
-        found = by_district[district]
-        deadlines = project.settings.deadlines
-        rows = audited(found, review(found, args.year, deadlines, as_of), sheet,
-                       {s.slug: unjudged(s, args.year, deadlines, as_of) for s in found})
-        name = next((n for s in found if (n := s.district_name or (s.report.organ.district if s.report else ""))),
-                    "未标明所属区的机关" if not district else "区名未知的区")
-        written = write_audit(project.outputs, args.year, district or NO_DISTRICT, name, rows, sheet,
-                              project.settings, as_of)
+        name, rows, written = audit_district(project, args.year, district, by_district[district], sheet, as_of,
+                                             [d for d in decisions if any(d.finding.startswith(f"{s.slug}-")
+                                                                          for s in by_district[district])])
         print(f"{args.year} 年度{name}：审核 {len(rows)} 个机关，{sum(bool(r.findings) for r in rows)} 个有问题"
               f"（评分：{sheet.name}）")
         for row in rows:
             print(f"  {row.submission.name}：{points(row.score)} 分，{len(row.findings)} 条问题")
-            for finding in row.findings:
-                print(f"      {finding.said()}")
-        print(f"  审核页：{written[0]}\n  审核表：{written[1]}" + (f"\n  整改通知 {len(written) - 2} 份，"
-              f"如 {written[2]}" if len(written) > 2 else ""))
+            for fid, finding in zip(row.finding_ids(), row.findings, strict=True):
+                print(f"      [{fid}] {finding.said()}")
+        notices = [p for p in written if p.name.endswith("-notice.docx")]
+        reminders = [p for p in written if p.name.endswith("-reminder.docx")]
+        print(f"  审核页：{written[0]}\n  审核表：{written[1]}"
+              + (f"\n  整改通知 {len(notices)} 份，如 {notices[0]}" if notices else "")
+              + (f"\n  催报通知：{reminders[0]}" if reminders else ""))
     return 0
 
 
@@ -752,6 +760,11 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--district", action="append", default=[], help="只审核某个区（区代码，可重复；默认：全部）")
     audit.add_argument("--as-of", type=_day, help="按这一天判断是否逾期，如 2027-02-03（默认：今天）")
     audit.add_argument("--scoring", type=Path, help="评分表（默认：项目的 scoring.yaml，没有则用默认评分表）")
+    audit.add_argument("--dismiss", nargs="+", default=[], metavar="问题编号",
+                       help="撤销这些问题（审核页上每条问题前的编号），以后的审核不再计入")
+    audit.add_argument("--confirm", nargs="+", default=[], metavar="问题编号", help="确认这些问题")
+    audit.add_argument("--by", default="", metavar="姓名", help="作出确认或撤销决定的人")
+    audit.add_argument("--why", default="", metavar="理由", help="确认或撤销的理由")
     audit.add_argument("--published", nargs="+", type=Path, default=[], metavar="网页",
                        help="从政府网站保存的已发布报告（网页或 Word 文件、或其文件夹）：与备案的报告比对")
     audit.set_defaults(run=_audit)

@@ -213,6 +213,11 @@ class Project:
     def scoring(self) -> Path:
         return self.root / SCORING
 
+    def audit_record(self, year: int, district: str) -> Path:
+        """The office's record of one district's audits for ``year``: its decisions on findings and each run (in
+        the project, so that the year's 整改 history is in git)."""
+        return self.root / "audit" / str(year) / f"{district}.yaml"
+
     def year_files(self) -> list[YearFile]:
         return year_files(self.data)
 

@@ -60,7 +60,7 @@ def project(tmp_path_factory) -> Path:
 
 def test_every_shell_block_is_run_here_or_by_ci():
     expected = {"生成报告", "标准工具依然可以单独使用", "镇街的一年", "检查数据", "Excel 填报表", "导入已发布的报告",
-                "示例数据"}
+                "示例数据", "整改的来回"}
     runs = [line for lang, _, line in BLOCKS if lang == "sh"]
     assert len(runs) == len(expected) + 1, "a new sh block in the README needs a test here"
     assert commands(BLOCKS[0][1]) == [["make", "reports"], ["make", "test"]]
@@ -295,6 +295,24 @@ def test_the_published_parts_examples_load_and_build_as_they_say(tmp_path):
     assert "六、其他需要报告的事项（原报告此部分未录入）" in page and page.endswith("新河镇人民政府2014年3月18日")
     old = visible_text((base / "outputs/2013/xinhe.html").read_text(encoding="utf-8"))
     assert "一、概述2013年，新河镇扎实推进政府信息公开工作。二、主动公开政府信息情况全年主动公开政府信息5条。" in old
+
+
+def test_the_correction_loop_commands(tmp_path):
+    """The README's three audit commands on the office's fixture district; the example's finding number is the
+    one the first audit printed for 北关街道 (a number depends on what the report says)."""
+    from tests.office import office_district
+
+    base = office_district(tmp_path / "project")
+    first, dismiss, again = commands(block_after("**整改的来回。**", "sh"))
+    done = run(first, base, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    number = re.search(r"\[(beiguan-[0-9a-f]{6})\]", done.stdout).group(1)
+    done = run([number if a.startswith("beiguan-") else a for a in dismiss], base, tmp_path)
+    assert done.returncode == 0 and "北关街道：10 分，0 条问题" in done.stdout, done.stdout
+    done = run(again, base, tmp_path)
+    assert done.returncode == 0 and "【退回未改】" in done.stdout and "北关街道：10 分" in done.stdout, done.stdout
+    wrong = run([a if not a.startswith("beiguan-") else "beiguan-000000" for a in dismiss], base, tmp_path)
+    assert wrong.returncode == 2 and "没有编号为 beiguan-000000 的问题" in wrong.stderr, wrong.stdout
 
 
 def test_the_offices_examples_are_valid_roster_settings_and_scoring_sheet(tmp_path):

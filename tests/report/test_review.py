@@ -182,7 +182,7 @@ def test_what_a_page_did_not_show_is_never_a_finding_and_shows_as_not_judged(tmp
     assert main(["--project", str(base), "audit", "--year", "2025", "--as-of", AS_OF]) == 0
     page = (base / "outputs" / "2025" / "yangli-audit.html").read_text(encoding="utf-8")
     row = page[page.index('href="#o-huxi"'):].split("</tr>")[0]
-    assert row.count(">—</td>") == len(left) and "✓" in row and "审核 3/10 项" in row
+    assert row.count(">—</td>") == len(left) and "✓" in row and "审核 3/11 项" in row
     assert 'title="未审核：原报告第五部分未录入"' in row
     assert not (base / "outputs" / "2025" / "huxi-notice.docx").exists()
 
@@ -284,3 +284,42 @@ def test_an_introduction_every_organ_of_a_county_is_told_to_print_is_not_alike()
         subs.append(Submission(town, report.organ.town, "x", report, None))
     found = review(subs, 2025, Project.at(ROOT).settings.deadlines, AS_OF_DAY)
     assert not [f for fs in found.values() for f in fs if f.criterion == "内容雷同"]
+
+
+def test_the_correction_loop_dismiss_confirm_and_reaudit_after_the_correction_deadline(tmp_path, capsys):
+    """The office dismisses one finding and confirms another; the audit returns the rest; a re-audit after the
+    correction deadline (5 days) finds what is still there twice (its own criterion and 退回未改) and the
+    dismissed one never again; a finding corrected since is listed as corrected."""
+    from ruamel.yaml import YAML
+
+    from tests.office import office_district
+
+    base = office_district(tmp_path / "project")
+    assert main(["--project", str(base), "audit", "--year", "2025", "--as-of", AS_OF]) == 0
+    ids = dict(re.findall(r"\[((?:beiguan|nanhu|liulin)-[0-9a-f]{6})\] 【([^】]+)】", capsys.readouterr().out))
+    beiguan, nanhu, liulin = (next(i for i in ids if i.startswith(s)) for s in ("beiguan", "nanhu", "liulin"))
+    assert main(["--project", str(base), "audit", "--year", "2025", "--as-of", AS_OF, "--dismiss", beiguan,
+                 "--why", "两个街道执行区里统一的整改要求", "--by", "王科长"]) == 0
+    assert main(["--project", str(base), "audit", "--year", "2025", "--as-of", AS_OF, "--confirm", nanhu,
+                 "--by", "王科长"]) == 0
+    said = capsys.readouterr().out
+    assert "北关街道：10 分，0 条问题" in said and "南湖街道：8 分，1 条问题" in said
+    record = YAML(typ="safe").load((base / "audit" / "2025" / "yangli.yaml").read_text(encoding="utf-8"))
+    assert {(d["finding"], d["decision"], d["by"]) for d in record["decisions"]} == {
+        (beiguan, "撤销", "王科长"), (nanhu, "确认", "王科长")}
+    assert [r["on"] for r in record["runs"]] == [AS_OF]  # the same day's audit, once
+    # 柳林镇 corrects its part 五 in time; 南湖街道 does not.
+    text = (base / "data/liulin/2025.yaml").read_text(encoding="utf-8")
+    better = ("2025年，柳林镇政务公开仍存在问题：一是政策解读形式单一，图解、视频运用较少；二是村务公开栏更新不及时。"
+              "下一步将加强业务培训，完善目录动态调整机制，按月开展栏目自查。上年度提出的问题均已整改。")
+    (base / "data/liulin/2025.yaml").write_text(
+        text.replace("我镇政府信息公开工作还存在一些不足，今后将进一步加强。", better), encoding="utf-8")
+    later = "2026-02-20"
+    assert main(["--project", str(base), "audit", "--year", "2025", "--as-of", later]) == 0
+    said = capsys.readouterr().out
+    assert "南湖街道：3 分，2 条问题" in said and "【退回未改】被退回整改的问题在整改期限后仍未改正" in said
+    assert "北关街道：10 分，0 条问题" in said and "柳林镇：10 分，0 条问题" in said
+    page = (base / "outputs" / "2025" / "yangli-audit.html").read_text(encoding="utf-8")
+    assert f"{AS_OF} 首次发现；{AS_OF} 退回整改，期限 2026-02-15，已过仍未改正；{AS_OF} 由王科长确认" in page
+    assert "已撤销" in page and "两个街道执行区里统一的整改要求" in page
+    assert "已改正" in page and "第五部分过于笼统" in page  # 柳林镇's, returned and corrected

@@ -3,18 +3,20 @@ the office imported from the sites, and the office's scoring sheet. The judging 
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
+from helpers.atomic import write_atomic
 from helpers.errors import DataFileError, Problem
 from helpers.intake.importer import read_published
-from helpers.intake.load import display_path, load_report, parse_yaml, read_text
+from helpers.intake.load import display_path, dump_yaml, load_report, load_typed, parse_yaml, read_text
 from helpers.intake.roster import expected
 from helpers.project import Project
 from helpers.report.model import Report
-from helpers.report.review import CRITERIA, DEFAULT_SHEET, Sheet, Submission
+from helpers.report.review import CRITERIA, DEFAULT_SHEET, Decision, Record, Run, Sheet, Submission
 
 
 def submissions(project: Project, year: int, published: list[Path] | None = None
@@ -103,3 +105,27 @@ def _points(value: object, shown: str, line: int | None, what: str, problems: li
     except InvalidOperation:
         problems.append(Problem(shown, line, "", f"{what}：0 到 1000 的分数", f"“{value}”"))
         return Decimal(0)
+
+
+def read_record(path: Path) -> Record:
+    """The office's record of a district's audits for a year (none yet: an empty one). Raises DataFileError with
+    every problem, each at its line."""
+    if not path.is_file():
+        return Record()
+    return load_typed(path, Record)[0]
+
+
+def save_record(path: Path, record: Record) -> None:
+    """Write the record (the audit's one writer of it), whole and at once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, "# 区政务公开办的审核记录：对问题的确认和撤销，以及每次审核（由 xxgk audit 写入）。\n"
+                       + dump_yaml(dataclasses.asdict(record)))
+
+
+def recorded(record: Record, run: Run, decisions: list[Decision]) -> Record:
+    """The record with this audit's run (in place of an earlier one of the same day) and the office's new
+    decisions (each replacing an earlier word on the same finding)."""
+    runs = [r for r in record.runs if r.on != run.on] + [run]
+    newer = {d.finding for d in decisions}
+    return Record([*(d for d in record.decisions if d.finding not in newer), *decisions],
+                  sorted(runs, key=lambda r: r.on))

@@ -14,10 +14,26 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from helpers.atomic import write_atomic
+from helpers.errors import XxgkError
+from helpers.intake.audit import read_record, recorded, save_record
 from helpers.output.index import render_page
 from helpers.output.opendata import spreadsheet_text
-from helpers.project import Deadlines, Outputs, Settings, audit_stem, notice_stem, reminder_stem
-from helpers.report.review import CRITERIA, Finding, Sheet, Submission, score
+from helpers.project import Deadlines, Outputs, Project, Settings, audit_stem, notice_stem, reminder_stem
+from helpers.report.review import (
+    CRITERIA,
+    Decision,
+    Finding,
+    Record,
+    Run,
+    Seen,
+    Sheet,
+    Submission,
+    finding_id,
+    follow_up,
+    review,
+    score,
+    unjudged,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,16 @@ class Audited:
     taken: dict[str, Decimal]
     score: Decimal
     unjudged: dict[str, str] = field(default_factory=dict)
+    history: dict[str, str] = field(default_factory=dict)  # a finding's id → its history (found, returned, …)
+    fixed: list[str] = field(default_factory=list)  # returned by an earlier audit, corrected since
+    dismissed: list[str] = field(default_factory=list)  # the ids the office dismissed (shown, not counted)
+
+    def finding_ids(self) -> list[str]:
+        """Each finding's id, in order (an overdue 退回未改 has its own)."""
+        return [self.id_of(f) for f in self.findings]
+
+    def id_of(self, finding: Finding) -> str:
+        return finding_id(self.submission.slug, finding)
 
     def count(self, criterion: str) -> int:
         return sum(f.criterion == criterion for f in self.findings)
@@ -44,13 +70,45 @@ class Audited:
 
 
 def audited(submissions: list[Submission], findings: dict[str, list[Finding]], sheet: Sheet,
-            unjudged: dict[str, dict[str, str]] | None = None) -> list[Audited]:
+            unjudged: dict[str, dict[str, str]] | None = None, record: Record | None = None,
+            as_of: datetime.date | None = None, correction_days: int = 0) -> list[Audited]:
+    """Each organ's line: its findings after the office's record (dismissed ones out, overdue ones added), its
+    score, what was not judged."""
     rows = []
     for s in submissions:
+        left = dict((unjudged or {}).get(s.slug, {}))
         found = findings.get(s.slug, [])
-        total, taken = score(found, sheet)
-        rows.append(Audited(s, found, taken, total, (unjudged or {}).get(s.slug, {})))
+        followed = follow_up(s.slug, found, record or Record(), as_of or datetime.date.today(), correction_days)
+        if any(fid.startswith(f"{s.slug}-") for run in (record or Record()).runs for fid in run.returned):
+            left.pop("退回未改", None)  # something was returned to it: whether it was corrected is judged
+        total, taken = score(followed.findings, sheet)
+        rows.append(Audited(s, followed.findings, taken, total, left, followed.history, followed.fixed,
+                            followed.dismissed))
     return rows
+
+
+def audit_district(project: Project, year: int, district: str, found: list[Submission], sheet: Sheet,
+                   as_of: datetime.date, decisions: list[Decision]) -> tuple[str, list[Audited], list[Path]]:
+    """One district's audit, as the office runs it: judged, followed up against its record (with the office's
+    new decisions), written out, and recorded as this day's run. Returns its name, its lines and its files."""
+    path = project.audit_record(year, district or "all")
+    record = recorded(read_record(path), Run(as_of.isoformat()), decisions)
+    settings = project.settings
+    findings = review(found, year, settings.deadlines, as_of)
+    known = {finding_id(slug, f) for slug, fs in findings.items() for f in fs}
+    unknown = [d.finding for d in decisions if d.finding not in known]
+    if unknown:
+        raise XxgkError(f"本次审核没有编号为 {'、'.join(unknown)} 的问题（问题编号见审核页和审核的输出），"
+                        "未记录任何决定")
+    left = {s.slug: unjudged(s, year, settings.deadlines, as_of) for s in found}
+    rows = audited(found, findings, sheet, left, record, as_of, settings.correction_days)
+    name = next((n for s in found if (n := s.district_name or (s.report.organ.district if s.report else ""))),
+                "未标明所属区的机关" if not district else "区名未知的区")
+    written = write_audit(project.outputs, year, district or "all", name, rows, sheet, settings, as_of)
+    seen = [Seen(fid, f.said()) for r in rows for fid, f in zip(r.finding_ids(), r.findings, strict=True)]
+    returned = [fid for r in rows if r.findings and r.submission.report is not None for fid in r.finding_ids()]
+    save_record(path, recorded(record, Run(as_of.isoformat(), seen, returned), []))
+    return name, rows, written
 
 
 def _chinese_day(day: datetime.date) -> str:

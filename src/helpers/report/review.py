@@ -32,6 +32,7 @@ CRITERIA = {
     "问题与改进": "第五部分具体写明问题和改进措施，不照搬上年",
     "内容雷同": "各部分不与上年、不与本区其他机关本年的报告雷同",
     "发布后改动": "网站上发布的报告与区政务公开办备案的一致",
+    "退回未改": "被退回整改的问题在整改期限内改正（未改正的再扣分）",
 }
 # What each finding rests on, in the words a reviewer cites (a finding names its rule, never a file or a field).
 RULES = {
@@ -45,6 +46,7 @@ RULES = {
     "问题与改进": "年度报告格式第五部分（存在的主要问题及改进情况）",
     "内容雷同": "国办公开办函〔2021〕30号：年度报告不得内容雷同",
     "发布后改动": "区政务公开办备案的年度报告",
+    "退回未改": "区政务公开办的整改通知及其整改期限",
 }
 FORM_NOTICES = {"national-2019": "国办公开办函〔2019〕60号", "national-2021": "国办公开办函〔2021〕30号"}
 SIMILAR = checks.SIMILAR  # 内容雷同: the same measure and threshold as ``check``'s against last year
@@ -106,9 +108,103 @@ DEFAULT_SHEET = Sheet(
         # 内容雷同; the rest are this tool's additions.
         "按时报送": Decimal(5), "按时发布": Decimal(5), "应报尽报": Decimal(10), "格式规范": Decimal(5),
         "数据准确": Decimal(2), "正文与表格一致": Decimal(2), "收费说明": Decimal(1), "问题与改进": Decimal(2),
-        "内容雷同": Decimal(5), "发布后改动": Decimal(5),
+        "内容雷同": Decimal(5), "发布后改动": Decimal(5), "退回未改": Decimal(5),
     },
 )
+
+
+DISMISSED, CONFIRMED = "撤销", "确认"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The office's word on one finding: confirmed, or dismissed (never found again), by whom, when and why."""
+
+    finding: str  # the finding's id (``finding_id``)
+    decision: str  # DISMISSED or CONFIRMED
+    by: str
+    on: str
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A finding an audit made: its id and what it said."""
+
+    id: str
+    said: str
+
+
+@dataclass(frozen=True)
+class Run:
+    """One audit of the district: the day it judged as of, every finding it made and the ids of those it returned
+    to their organs in a 整改通知."""
+
+    on: str
+    found: list[Seen] = field(default_factory=list)
+    returned: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Record:
+    """The office's record of one district's year: its decisions and its audits, oldest first."""
+
+    decisions: list[Decision] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
+
+
+def finding_id(slug: str, finding: Finding) -> str:
+    """A finding's id, the same on every audit while the organ's report says the same: organ, then a digest of
+    what was found."""
+    import hashlib
+
+    digest = hashlib.sha1(f"{finding.criterion}|{finding.text}|{finding.evidence}".encode()).hexdigest()[:6]
+    return f"{slug}-{digest}"
+
+
+@dataclass(frozen=True)
+class FollowedUp:
+    """One organ's findings after the office's decisions and earlier audits: those that count, each one's history
+    by id, and what was returned before and is now corrected."""
+
+    findings: list[Finding]
+    history: dict[str, str]
+    fixed: list[str]
+    dismissed: list[str]
+
+
+def follow_up(slug: str, found: list[Finding], record: Record, as_of: datetime.date, correction_days: int
+              ) -> FollowedUp:
+    """Apply the office's record to one organ's findings: a dismissed finding no longer counts (it stays in the
+    history); one returned by an earlier audit whose correction deadline has passed and that is still there adds
+    a 退回未改 finding (the district's “被退回且未及时修改 再扣分”); one returned and gone is corrected."""
+    decided = {d.finding: d for d in record.decisions}
+    counted, history, dismissed, overdue = [], {}, [], []
+    ids = {finding_id(slug, f): f for f in found}
+    for fid, f in ids.items():
+        notes = []
+        first = next((run.on for run in record.runs if any(seen.id == fid for seen in run.found)), None)
+        if first:
+            notes.append(f"{first} 首次发现")
+        returned = next((run for run in record.runs if fid in run.returned), None)
+        if returned is not None:
+            due = datetime.date.fromisoformat(returned.on) + datetime.timedelta(days=correction_days)
+            notes.append(f"{returned.on} 退回整改，期限 {due}" + ("，已过仍未改正" if as_of > due else ""))
+            if as_of > due and (fid not in decided or decided[fid].decision != DISMISSED):
+                overdue.append(Finding("退回未改", "被退回整改的问题在整改期限后仍未改正",
+                                       f"{due} 前应改正：【{f.criterion}】{f.text}"))
+        decision = decided.get(fid)
+        if decision is not None:
+            why = f"：{decision.why}" if decision.why else ""
+            notes.append(f"{decision.on} 由{decision.by}{decision.decision}{why}")
+        history[fid] = "；".join(notes)
+        if decision is not None and decision.decision == DISMISSED:
+            dismissed.append(fid)
+        else:
+            counted.append(f)
+    fixed = sorted({seen.said for run in record.runs for seen in run.found
+                    if seen.id.startswith(f"{slug}-") and seen.id in run.returned and seen.id not in ids})
+    return FollowedUp(counted + overdue[:1], history, fixed, dismissed)
 
 
 def score(findings: Iterable[Finding], sheet: Sheet) -> tuple[Decimal, dict[str, Decimal]]:
@@ -161,6 +257,7 @@ def unjudged(s: Submission, year: int, deadlines: Deadlines, as_of: datetime.dat
         due = _due(year, deadlines)
         why = "数据文件有错误，未能读取报告" if s.file else "没有本年度报告"
         absent = {c: why for c in CRITERIA if c != ("数据准确" if s.file else "应报尽报")}
+        absent["退回未改"] = "没有退回整改的问题"
         if not s.file and due is not None and as_of <= due:
             absent["应报尽报"] = f"报送期限 {due} 未到（还有 {(due - as_of).days} 天），催报而不扣分"
         return absent
@@ -188,6 +285,7 @@ def unjudged(s: Submission, year: int, deadlines: Deadlines, as_of: datetime.dat
         left["内容雷同"] = left["正文与表格一致"] = "原报告的正文未录入"
     if s.published is None:
         left["发布后改动"] = "没有导入网站上发布的报告"
+    left["退回未改"] = "没有退回整改的问题"  # judged by ``follow_up`` where an earlier audit returned some
     return left
 
 
