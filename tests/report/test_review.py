@@ -323,3 +323,27 @@ def test_the_correction_loop_dismiss_confirm_and_reaudit_after_the_correction_de
     assert f"{AS_OF} 首次发现；{AS_OF} 退回整改，期限 2026-02-15，已过仍未改正；{AS_OF} 由王科长确认" in page
     assert "已撤销" in page and "两个街道执行区里统一的整改要求" in page
     assert "已改正" in page and "第五部分过于笼统" in page  # 柳林镇's, returned and corrected
+
+
+def test_an_organ_known_only_from_last_years_page_is_not_blamed_for_this_years_and_is_reminded_with_its_contact():
+    last = dataclasses.replace(load_report(ROOT / "data" / "qingshan" / "2024.yaml"), source="published")
+    history = Submission("qingshan", "青山镇", "", None, last, why_expected="上一年报送了报告")
+    ours = Submission("shiqiao", "石桥镇", "", None, load_report(ROOT / "data" / "shiqiao" / "2024.yaml"),
+                      why_expected="上一年报送了报告")
+    deadlines = Project.at(ROOT).settings.deadlines
+    found = review([history, ours], 2025, deadlines, AS_OF_DAY)
+    assert found["qingshan"] == [] and [f.criterion for f in found["shiqiao"]] == ["应报尽报"]
+    assert "没有导入" in unjudged(history, 2025, deadlines, AS_OF_DAY)["应报尽报"]
+
+
+@pytest.mark.parametrize(("title", "flagged"), [
+    ("2025年青山镇政府信息公开工作年度报告", False),  # the year first: as many offices print it
+    ("青山镇2025年度政府信息公开工作年度报告", False),
+    ("青山镇2025年度政府信息公开工作报告", True),
+    ("青山镇政府信息公开工作年度报告", True),
+    ("青山镇2025年信息公开工作年度报告", True),
+])
+def test_the_title_rule_reads_the_year_before_or_after_the_organ(title, flagged):
+    report = load_report(ROOT / "data" / "qingshan" / "2025.yaml")
+    report = dataclasses.replace(report, organ=dataclasses.replace(report.organ, title=title))
+    assert any("标题" in f.text for f in _reviewed(report) if f.criterion == "格式规范") is flagged

@@ -32,12 +32,12 @@ def submissions(project: Project, year: int, published: list[Path] | None = None
                 report = load_report(organ.file)
             except DataFileError as exc:
                 problems = exc.problems
-            last = organ.file.with_name(f"{year - 1}.yaml")
-            if last.is_file():
-                try:
-                    previous = load_report(last)
-                except DataFileError:
-                    previous = None
+        last = project.data / organ.slug / f"{year - 1}.yaml"  # also of an organ still to report: whom to ask
+        if last.is_file():
+            try:
+                previous = load_report(last)
+            except DataFileError:
+                previous = None
         page = pages.pop(organ.slug, None)
         by_district.setdefault(organ.district, []).append(Submission(
             organ.slug, report.organ.town if report else organ.name,

@@ -13,6 +13,7 @@ from helpers.errors import DataFileError, Problem
 from helpers.intake.load import Glance, glance, load_typed
 from helpers.project import Project, YearFile
 from helpers.report.model import Slug
+from helpers.report.review import REPORTED_LAST_YEAR
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def expected(project: Project, year: int, files: list[YearFile] | None = None,
         now = years.get(year)
         if now is None and year - 1 not in years:
             continue
-        why = "有本年度数据文件" if year - 1 not in years else "上一年报送了报告"
+        why = "有本年度数据文件" if year - 1 not in years else REPORTED_LAST_YEAR
         organ = next((g for y in sorted(years, reverse=True) if y <= year and (g := _glance(years[y]))), None)
         found[town] = Expected(town, organ.town if organ else town, (organ.district_slug or "") if organ else "",
                                organ.district if organ else "", year, now, why)

@@ -52,7 +52,7 @@ FORM_NOTICES = {"national-2019": "国办公开办函〔2019〕60号", "national-
 SIMILAR = checks.SIMILAR  # 内容雷同: the same measure and threshold as ``check``'s against last year
 MIN_CHARS = checks.SIMILAR_MIN_CHARS
 GENERIC_CHARS = 80  # a part 五 shorter than this (without white space), or of one sentence, says nothing specific
-TITLE = re.compile(r"^\S+?\d{4}年(?:度)?政府信息公开工作年度报告$")
+TITLE = re.compile(r"^(?:\S+?\d{4}年(?:度)?|\d{4}年(?:度)?\S+?)政府信息公开工作年度报告$")  # the year after or before
 PUBLISHED_SAME = 0.98  # a published part less alike than this to the filed one has been changed
 
 
@@ -114,6 +114,7 @@ DEFAULT_SHEET = Sheet(
 
 
 DISMISSED, CONFIRMED = "撤销", "确认"
+REPORTED_LAST_YEAR = "上一年报送了报告"  # why an organ is expected by default (helpers.intake.roster)
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,12 @@ def _due(year: int, deadlines: Deadlines) -> datetime.date | None:
     return deadlines.submit_by(year) or deadlines.publish_by(year)
 
 
+def _history_only(s: Submission) -> bool:
+    """Whether an organ is expected only because last year's report was imported from its site: that this year's
+    was not imported says nothing of whether it was published."""
+    return s.previous is not None and s.previous.published and s.why_expected == REPORTED_LAST_YEAR
+
+
 def unjudged(s: Submission, year: int, deadlines: Deadlines, as_of: datetime.date) -> dict[str, str]:
     """The criteria not judged for one organ, each with why: nothing seen to judge, nothing recorded, not
     applicable, or its deadline still to come. Shown as “—”, never as ✓, never a deduction."""
@@ -260,6 +267,8 @@ def unjudged(s: Submission, year: int, deadlines: Deadlines, as_of: datetime.dat
         absent["退回未改"] = "没有退回整改的问题"
         if not s.file and due is not None and as_of <= due:
             absent["应报尽报"] = f"报送期限 {due} 未到（还有 {(due - as_of).days} 天），催报而不扣分"
+        elif not s.file and _history_only(s):
+            absent["应报尽报"] = "只导入了上一年从网站保存的报告，本年度的报告没有导入"
         return absent
     left: dict[str, str] = {}
     submit_by, publish_by = deadlines.submit_by(year), deadlines.publish_by(year)
@@ -315,7 +324,7 @@ def _unread(s: Submission, due: datetime.date | None, as_of: datetime.date) -> l
     """An organ without a report: 应报尽报 only once the report is overdue (before, it is reminded); a report
     that could not be read, its first problems in the form's words."""
     if not s.file:
-        if due is not None and as_of <= due:
+        if due is not None and as_of <= due or _history_only(s):
             return []
         late = f"，报送期限 {due} 已过 {(as_of - due).days} 天" if due else ""
         return [Finding("应报尽报", "应报送而没有本年度报告", f"{s.why_expected}{late}")]
@@ -327,7 +336,9 @@ def _unread(s: Submission, due: datetime.date | None, as_of: datetime.date) -> l
 def _form(report: Report, now: dict[str, str]) -> list[Finding]:
     findings = []
     title = tables.title(report)
-    if not TITLE.match(title):
+    if not formats.of(report).prescribed_tables:
+        pass  # the 2008 outline prescribed no title: each organ titled its own
+    elif not TITLE.match(title):
         findings.append(Finding("格式规范", "标题不是“××××年政府信息公开工作年度报告”的格式", f"标题“{title}”"))
     elif len(re.findall(r"(?<!\d)\d{4}(?!\d)", title)) > 1 or report.organ.town not in title:
         findings.append(Finding("格式规范", "标题中的年度重复或机关名称不全", f"标题“{title}”"))
