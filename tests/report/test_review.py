@@ -182,7 +182,7 @@ def test_what_a_page_did_not_show_is_never_a_finding_and_shows_as_not_judged(tmp
     assert main(["--project", str(base), "audit", "--year", "2025", "--as-of", AS_OF]) == 0
     page = (base / "outputs" / "2025" / "yangli-audit.html").read_text(encoding="utf-8")
     row = page[page.index('href="#o-huxi"'):].split("</tr>")[0]
-    assert row.count(">—</td>") == len(left) and "✓" in row and "审核 3/11 项" in row
+    assert row.count(">—</td>") == len(left) and "✓" in row and "已审 3/11" in row
     assert 'title="未审核：原报告第五部分未录入"' in row
     assert not (base / "outputs" / "2025" / "huxi-notice.docx").exists()
 
