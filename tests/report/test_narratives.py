@@ -196,6 +196,8 @@ def test_listed_items_that_do_not_add_up_to_the_stated_total_are_a_finding():
     found = contradictions(_with_prose(text))
     assert [(c.stated.label, c.table) for c in found] == [("主动公开分项合计", Decimal(363))]
     assert "所列各项之和与所写总数不一致" in found[0].heading and "352条+1条+3条+3条+1条" in found[0].detail
+    warned = stated_figures(_with_prose(text))[0].describe()
+    assert "所列各项之和等于所写的主动公开总数（363）" in warned and "（各项之和 352条+1条+3条+3条+1条）" in warned
     assert contradictions(_with_prose(text.replace("352条", "355条"))) == []
     # a list cut short by another channel or an approximate count is no finding: its parts need not add up
     assert contradictions(_with_prose("县政府网站累计发布各类政务信息10300条，其中发布概况类信息32条，"

@@ -499,16 +499,21 @@ class Contradiction:
     quote: str  # the words around it
 
     @property
+    def listing(self) -> bool:
+        """Whether it is listed items against the total the narrative states, not a figure against a table."""
+        return self.stated.label == "主动公开分项合计"
+
+    @property
     def heading(self) -> str:
         """The finding in a line."""
-        if self.stated.label == "主动公开分项合计":
+        if self.listing:
             return f"正文“{self.title}”所列各项之和与所写总数不一致"
         return f"正文“{self.title}”写的数字与表格不一致"
 
     @property
     def detail(self) -> str:
         """The sentence and what it is held to."""
-        if self.stated.label == "主动公开分项合计":
+        if self.listing:
             return f"正文：“{self.quote}”（各项之和 {self.said}）；所写总数为 {self.table}"
         return f"正文：“{self.quote}”（{self.stated.label} {self.said}）；表格：{self.stated.table}为 {self.table}"
 
@@ -553,7 +558,9 @@ def stated_figures(report: Report) -> list[Problem]:
     """Each figure the narrative states that its table contradicts (a warning each, quoting the sentence)."""
     return [
         Problem(report.origin.file, report.origin.line(f"prose.{c.part}"), f"prose.{c.part}",
+                f"所列各项之和等于所写的主动公开总数（{c.table}）" if c.listing else
                 f"与{c.stated.table}一致的{c.stated.label}数（{c.table}）",
-                f"“{c.quote}”（{c.stated.label} {c.said}）", severity="warning", table=f"正文“{c.title}”")
+                f"“{c.quote}”（{'各项之和' if c.listing else c.stated.label} {c.said}）", severity="warning",
+                table=f"正文“{c.title}”")
         for c in contradictions(report)
     ]

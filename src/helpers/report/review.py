@@ -407,9 +407,7 @@ def _accuracy(report: Report, previous: Report | None) -> list[Finding]:
 
 
 def _stated(report: Report, now: dict[str, str]) -> list[Finding]:
-    return [Finding("正文与表格一致", f"正文“{c.title}”写的数字与表格不一致",
-                    f"正文：“{c.quote}”（{c.stated.label} {c.said}）；表格：{c.stated.table}为 {c.table}")
-            for c in consistency.contradictions(report, now)]
+    return [Finding("正文与表格一致", c.heading, c.detail) for c in consistency.contradictions(report, now)]
 
 
 _FEE_WORDS = re.compile(r"收费|信息处理费|处理费")
