@@ -5,15 +5,17 @@ A scanned PDF, with no text layer, is refused in one sentence. Nothing here know
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import shutil
 import subprocess
 import tempfile
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers.intake.pages import TABLE, Grid, Page, PageError, read_bytes, read_docx, tidy
+from helpers.intake.pages import MAX_CELLS, TABLE, Grid, Page, PageError, read_bytes, read_docx, tidy
 
 PDF_SUFFIXES = (".pdf",)
 DOC_SUFFIXES = (".doc",)
@@ -23,6 +25,13 @@ _FURNITURE = re.compile(r"^(?:第\s*\d+\s*页[，,]?\s*共\s*\d+\s*页|[—–-]
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十]{1,2}[)）])")
 _ENDS = "。！？：；:;"
 EDGE = 2.0  # points: cell edges this close are one edge
+JOIN = 4.0  # points: a table's parts on two pages are as wide and have the same columns within this
+# The two lines of a double border (Word, WPS, an HTML table's cellspacing) snap into one ruling line, and its
+# segments, which stop short of each other at every crossing, join.
+TABLE_SETTINGS = {"snap_tolerance": 4, "join_tolerance": 6, "intersection_tolerance": 6}
+_FIGURE = re.compile(r"^(?:[+-]?\d[\d,.]*(?:%|万元|元|件|个|条|项|次|人次)?|[/\\—–-]+)$")  # a cell's value
+_NUMBERED = re.compile(  # a row's label that starts a row of its own: 一、 （一） 1.
+    r"^(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}\s*[.、．])")
 
 
 def _faults() -> tuple[type[Exception], ...]:
@@ -53,34 +62,76 @@ def _read_pdf(path: Path, raw: bytes) -> Page:
     with pdfplumber.open(io.BytesIO(raw)) as document:
         if len(document.pages) > MAX_PDF_PAGES:
             raise PageError(f"{path.name}：PDF 有 {len(document.pages)} 页，超过上限 {MAX_PDF_PAGES} 页，不是年度报告")
-        blocks: list[str] = []
-        grids: list[Grid] = []
+        entries: list[_Piece | tuple[float, float, str]] = []
         text_chars = 0
-        lines: list[tuple[float, float, str]] = []
-        for page in document.pages:  # (the document's Title below: the file's own, not printed)
+        for number, page in enumerate(document.pages):  # (the document's Title below: the file's own, not printed)
             text_chars += len(page.chars)
-            page = page.filter(_not_a_frame(page))  # a box drawn round the whole text is no table
-            tables = page.find_tables()
-            boxes = [t.bbox for t in tables]
-            outside = page.filter(_outside(boxes))
-            items: list[tuple[float, Any]] = [(line["top"], line) for line in outside.extract_text_lines()]
-            items += [(t.bbox[1], t) for t in tables]
-            for _, item in sorted(items, key=lambda pair: pair[0]):
-                if isinstance(item, dict):
-                    text = " ".join(item["text"].split())
-                    if text and not _FURNITURE.match(text):
-                        lines.append((item["x0"], item["x1"], text))
-                    continue
-                _paragraphs(lines, blocks)
-                lines = []
-                grids.append(Grid(tidy(_grid(page, item))))
-                blocks.append(TABLE)
-        _paragraphs(lines, blocks)
+            entries += _page_entries(path.name, number, page)
+            page.close()  # its parsed objects: kept no longer than the page is read
     if text_chars < MIN_TEXT:
         raise PageError(f"{path.name}：这是扫描件（PDF 中只有图像，没有文字层），无法读取其中的文字；"
                         "请改用发布机关的文字版 PDF、网页或 Word 文件，或按数据文件格式手工录入")
+    blocks: list[str] = []
+    chains: list[list[_Piece]] = []
+    lines: list[tuple[float, float, str]] = []
+    previous: _Piece | tuple[float, float, str] | None = None
+    for entry in entries:
+        if not isinstance(entry, _Piece):
+            lines.append(entry)
+        elif isinstance(previous, _Piece) and _continues(previous, entry):
+            chains[-1].append(entry)  # a table the page break cut: its rest, at the top of the next page
+        else:
+            _paragraphs(lines, blocks)
+            lines = []
+            chains.append([entry])
+            blocks.append(TABLE)
+        previous = entry
+    _paragraphs(lines, blocks)
+    grids = [Grid(tidy(_joined(chain))) for chain in chains]
     meta = {"page_title": " ".join(str(title).split())} if (title := document.metadata.get("Title")) else {}
     return Page(path.name, _title(blocks), blocks, grids, meta)
+
+
+@dataclass
+class _Piece:
+    """A table, or the part of one on a page: its rows (merged cells repeated), its column edges (None where
+    unknown), its box, its page, and whether it is the first and the last thing printed on its page."""
+
+    rows: list[list[str]]
+    xs: list[float] | None
+    box: tuple[float, float, float, float]
+    page: int
+    first: bool
+    last: bool
+
+
+def _page_entries(name: str, number: int, page: Any) -> list[_Piece | tuple[float, float, str]]:
+    """A page's text lines (x0, x1, text; page numbers left out) and tables, top to bottom."""
+    page = page.filter(_not_a_frame(page))  # a box drawn round the whole text is no table
+    tables = page.find_tables(TABLE_SETTINGS)
+    boxes = [t.bbox for t in tables]
+    outside = page.filter(_outside(boxes))
+    items: list[tuple[float, Any]] = []
+    for line in outside.extract_text_lines():
+        text = " ".join(line["text"].split())
+        if text and not _FURNITURE.match(text):
+            items.append((line["top"], (line["x0"], line["x1"], text)))
+    inside: list[list[dict[str, Any]]] = [[] for _ in tables]
+    for char in page.chars:  # each character to the table it stands in: one pass over the page
+        at = next((i for i, box in enumerate(boxes) if _inside(char, box)), None)
+        if at is not None:
+            inside[at].append(char)
+    items += [(table.bbox[1], (table, chars)) for table, chars in zip(tables, inside, strict=True)]
+    items.sort(key=lambda pair: pair[0])
+    entries: list[_Piece | tuple[float, float, str]] = []
+    for at, (_, item) in enumerate(items):
+        if len(item) == 3:
+            entries.append(item)
+            continue
+        table, chars = item
+        rows, xs = _grid(name, table, chars)
+        entries.append(_Piece(rows, xs, table.bbox, number, at == 0, at == len(items) - 1))
+    return entries
 
 
 def _title(blocks: list[str]) -> str:
@@ -148,20 +199,40 @@ def _at(edges: list[float], value: float) -> int:
     return min(i, len(edges) - 1)
 
 
-def _grid(page: Any, table: Any) -> list[list[str]]:
-    """A table's rows with each merged cell's text repeated over every cell it covers (as a page's spans)."""
+def _grid(name: str, table: Any, chars: list[dict[str, Any]]) -> tuple[list[list[str]], list[float] | None]:
+    """A table's rows with each merged cell's text repeated over every cell it covers (as a page's spans), and
+    its column edges. Each character goes to the cell its centre is in, found by its row and column, so the
+    work grows with the characters and the cells, never with their product."""
     cells = [c for c in table.cells if c is not None]
     xs = _edges([c[0] for c in cells] + [c[2] for c in cells])
     ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
-    grid = [["" for _ in range(max(1, len(xs) - 1))] for _ in range(max(1, len(ys) - 1))]
-    chars = page.chars
-    for x0, top, x1, bottom in cells:
-        text = _cell_text([c for c in chars if _inside(c, (x0, top, x1, bottom))])
-        text = "".join(text.split())  # a label broken over lines inside its cell (本/年/制/发: one a line)
-        for r in range(_at(ys, top), _at(ys, bottom)):
-            for c in range(_at(xs, x0), _at(xs, x1)):
+    width, height = max(1, len(xs) - 1), max(1, len(ys) - 1)
+    spans = [(range(_at(ys, top), _at(ys, bottom)), range(_at(xs, x0), _at(xs, x1))) for x0, top, x1, bottom in cells]
+    if width * height + sum(len(rows) * len(columns) for rows, columns in spans) > 2 * MAX_CELLS:
+        raise PageError(f"{name}：有一张表格超过 {MAX_CELLS} 个单元格（合并单元格按展开计），"
+                        "不是年度报告的表格，无法读取")
+    owner = [[-1] * width for _ in range(height)]
+    for n, (rows, columns) in enumerate(spans):
+        for r in rows:
+            for c in columns:
+                owner[r][c] = n
+    held: list[list[dict[str, Any]]] = [[] for _ in cells]
+    for char in chars:
+        r = bisect_right(ys, (char["top"] + char["bottom"]) / 2) - 1
+        c = bisect_right(xs, (char["x0"] + char["x1"]) / 2) - 1
+        if 0 <= r < height and 0 <= c < width and owner[r][c] >= 0:
+            held[owner[r][c]].append(char)
+    grid = [["" for _ in range(width)] for _ in range(height)]
+    for (rows, columns), mine in zip(spans, held, strict=True):
+        text = "".join(_cell_text(mine).split())  # a label broken over lines inside its cell (本/年/制/发: one a line)
+        for r in rows:
+            for c in columns:
                 grid[r][c] = text
-    return grid
+    if chars and not any(cell for row in grid for cell in row):  # cells this reading missed: pdfplumber's own rows
+        found = [["".join((cell or "").split()) for cell in row] for row in table.extract()]
+        if any(cell for row in found for cell in row):
+            return found, None
+    return grid, xs
 
 
 def _cell_text(chars: list[dict[str, Any]]) -> str:
@@ -170,6 +241,77 @@ def _cell_text(chars: list[dict[str, Any]]) -> str:
     from pdfplumber.utils import extract_text
 
     return str(extract_text(chars)) if chars else ""
+
+
+def _continues(above: _Piece, below: _Piece) -> bool:
+    """Whether ``below`` is the rest of the table ``above`` after a page break: the last thing on one page and the
+    first on the next, as wide, with the columns of one among the other's."""
+    if not (above.last and below.first and below.page == above.page + 1 and above.xs and below.xs):
+        return False
+    if abs(above.box[0] - below.box[0]) > JOIN or abs(above.box[2] - below.box[2]) > JOIN:
+        return False
+    fewer, more = sorted((above.xs, below.xs), key=len)
+    return all(min(abs(x - y) for y in more) <= JOIN for x in fewer)
+
+
+def _joined(chain: list[_Piece]) -> list[list[str]]:
+    """One table's rows from its parts on consecutive pages: the columns of all, the header a part repeats left
+    out, a row the page break cut in two made one again, a merged cell's text the break cut joined."""
+    xs = _edges([x for piece in chain for x in piece.xs or []])
+    rows: list[list[str]] = []
+    head: list[list[str]] = []
+    for n, piece in enumerate(chain):
+        part = [row for row in _aligned(piece, xs) if any(row)]
+        if n == 0:
+            head = list(itertools.takewhile(lambda row: not any(_FIGURE.match(cell) for cell in row), part))
+        else:
+            while part and part[0] in head:  # the header repeated on each page
+                part.pop(0)
+            if rows and part and _split(rows[-1], part[0]):
+                above, below = rows[-1], part.pop(0)
+                rows[-1] = [a + b if b and b != a else a or b for a, b in zip(above, below, strict=True)]
+            elif rows and part:
+                _rejoin(rows, part)
+        rows += part
+    return rows
+
+
+def _rejoin(above: list[list[str]], below: list[list[str]]) -> None:
+    """A merged label cell the page break cut (“（四）” above it, “无法提供” below): where the last row above has a
+    numbered label and the first row below an unnumbered one in its place, both parts' text over all its rows."""
+    for c, (a, b) in enumerate(zip(above[-1], below[0], strict=True)):
+        if not (a and b and a != b and _NUMBERED.match(a) and not _NUMBERED.match(b)):
+            continue
+        for rows, text in ((above[::-1], a), (below, b)):
+            for row in rows:
+                if row[c] != text:
+                    break
+                row[c] = a + b
+
+
+def _aligned(piece: _Piece, xs: list[float]) -> list[list[str]]:
+    """A part's rows over the columns ``xs`` of the whole table: each cell repeated over the columns it covers."""
+    if piece.xs is None or len(xs) < 2 or piece.xs == xs:
+        return piece.rows
+    mine = [min(max(bisect_right(piece.xs, (a + b) / 2) - 1, 0), len(piece.xs) - 2) for a, b in itertools.pairwise(xs)]
+    return [[row[c] if c < len(row) else "" for c in mine] for row in piece.rows]
+
+
+def _split(above: list[str], below: list[str]) -> bool:
+    """Whether ``below``, a page's first row, is the rest of ``above``, the row before the page break (a row Word
+    lets break across pages): ``below`` starts no numbered row, has no figures and its cells span the columns
+    those of ``above`` span; ``above`` has the row's figures, or, a row of labels, ``below`` goes on only under
+    labels of ``above``, some of which ended there."""
+    if any(_FIGURE.match(cell) for cell in below) or not any(below):
+        return False
+    pairs = list(zip(above, below, strict=True))
+    if any(_NUMBERED.match(b) for a, b in pairs if b and b != a):
+        return False
+    if any(a == after[0] and a and b != after[1] for (a, b), after in zip(pairs, pairs[1:], strict=False)):
+        return False  # a cell across columns above, cells of their own below: a row of its own
+    if any(_FIGURE.match(cell) for cell in above):
+        return True
+    return all(a for a, b in pairs if b) and any(a and not b for a, b in pairs)
 
 
 def read_doc(path: Path) -> Page:

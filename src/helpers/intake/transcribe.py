@@ -612,13 +612,15 @@ def _read_appeals(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> None:
     if not data_rows and len(grid.rows) > len(header_rows):
         data_rows = [grid.rows[-1]]
     width = max(len(r) for r in grid.rows)
+    # A caption merged over the whole width (政府信息公开行政复议、行政诉讼情况) names no column's group.
+    labels = [row for row in header_rows if len(row) == 1 or len({c for c in row if c.strip()}) > 1]
     mapped: dict[int, tuple[str, str]] = {}
     for i in range(width):
-        texts = [norm(row[i]) for row in header_rows if i < len(row)]
+        texts = [norm(row[i]) for row in labels if i < len(row)]
         group = next((g for t in texts if (g := _first(t, APPEAL_GROUPS))), None)
         result = next((r for t in reversed(texts) if (r := _first(t, APPEAL_RESULTS))), None)
         if group and result:
-            shown = [row[i] for row in header_rows if i < len(row)]
+            shown = [row[i] for row in labels if i < len(row)]
             mapped[i] = (f"appeals.{group}.{result}", shown_label(shown))
     if len(mapped) < 12:
         cells.errors.append("表四：找不到行政复议、行政诉讼各项结果的表头（结果维持、结果纠正、其他结果、尚未审结、总计）")
