@@ -127,6 +127,8 @@ def test_each_phrasing_is_read(text, expected):
     ("接到网络信件327件，办结率100%。", []),
     ("2023年，我办全年未收到行政许可申请5件；各栏目共刊发文稿44篇。", []),
     ("本年度行政事业性收费0万元。", []),
+    # a change on last year is no count
+    ("全年收到政府信息公开申请12件，比上年新增3件；行政复议较上年减少2件。", [("本年新收申请", 12)]),
     # time limits, dates, phones, ordinals, words with numerals
     ("收到申请后15个工作日内予以答复。", []),
     ("本报告中所列数据的统计期限为2020年1月1日至12月31日。", []),
@@ -189,6 +191,9 @@ def test_a_named_sub_row_is_held_to_that_sub_row_and_the_outcome_rows_to_theirs(
     differing = contradictions(_with_prose("其中予以公开18件，属于四类过程性信息3件。"))
     assert [(c.stated.label, c.said, c.table) for c in differing] == [("不予公开", "3件", 1)]
     assert "6.属于四类过程性信息" in differing[0].stated.table
+    both = contradictions(_with_prose("不予公开的申请中，属于国家秘密1件，属于四类过程性信息1件。"))  # table: 0 + 1
+    assert [(c.stated.label, c.said, c.table) for c in both] == [("不予公开", "1件+1件", 1)]
+    assert both[0].stated.table.endswith("中所写各分项之和")
 
 
 def test_listed_items_that_do_not_add_up_to_the_stated_total_are_a_finding():

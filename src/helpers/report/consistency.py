@@ -90,7 +90,8 @@ _APPLICATION_FIGURES = _OUTCOMES | {
     "本年新收申请", "本年办结申请", "按时办结申请", "上年结转申请", "结转下年度继续办理"}
 _NOT_APPLICATIONS = re.compile(r"留言|信件|来信|来电|咨询|诉求|建议|提案|热线|工单|行政许可|网民|来访")
 _RECEIVED = re.compile(r"受理|收到|接收|接到|收悉|新收|新增")
-_NEW = re.compile(r"新接收|新收|新增")
+_NEW = re.compile(r"新接收|新收")
+_CHANGE = re.compile(r"较|比上|同比|增加|减少|增长|下降|上升")  # 较上年增加3件: a change, not a count
 _BARE_REQUEST = re.compile(r"依申请公开(?:事项|请求)?(?:共计|共|总数)?$")
 _HANDLED = re.compile(r"办结|答复|回复|办理|办复")
 _ON_TIME = re.compile(r"按时|按期|如期|期限内|时限内|时间内")
@@ -315,6 +316,8 @@ def _classify(text: str, t: _Token, ctx: _Context, after: str) -> Named:
         if "行政事业性" not in text and _FEE.search(text) and (ctx.fees or "处理费" in text):
             return [("收取信息处理费", ())] if "收费金额" not in text else []
         return []
+    if _CHANGE.search(tail):
+        return []
     appeal = [m.group() for m in _APPEAL.finditer(tail)]
     if appeal and unit in _APPEAL_UNITS:
         return [("行政复议" if appeal[-1] == "复议" else "行政诉讼", ())]
@@ -531,8 +534,8 @@ def _held_to(report: NationalReport, reading: Reading) -> tuple[Stated, int | De
             return stated, None
         table = f"表三“{RESULT_LABELS[outcome]} {labels[sub]}”行“总计”列"
         return dataclasses.replace(stated, table=table), _row(report, reading.rows[0])
-    if any("." in r for r in reading.rows):
-        return stated, _rows(*reading.rows)(report)
+    if any("." in r for r in reading.rows):  # 属于国家秘密1件，属于过程性信息2件: the sum of the rows it names
+        return dataclasses.replace(stated, table=f"{stated.table}中所写各分项之和"), _rows(*reading.rows)(report)
     return stated, stated.value(report)
 
 
