@@ -421,15 +421,22 @@ def _read_active(grid: Grid, cells: _Cells, columns: dict[str, Any]) -> None:
                 if key in ACTIVE_2021 | ACTIVE_2019:
                     cells.marks[NATIONAL_2021 if key in ACTIVE_2021 else NATIONAL_2019] += 1
             columns["active"], columns["active_width"] = current, width = current, len(row)
+            # The rows' labels stand under 信息内容: in the second column where the first holds the article item
+            # (第二十条第（一）项) merged down the rows, as a 直辖市's pages print it.
+            columns["active_label"] = next((i for i, text in enumerate(normed) if "信息内容" in text), None)
             continue
         # A row wider than its header (a label cell spanning two columns under a one-column header): its
         # figures stand under the header's columns counted from the right.
         shift = len(row) - width if width and len(row) > width else 0
-        label_at = next((i for i, text in enumerate(normed) if text), None)
+        label_at = columns.get("active_label")
+        if label_at is None or not 0 <= label_at + shift < len(row) or not normed[label_at + shift]:
+            label_at = next((i for i, text in enumerate(normed) if text), None)
+        else:
+            label_at += shift
         if label_at is None or label_at - shift in current:
             continue
         name = _first(normed[label_at], ACTIVE_ROWS)
-        values = {i: row[i] for i in range(len(row)) if i != label_at and row[i].strip() and row[i] != row[label_at]}
+        values = {i: row[i] for i in range(label_at + 1, len(row)) if row[i].strip() and row[i] != row[label_at]}
         if name is None:
             if any(i - shift in current or _NUMBER.match(norm(v)) for i, v in values.items()):
                 _active_added(cells, number, shown_label([row[label_at]]), row, current, shift)
