@@ -94,8 +94,7 @@ def _read_pdf(path: Path, raw: bytes) -> Page:
 
 @dataclass
 class _Piece:
-    """A table, or the part of one on a page: its rows (merged cells repeated), its column edges (None where
-    unknown), its box, its page, and whether it is the first and the last thing printed on its page."""
+    """A table's part on one page: rows, column edges (None if unknown), box, page, first or last there."""
 
     rows: list[list[str]]
     xs: list[float] | None
@@ -200,9 +199,7 @@ def _at(edges: list[float], value: float) -> int:
 
 
 def _grid(name: str, table: Any, chars: list[dict[str, Any]]) -> tuple[list[list[str]], list[float] | None]:
-    """A table's rows with each merged cell's text repeated over every cell it covers (as a page's spans), and
-    its column edges. Each character goes to the cell its centre is in, found by its row and column, so the
-    work grows with the characters and the cells, never with their product."""
+    """A table's rows, merged cells repeated, and its column edges; each character placed by bisection."""
     cells = [c for c in table.cells if c is not None]
     xs = _edges([c[0] for c in cells] + [c[2] for c in cells])
     ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
@@ -244,8 +241,7 @@ def _cell_text(chars: list[dict[str, Any]]) -> str:
 
 
 def _continues(above: _Piece, below: _Piece) -> bool:
-    """Whether ``below`` is the rest of the table ``above`` after a page break: the last thing on one page and the
-    first on the next, as wide, with the columns of one among the other's."""
+    """Whether ``below`` goes on the table ``above`` past a page break: same width and columns."""
     if not (above.last and below.first and below.page == above.page + 1 and above.xs and below.xs):
         return False
     if abs(above.box[0] - below.box[0]) > JOIN or abs(above.box[2] - below.box[2]) > JOIN:
@@ -255,8 +251,7 @@ def _continues(above: _Piece, below: _Piece) -> bool:
 
 
 def _joined(chain: list[_Piece]) -> list[list[str]]:
-    """One table's rows from its parts on consecutive pages: the columns of all, the header a part repeats left
-    out, a row the page break cut in two made one again, a merged cell's text the break cut joined."""
+    """One table's rows from its parts: repeated headers dropped, cut rows and merged labels rejoined."""
     xs = _edges([x for piece in chain for x in piece.xs or []])
     rows: list[list[str]] = []
     head: list[list[str]] = []
@@ -277,8 +272,7 @@ def _joined(chain: list[_Piece]) -> list[list[str]]:
 
 
 def _rejoin(above: list[list[str]], below: list[list[str]]) -> None:
-    """A merged label cell the page break cut (“（四）” above it, “无法提供” below): where the last row above has a
-    numbered label and the first row below an unnumbered one in its place, both parts' text over all its rows."""
+    """A merged label the break cut (“（四）” above, “无法提供” below) made one over all its rows."""
     for c, (a, b) in enumerate(zip(above[-1], below[0], strict=True)):
         if not (a and b and a != b and _NUMBERED.match(a) and not _NUMBERED.match(b)):
             continue
@@ -298,10 +292,7 @@ def _aligned(piece: _Piece, xs: list[float]) -> list[list[str]]:
 
 
 def _split(above: list[str], below: list[str]) -> bool:
-    """Whether ``below``, a page's first row, is the rest of ``above``, the row before the page break (a row Word
-    lets break across pages): ``below`` starts no numbered row, has no figures and its cells span the columns
-    those of ``above`` span; ``above`` has the row's figures, or, a row of labels, ``below`` goes on only under
-    labels of ``above``, some of which ended there."""
+    """Whether ``below``, a page's first row, is the rest of ``above``, the row the page break cut."""
     if any(_FIGURE.match(cell) for cell in below) or not any(below):
         return False
     pairs = list(zip(above, below, strict=True))
