@@ -110,3 +110,69 @@ def test_a_new_year_file_filled_cell_by_cell_loads_with_the_numbers(tmp_path):
     with pytest.raises(Exception) as refused:
         load_report(path)  # the rest is still blank: not yet a report, and says so
     assert "尚未填写" in str(refused.value)
+
+
+def test_line_ends_and_a_byte_order_mark_are_kept(tmp_path):
+    path = tmp_path / "2026.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + HAND_WRITTEN.replace("\n", "\r\n").encode("utf-8"))
+    write_values(path, {"active.rules.issued": 2, "publication.date": "2027-01-20"})
+    raw = path.read_bytes()
+    ends = HAND_WRITTEN.count("\n") + 1  # and the line the date takes
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == raw.count(b"\n") == ends
+    assert b"issued: 2," in raw and b'  date: "2027-01-20"\r\n' in raw
+
+
+def test_a_text_the_view_wrote_can_be_written_again(tmp_path):
+    path = tmp_path / "2026.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    for phone in ("0468-7910006", "0468-7910007，转 2", '带"引号"的号码'):
+        write_values(path, {"contact.phone": phone})
+        assert YAML(typ="safe").load(path.read_text(encoding="utf-8"))["contact"]["phone"] == phone
+
+
+def test_a_cell_changed_in_the_file_since_the_view_read_it_is_refused_and_other_changes_are_merged(tmp_path):
+    path = tmp_path / "2026.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    write_values(path, {"active.rules.in_force": 7})  # another hand, after the view read in_force as 0
+    with pytest.raises(WriteBackError, match="已在别处改为 7（表格中原为 0）"):
+        write_values(path, {"active.rules.in_force": 5}, seen={"active.rules.in_force": 0})
+    write_values(path, {"active.rules.issued": 3}, seen={"active.rules.issued": None})  # another cell: merged
+    doc = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    assert doc["active"]["rules"] == {"issued": 3, "repealed": None, "in_force": 7}
+
+
+def test_a_cell_given_by_a_yaml_merge_key_is_refused_in_chinese(tmp_path):
+    path = tmp_path / "2026.yaml"
+    path.write_text(HAND_WRITTEN + "base: &base {upheld: 0, corrected: 0}\nmore:\n  lawsuit_after:\n"
+                    "    <<: *base\n    other: 1\n", encoding="utf-8")
+    with pytest.raises(WriteBackError, match="合并写法"):
+        write_values(path, {"more.lawsuit_after.upheld": 2})
+
+
+@pytest.mark.slow
+def test_two_writers_at_once_never_lose_a_number(tmp_path):
+    """The grid's write and the narrative's save, started together in two processes, 12 times: both land."""
+    path = tmp_path / "data" / "nanhu" / "2025.yaml"
+    path.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "nanhu" / "2025.yaml", path)
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from helpers.intake.writeback import write_values\n"
+        "from helpers.serve.edit import write_narrative\n"
+        "path, kind, n, go = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])\n"
+        "time.sleep(max(0, go - time.time()))\n"
+        "if kind == 'grid':\n"
+        "    write_values(path, {'appeals.reconsideration.upheld': n})\n"
+        "else:\n"
+        "    write_narrative(path, {'other': f'第{n}次保存的第六部分。'})\n"
+    )
+    import time
+
+    for n in range(1, 13):
+        go = time.time() + 1.5
+        procs = [subprocess.Popen([sys.executable, "-c", script, str(path), kind, str(n), str(go)])
+                 for kind in ("grid", "prose")]
+        assert [p.wait(timeout=60) for p in procs] == [0, 0]
+        report = load_report(path)
+        assert report.appeals.reconsideration.upheld == n and report.prose.other.strip() == f"第{n}次保存的第六部分。"

@@ -1,10 +1,16 @@
 """Values entered in the editing view, written back into a data file: only the cells that changed, every other byte
-(comments, quotes, blanks left empty, spacing, flow mappings) kept as it was."""
+(comments, quotes, blanks left empty, spacing, flow mappings, line ends, a byte-order mark) kept as it was; every
+read–modify–write of a data file under its lock, so that two hands never lose an edit."""
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import datetime
+import fcntl
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +29,46 @@ class WriteBackError(XxgkError):
     rewrite): said in Chinese; the file is left as it was."""
 
 
+class ChangedMeanwhile(WriteBackError):
+    """The cell was changed in the file since the view read it, to another value than the one typed: not written;
+    the view reloads the file."""
+
+
+@dataclass(frozen=True)
+class Form:
+    """How a data file's text is stored: with a UTF-8 byte-order mark or not, CRLF or LF line ends."""
+
+    bom: bool = False
+    crlf: bool = False
+
+
+@contextlib.contextmanager
+def locked(data_file: Path) -> Iterator[None]:
+    """Hold the data file's write lock (the OS's, on a hidden file beside it: released when the holder ends) for
+    one read–modify–write; every writer of data files takes it."""
+    lock = data_file.with_name(f".{data_file.name}.lock")
+    with open(lock, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_data(data_file: Path) -> tuple[str, Form]:
+    """A data file's text with LF line ends and no byte-order mark, and how to store it back as it was."""
+    raw = data_file.read_bytes()
+    bom = raw.startswith(codecs.BOM_UTF8)
+    text = raw[len(codecs.BOM_UTF8) if bom else 0:].decode("utf-8")
+    return text.replace("\r\n", "\n"), Form(bom, "\r\n" in text)
+
+
+def stored(text: str, form: Form) -> bytes:
+    """``text`` (LF line ends) as the file stores it: its line ends and byte-order mark as they were."""
+    body = (text.replace("\n", "\r\n") if form.crlf else text).encode("utf-8")
+    return (codecs.BOM_UTF8 if form.bom else b"") + body
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
@@ -30,7 +76,8 @@ def _yaml() -> YAML:
 
 
 def scalar(value: Any) -> str:
-    """A value as YAML text that reads back as itself in block and flow mappings alike ('' for a blank)."""
+    """A value as YAML text that reads back as itself in block and flow mappings alike ('' for a blank); text
+    double-quoted (such a value is rewritten in place next time too)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -74,13 +121,28 @@ def set_values(text: str, shown: str, values: dict[str, Any]) -> str:
     return written
 
 
-def write_values(data_file: Path, values: dict[str, Any]) -> str:
-    """Set ``values`` in the data file (atomically; the file as it was when anything is wrong); its new text."""
-    original = data_file.read_text(encoding="utf-8-sig")
-    written = set_values(original, data_file.name, values)
-    if written != original:
-        write_atomic(data_file, written)
+def write_values(data_file: Path, values: dict[str, Any], seen: dict[str, Any] | None = None) -> str:
+    """Set ``values`` in the data file under its lock (atomically; the file as it was when anything is wrong); its
+    new text. ``seen``: each cell as the view showed it; a cell changed in the file since, to another value than
+    the one typed, is ChangedMeanwhile (cells changed elsewhere in the file are kept: the write merges)."""
+    with locked(data_file):
+        original, form = read_data(data_file)
+        if seen:
+            now = dotted(_plain_data(parse_yaml(original, data_file.name, _yaml())))
+            for path, before in seen.items():
+                there = now.get(path)
+                if _same(there) not in (_same(before), _same(values.get(path))) and not _blank(there, before):
+                    raise ChangedMeanwhile(f"这一格已在别处改为 {scalar(there) or '空白'}（表格中原为 "
+                                           f"{scalar(before) or '空白'}），未保存；表格已按数据文件刷新，请核对后再填")
+        written = set_values(original, data_file.name, values)
+        if written != original:
+            write_atomic(data_file, stored(written, form))
     return written
+
+
+def _blank(there: Any, before: Any) -> bool:
+    """Both blank, however each is spelt (absent, ~, an empty text)."""
+    return there in (None, "") and before in (None, "")
 
 
 def _holder(doc: CommentedMap, path: str) -> tuple[CommentedMap, str]:
@@ -90,6 +152,8 @@ def _holder(doc: CommentedMap, path: str) -> tuple[CommentedMap, str]:
         holder = holder.get(part) if isinstance(holder, CommentedMap) else None
         if not isinstance(holder, CommentedMap):
             raise WriteBackError(f"数据文件中没有“{part}”这一组，无法写入；请先补上这一组（可参照上一年度的文件）")
+    if key in holder and key not in holder.lc.data:  # a value taken from a YAML merge key (<<: *anchor)
+        raise WriteBackError("这一格的值由数据文件中的合并写法（<<）给出，无法在这里修改；请在数据文件中直接修改")
     return holder, key
 
 
@@ -109,7 +173,11 @@ def _replace(lines: list[str], holder: CommentedMap, key: str, new: str) -> tupl
         if comment >= 0:
             end = comment
     current = text[colon + 1:end]
-    if current.strip() and (current.strip()[0] in "\"'|>[{&*!" or (flow and not _plain(current))):
+    if flow and current.lstrip().startswith('"'):  # a double-quoted text in a flow mapping: to its closing quote
+        end = _quoted_end(text, text.index('"', colon + 1))
+        current = text[colon + 1:end]
+    if current.strip() and not _one_quoted(current.strip()) and (
+            current.strip()[0] in "\"'|>[{&*!" or (flow and not _plain(current))):
         raise WriteBackError(f"第 {line + 1} 行的值写法特殊，无法在这里修改；请在数据文件中直接修改")
     if not current.strip():
         lead, trail = current, ""
@@ -121,6 +189,19 @@ def _replace(lines: list[str], holder: CommentedMap, key: str, new: str) -> tupl
     if not new and not flow:
         lead = ""
     return line, colon + 1, end, lead + new + trail
+
+
+def _quoted_end(text: str, start: int) -> int:
+    """The column after the double-quoted scalar that opens at ``start`` (escapes skipped)."""
+    at = start + 1
+    while at < len(text) and text[at] != '"':
+        at += 2 if text[at] == "\\" else 1
+    return min(at + 1, len(text))
+
+
+def _one_quoted(value: str) -> bool:
+    """Whether ``value`` is one double-quoted scalar on its line (as ``scalar`` writes text): rewritable."""
+    return len(value) >= 2 and value[0] == value[-1] == '"' and _quoted_end(value, 0) == len(value)
 
 
 def _plain(current: str) -> bool:

@@ -18,8 +18,8 @@ from IPython.display import display
 
 from helpers.errors import Problem, XxgkError
 from helpers.intake.gather import check_file
-from helpers.intake.load import UNFILLED
-from helpers.intake.writeback import write_values
+from helpers.intake.load import UNFILLED, stamp
+from helpers.intake.writeback import ChangedMeanwhile, write_values
 from helpers.output.layout import format_value, grid_classes, table_block
 from helpers.report import formats
 from helpers.report.checks import UNJUDGED_EXPECTED, errors
@@ -68,6 +68,7 @@ class Sheet:
     def __init__(self, data_file: str | Path):
         self.path = Path(data_file)
         self.report, self.problems = check_file(self.path)
+        self.read_at = stamp(self.path)  # the file as the view last read it: told apart from a change elsewhere
         self.grids: list[Grid] = []
         self.texts: list[tuple[widgets.HTML, Callable[[Report], str]]] = []
         self.refused: dict[str, str] = {}  # a field → why what was typed into it is not written
@@ -134,11 +135,18 @@ class Sheet:
         try:
             current = value_at(self.report, path)
             if not (value == current or (value is None and current in ("", None))):
-                write_values(self.path, {path: value})
+                elsewhere = stamp(self.path) != self.read_at
+                write_values(self.path, {path: value}, seen={path: current})
                 self.report, self.problems = check_file(self.path)
+                self.read_at = stamp(self.path)
                 saved = shown(value) or "空白"
+                merged = "（数据文件已在别处修改过，其他格子已按文件刷新）" if elsewhere else ""
                 self.status.value = (f'<p class="xxgk-saved-note">已保存到 {escape(self.path.name)}：'
-                                     f"{escape(where)} = {escape(saved)}</p>")
+                                     f"{escape(where)} = {escape(saved)}{merged}</p>")
+        except ChangedMeanwhile as exc:  # changed in the file since: the file as it is now, shown
+            self.report, self.problems = check_file(self.path)
+            self.read_at = stamp(self.path)
+            self.status.value = f'<p class="xxgk-wrong-note">{escape(where)}：{escape(str(exc))}</p>'
         except (XxgkError, OSError) as exc:
             self.status.value = f'<p class="xxgk-wrong-note">{escape(where)}：{escape(str(exc))}（未保存）</p>'
         self.refresh()

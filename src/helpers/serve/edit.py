@@ -33,6 +33,7 @@ from tornado import web
 from helpers.atomic import write_atomic
 from helpers.errors import DataFileError, XxgkError
 from helpers.intake.load import parse_report, parse_yaml, stamp
+from helpers.intake.writeback import locked, read_data, stored
 from helpers.output.notebook import editing_style
 from helpers.output.render import read_template
 from helpers.project import Project, year_file
@@ -199,12 +200,18 @@ def write_narrative(data_file: Path, parts: dict[str, str]) -> bool:
 
     Only what loads is written: line and paragraph separators become line breaks; a part the format does not
     have, or text the loader refuses (control or bidi characters, too long), is a ValueError in Chinese; the
-    new file is read back before it replaces the old one, and one that loaded before must load after.
+    new file is read back before it replaces the old one, and one that loaded before must load after. Under the
+    data file's lock, as every writer of it: a number typed into a grid at the same moment is never lost.
     """
     if not parts:
         return False
+    with locked(data_file):
+        return _write_narrative(data_file, parts)
+
+
+def _write_narrative(data_file: Path, parts: dict[str, str]) -> bool:
     yaml = _yaml()
-    original = data_file.read_text(encoding="utf-8-sig")
+    original, form = read_data(data_file)
     doc = parse_yaml(original, data_file.name, yaml)
     fmt = formats.lookup(doc.get("format"))
     if fmt is None:
@@ -241,7 +248,7 @@ def write_narrative(data_file: Path, parts: dict[str, str]) -> bool:
             raise ValueError(f"“{fmt.prose_parts.get(part, part)}”写入后读回的文字与输入不同，未保存")
     if _loads(original, data_file):
         parse_report(written, data_file.name, data_file)  # a file that loaded before loads after
-    write_atomic(data_file, written)
+    write_atomic(data_file, stored(written, form))
     return True
 
 
