@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -124,3 +126,26 @@ def write_data(tmp_path: Path):
         return path
 
     return write
+
+
+def tool(name: str, package: str) -> str:
+    """The path of a command the test needs; a skip saying which Debian package gives it (a failure in CI, where
+    XXGK_REQUIRE_TOOLS=1)."""
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("XXGK_REQUIRE_TOOLS") == "1":
+            pytest.fail(f"XXGK_REQUIRE_TOOLS=1，但没有 {name}（Debian 软件包 {package}）")
+        pytest.skip(f"没有 {name}（Debian 软件包 {package}）")
+    return found
+
+
+def libreoffice(source: Path, kind: str, folder: Path) -> Path:
+    """``source`` converted by LibreOffice to ``kind`` (pdf, docx, ``pdf:writer_web_pdf_Export`` …) in ``folder``,
+    with a profile of its own there."""
+    soffice = tool("soffice", "libreoffice-writer")
+    run = subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
+                          "--convert-to", kind, "--outdir", str(folder), str(source)],
+                         capture_output=True, text=True, timeout=300)
+    made = folder / f"{source.stem}.{kind.partition(':')[0]}"
+    assert run.returncode == 0 and made.exists(), run.stdout + run.stderr
+    return made

@@ -4,7 +4,6 @@ file, cell by cell, and the text of its parts; a scanned PDF is refused in one s
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -17,40 +16,21 @@ from helpers.intake.load import load_report
 from helpers.report import formats
 from helpers.report.consistency import plain_prose
 from helpers.report.values import dotted
-from tests.conftest import ROOT, make_project
+from tests.conftest import ROOT, libreoffice, make_project, tool
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
 
 
-def _tool(name: str, package: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        if os.environ.get("XXGK_REQUIRE_TOOLS") == "1":
-            pytest.fail(f"XXGK_REQUIRE_TOOLS=1，但没有 {name}（Debian 软件包 {package}）")
-        pytest.skip(f"没有 {name}（Debian 软件包 {package}）")
-    return found
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    _tool("chromium", "chromium")
+    tool("chromium", "chromium")
     base = make_project(tmp_path_factory.mktemp("pdf") / "project")
     shutil.copytree(ROOT / "data" / "shiqiao", base / "data" / "shiqiao")
     run = subprocess.run([str(BIN / "xxgk"), "build", "--year", "2025", "--town", "shiqiao", "--pdf", "--docx"],
                          cwd=base, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout + run.stderr
     return base
-
-
-def _libreoffice(source: Path, kind: str, folder: Path) -> Path:
-    soffice = _tool("soffice", "libreoffice-writer")
-    run = subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
-                          "--convert-to", kind, "--outdir", str(folder), str(source)],
-                         capture_output=True, text=True, timeout=300)
-    made = folder / f"{source.stem}.{kind}"
-    assert run.returncode == 0 and made.exists(), run.stdout + run.stderr
-    return made
 
 
 def _same_as_the_data_file(made: Path, base: Path, data: Path) -> None:
@@ -70,12 +50,12 @@ def test_our_page_printed_by_chromium_imports_with_every_figure(built, tmp_path)
 
 
 def test_a_word_layout_pdf_with_ruled_tables_imports_with_every_figure(built, tmp_path):
-    pdf = _libreoffice(built / "outputs/2025/shiqiao.docx", "pdf", tmp_path)
+    pdf = libreoffice(built / "outputs/2025/shiqiao.docx", "pdf", tmp_path)
     _same_as_the_data_file(pdf, built, tmp_path / "data")
 
 
 def test_an_old_word_doc_is_converted_and_imports_with_every_figure(built, tmp_path):
-    doc = _libreoffice(built / "outputs/2025/shiqiao.docx", "doc", tmp_path)
+    doc = libreoffice(built / "outputs/2025/shiqiao.docx", "doc", tmp_path)
     _same_as_the_data_file(doc, built, tmp_path / "data")
 
 

@@ -17,7 +17,7 @@ from docx.oxml.ns import nsdecls
 
 from helpers.intake.pages import Grid, PageError, read_page
 from helpers.intake.transcribe import transcribe
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, libreoffice
 
 pytestmark = pytest.mark.slow
 
@@ -80,16 +80,8 @@ def _cells(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _convert(tmp_path: Path, source: Path) -> Path:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("没有 LibreOffice（Debian 软件包 libreoffice-writer）")
     kind = "pdf:writer_web_pdf_Export" if source.suffix == ".html" else "pdf"
-    run = subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-                          "--convert-to", kind, "--outdir", str(tmp_path), str(source)],
-                         capture_output=True, text=True, timeout=300)
-    made = tmp_path / f"{source.stem}.pdf"
-    assert run.returncode == 0 and made.exists(), run.stdout + run.stderr
-    return made
+    return libreoffice(source, kind, tmp_path)
 
 
 def _merge_runs(table: Any, rows: list[list[str]]) -> None:
