@@ -8,6 +8,7 @@ The rules are the reviewers' (年报考核: 按时报送、按时发布、应报
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -157,8 +158,6 @@ class Record:
 def finding_id(slug: str, finding: Finding) -> str:
     """A finding's id, the same on every audit while the organ's report says the same: organ, then a digest of
     what was found."""
-    import hashlib
-
     digest = hashlib.sha1(f"{finding.criterion}|{finding.text}|{finding.evidence}".encode()).hexdigest()[:6]
     return f"{slug}-{digest}"
 
