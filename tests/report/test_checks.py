@@ -264,3 +264,14 @@ def test_a_table_its_source_did_not_show_has_no_blank_cells_to_warn_of(unseen):
     text = text[:text.index("applications:")] + text[text.index("processing_fees:"):]  # 表三、表四 left out
     warned = {p.table for p in checks.check(parse_report(text, "x.yaml")) if "空白单元格" in p.found}
     assert warned == (set() if unseen else {"表三", "表四"})
+
+
+@pytest.mark.parametrize(("title", "warned"), [("南湖街道2025年政府信息公开工作年度报告", False),
+                                               ("南湖街道2025年度政府信息公开工作报告", True)])
+def test_a_published_title_other_than_the_standard_form_is_kept_and_warned_of(title, warned):
+    text = (ROOT / "data/nanhu/2025.yaml").read_text(encoding="utf-8").replace(
+        "format: national-2021\n", "format: national-2021\nsource: published\n").replace(
+        "  town: 南湖街道\n", f"  town: 南湖街道\n  title: {title}\n")
+    report = parse_report(text, "x.yaml")
+    found = [p for p in checks.check(report) if "形式的标题" in p.expected]
+    assert bool(found) is warned and all(not p.is_error and title in p.found for p in found)

@@ -24,6 +24,7 @@ SIMILAR_MIN_CHARS = 60  # a one-line part such as "无其他需要报告的事�
 DRAFT_EXPECTED = "本年度的正文"
 UNJUDGED_EXPECTED = "全部单元格正确填写后核对的合计与勾稽关系"  # a table's sums skipped over its wrong or blank cells
 DRAFT_MARK = "【草稿：沿用{year}年度报告原文，请按本年度实际修改，并删除本行】"  # written by xxgk new-year
+TITLE = re.compile(r"^(?:\S+?\d{4}年(?:度)?|\d{4}年(?:度)?\S+?)政府信息公开工作年度报告$")  # the year after or before
 _DRAFT = re.compile(r"【草稿：沿用(\d{4})年度报告原文[^】\n]*】")
 
 
@@ -45,6 +46,10 @@ def check(report: Report, previous: Report | None = None) -> list[Problem]:
     for name in fmt.required_prose:
         if not report.published and report.origin.line(f"prose.{name}") is None and report.origin.file:
             problems.append(problem_at(report, "prose", expected=f"必填字段 {name}", found="缺少该字段"))
+    title = report.organ.title
+    if report.published and title and fmt.prescribed_tables and not TITLE.match(title):
+        problems.append(problem_at(report, "organ.title", expected="“<机关><年度>年政府信息公开工作年度报告”形式的标题",
+                                   found=f"“{title}”（按原报告记录）", severity="warning"))
     if not report.published and not report.contact.office.strip():
         problems.append(problem_at(report, "contact", expected="联系机关（“如对本报告有疑问，请与……联系”）",
                                    found="空白"))

@@ -53,7 +53,7 @@ FORM_NOTICES = {"national-2019": "国办公开办函〔2019〕60号", "national-
 SIMILAR = checks.SIMILAR  # 内容雷同: the same measure and threshold as ``check``'s against last year
 MIN_CHARS = checks.SIMILAR_MIN_CHARS
 GENERIC_CHARS = 80  # a part 五 shorter than this (without white space), or of one sentence, says nothing specific
-TITLE = re.compile(r"^(?:\S+?\d{4}年(?:度)?|\d{4}年(?:度)?\S+?)政府信息公开工作年度报告$")  # the year after or before
+TITLE = checks.TITLE
 PUBLISHED_SAME = 0.98  # a published part less alike than this to the filed one has been changed
 
 
