@@ -520,17 +520,24 @@ def _import(args: argparse.Namespace) -> int:
     if args.town and (len(files) != 1 or not SLUG.match(args.town)):
         print(f"--town 只能用于导入一个文件，且镇街代码只能{SLUG_RULE}")
         return 2
-    for path in files:
-        try:
-            result = import_file(path, data, overwrite=args.overwrite, keep_invalid=args.keep_invalid,
-                                 town=args.town, site=args.site, url=args.url, year=args.year)
-        except Exception as exc:  # one unreadable file never stops the others
-            reason = f"{path.name}：无法导入（{type(exc).__name__}）"
-            result = ImportResult(False, [reason], summary=reason)
-        # One file: everything it showed; many: a line each, the details with ``xxgk import <file>``.
-        for line in result.lines if len(files) == 1 else [result.summary]:
-            print(line)
-        failed += not result.ok
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)  # as Ctrl-C: a converter's folder and processes go
+    try:
+        for path in files:
+            try:
+                result = import_file(path, data, overwrite=args.overwrite, keep_invalid=args.keep_invalid,
+                                     town=args.town, site=args.site, url=args.url, year=args.year)
+            except Exception as exc:  # one unreadable file never stops the others
+                reason = f"{path.name}：无法导入（{type(exc).__name__}）"
+                result = ImportResult(False, [reason], summary=reason)
+            # One file: everything it showed; many: a line each, the details with ``xxgk import <file>``.
+            for line in result.lines if len(files) == 1 else [result.summary]:
+                print(line)
+            failed += not result.ok
+    except KeyboardInterrupt as stop:
+        print("已中断：已导入的文件保留，正在导入的文件没有写入。")
+        return 143 if isinstance(stop, Terminated) else 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if not files:
         print("没有找到可以导入的文件（.xlsx、.html、.htm、.docx）")
         return 1

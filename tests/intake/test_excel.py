@@ -351,7 +351,7 @@ def test_unreadable_workbooks_are_one_chinese_line_and_the_others_import(tmp_pat
     [
         (lambda wb: setattr(wb["表三"], "title", "Sheet3"), "找不到工作表“表三”"),
         (lambda wb: wb["机关信息"].__setitem__("B2", 99999), "应为 2008—"),
-        (lambda wb: wb["表三"].__setitem__("D4", "1" * 400), "小于 1e+12 的非负整数"),
+        (lambda wb: wb["表三"].__setitem__("D4", "1" * 400), "不超过 12 位的非负整数"),
     ],
     ids=["renamed-sheet", "year", "400-digit-text"],
 )

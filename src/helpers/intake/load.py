@@ -6,6 +6,7 @@ import dataclasses
 import difflib
 import hashlib
 import io
+import re
 import typing
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -25,7 +26,7 @@ from helpers.project import year_file, year_files_of_town
 from helpers.report import formats
 from helpers.report.model import Change, Organ, Report, Signed, Source, optional_of, required
 from helpers.report.places import placed, places, short_name
-from helpers.report.values import EXPECTED, ValueProblem, check_value, describe, kind_of, read_cell
+from helpers.report.values import DIGITS, EXPECTED, ValueProblem, check_value, describe, kind_of, read_cell
 
 T = TypeVar("T")
 UNFILLED = "空白（尚未填写）"
@@ -295,6 +296,11 @@ def parse_yaml(text: str, shown: str, yaml: YAML | None = None) -> CommentedMap:
         raise DataFileError([Problem(shown, line, "", "合法的 YAML 格式", explain(reason))]) from None
     except YAMLError:
         raise DataFileError([Problem(shown, None, "", "合法的 YAML 格式", "无法解析的内容")]) from None
+    except ValueError:  # an integer past Python's 4300 digits, refused by the YAML reader before we see it
+        long = re.search(r"\d[\d_]{4299,}", text)
+        line = text.count("\n", 0, long.start()) + 1 if long else None
+        found = f" {len(long.group().replace('_', '').lstrip('0'))} 位数" if long else "位数过多的数"
+        raise DataFileError([Problem(shown, line, "", f"不超过 {DIGITS} 位的整数", found)]) from None
     if not isinstance(doc, CommentedMap):
         # Never quote the content: a file that is not a data file may be anything (a symlinked system file).
         raise DataFileError([Problem(shown, 1, "", "以“字段: 值”书写的映射", "不是数据文件的内容")])

@@ -15,12 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers.intake.confine import Inflated, inflation_budget, isolated, run_group
 from helpers.intake.pages import MAX_CELLS, TABLE, Grid, Page, PageError, read_bytes, read_docx, tidy
 
 PDF_SUFFIXES = (".pdf",)
 DOC_SUFFIXES = (".doc",)
 MAX_PDF_PAGES = 200  # a report is a few pages to a few dozen
 MIN_TEXT = 40  # characters of text a report's PDF has at least (a scan has none)
+MAX_INFLATED = 64 << 20  # bytes a PDF's streams may inflate to in all (a report's: fonts and text, under 1 MB)
+PDF_MEMORY = 1024 << 20  # bytes of address space reading one PDF may add
+PDF_SECONDS = 120  # seconds reading one PDF may take
+# Ruling lines of a page: a report's tables have a few dozen lines and a few hundred crossings; pdfplumber's work
+# grows with the product of upright and level lines, and with the square of their crossings.
+MAX_LINE_PAIRS = 1_000_000
+DOC_SECONDS = 60  # seconds LibreOffice may take to convert one .doc (a report's: a few)
+DOC_MEMORY = 1024 << 20  # bytes of address space LibreOffice may use converting one (a report's: about 250 MB)
+MAX_CROSSINGS = 4_000
 _FURNITURE = re.compile(r"^(?:第\s*\d+\s*页[，,]?\s*共\s*\d+\s*页|[—–-]\s*\d+\s*[—–-]|\d{1,3})$")  # page numbers
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十]{1,2}[)）])")
 _ENDS = "。！？：；:;"
@@ -46,10 +56,36 @@ def read_pdf(path: Path) -> Page:
     """A PDF's title, paragraphs and tables in reading order. PageError for a file that is no readable PDF,
     has too many pages, or is a scan without text."""
     raw = read_bytes(path)
+    return isolated(_read_bounded, path, raw, memory=PDF_MEMORY, seconds=PDF_SECONDS, name=path.name)
+
+
+def _read_bounded(path: Path, raw: bytes) -> Page:
+    """``_read_pdf`` with its streams inflated against ``MAX_INFLATED``; every fault a PageError in Chinese."""
+    from pdfminer.pdfdocument import PDFEncryptionError
+
+    faults: tuple[type[Exception], ...] = (Inflated, *_faults())
     try:
-        return _read_pdf(path, raw)
-    except _faults() as exc:
+        with inflation_budget(MAX_INFLATED):
+            return _read_pdf(path, raw)
+    except faults as exc:
+        if _caused(exc, Inflated):  # (pdfplumber wraps what pdfminer raised)
+            raise PageError(f"{path.name}：PDF 的内容解压后超过 {MAX_INFLATED >> 20} MB，不是年度报告，未读取"
+                            "（文件可能是被刻意构造的）") from None
+        if _caused(exc, PDFEncryptionError):
+            raise PageError(f"{path.name}：PDF 已加密，无法读取文字；请向发布机关索取未加密的文件，"
+                            "或改用网页、Word 文件") from None
         raise PageError(f"{path.name}：不是可以读取的 PDF 文件（{_why(exc)}）") from None
+
+
+def _caused(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``exc`` is, wraps or was raised while handling an exception of ``kind`` (pdfminer's encryption
+    errors: a password, an unknown security handler; the inflation budget)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kind) or any(isinstance(a, kind) for a in seen.args):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _why(exc: Exception) -> str:
@@ -107,6 +143,7 @@ class _Piece:
 def _page_entries(name: str, number: int, page: Any) -> list[_Piece | tuple[float, float, str]]:
     """A page's text lines (x0, x1, text; page numbers left out) and tables, top to bottom."""
     page = page.filter(_not_a_frame(page))  # a box drawn round the whole text is no table
+    _bounded_rulings(name, number, page)
     tables = page.find_tables(TABLE_SETTINGS)
     boxes = [t.bbox for t in tables]
     outside = page.filter(_outside(boxes))
@@ -133,11 +170,29 @@ def _page_entries(name: str, number: int, page: Any) -> list[_Piece | tuple[floa
     return entries
 
 
+def _bounded_rulings(name: str, number: int, page: Any) -> None:
+    """PageError for a page with more ruling lines or crossings than any report's tables, counted before
+    pdfplumber looks for tables in them (its work grows with their square)."""
+    from pdfplumber.table import TableFinder, TableSettings, edges_to_intersections
+
+    finder = TableFinder.__new__(TableFinder)  # its edges alone: the cells are what takes long
+    finder.page, finder.settings = page, TableSettings.resolve(TABLE_SETTINGS)
+    edges = finder.get_edges()
+    upright = sum(edge["orientation"] == "v" for edge in edges)
+    crossings = upright * (len(edges) - upright)
+    if crossings <= MAX_LINE_PAIRS:
+        crossings = len(edges_to_intersections(edges, finder.settings.intersection_x_tolerance,
+                                               finder.settings.intersection_y_tolerance))
+    if crossings > MAX_CROSSINGS:
+        raise PageError(f"{name}：第 {number + 1} 页的表格线有 {len(edges)} 条，交点超过 {MAX_CROSSINGS} 个，"
+                        "不是年度报告的表格，无法读取")
+
+
 def _title(blocks: list[str]) -> str:
     """The title among the first lines: one line, or two (a title set over two lines: the organ and year,
     then 政府信息公开工作年度报告)."""
     heads = [b for b in blocks[:8] if b != TABLE]
-    for one, two in zip(heads, [*heads[1:], ""], strict=True):
+    for one, two in itertools.zip_longest(heads, heads[1:], fillvalue=""):
         for text in (one, one + two):
             if len(text) <= 80 and "报告" in text and re.search(r"\d{4}\s*年", text):
                 return " ".join(text.split())
@@ -312,20 +367,24 @@ def read_doc(path: Path) -> Page:
         raise PageError(f"{path.name}：这是旧版 Word 文档（.doc），本机没有 LibreOffice"
                         "（Debian 软件包 libreoffice-writer），无法转换；请在 Word 或 WPS 中另存为 .docx 后导入")
     raw = read_bytes(path)  # with the size and kind checks of every file read, and read once
+    # The folder goes on every way out: an error, Ctrl-C, SIGTERM (the command's handler raises); LibreOffice, in
+    # a process group of its own, is ended as a group on each (run_group), with what it started.
     with tempfile.TemporaryDirectory(prefix="xxgk-doc-") as folder:
         source = Path(folder) / "source.doc"
         source.write_bytes(raw)
         try:
-            run = subprocess.run(
+            run = run_group(
                 [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
                  "--convert-to", "docx", "--outdir", folder, str(source)],
-                capture_output=True, text=True, timeout=180,
+                seconds=DOC_SECONDS, memory=DOC_MEMORY,
             )
         except subprocess.TimeoutExpired:
-            raise PageError(f"{path.name}：LibreOffice 转换超过 180 秒，未读取") from None
+            raise PageError(f"{path.name}：LibreOffice 转换超过 {DOC_SECONDS} 秒，已停止，未读取"
+                            "（文件可能是被刻意构造的）") from None
         converted = Path(folder) / "source.docx"
         if run.returncode != 0 or not converted.is_file():
-            raise PageError(f"{path.name}：LibreOffice 无法转换这个 .doc 文件（可能已损坏或不是 Word 文档）")
+            raise PageError(f"{path.name}：LibreOffice 无法转换这个 .doc 文件（可能已损坏、不是 Word 文档，"
+                            f"或转换所需内存超过 {DOC_MEMORY >> 20} MB）")
         page = read_docx(converted)
     page.name = path.name
     return page

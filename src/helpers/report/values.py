@@ -65,10 +65,13 @@ EXPECTED = {
 _URL = re.compile(r"^https?://[^\s<>\"]+$")
 MAX_PROSE = 100_000  # characters of one prose field (a whole report is rarely a tenth of it)
 MAX_LINE = 1_000  # characters of a one-line text field
-LARGEST = 10**12  # no count or amount of a town's year comes near this; larger is a typing mistake
+DIGITS = 12  # integer digits of a count or an amount: no town's year comes near 10**12; more is a typing mistake
+DECIMALS = 6  # decimals of an amount: a millionth of 万元 is a cent
+LARGEST = 10**DIGITS
+AMOUNT_BOUND = f"整数不超过 {DIGITS} 位、小数不超过 {DECIMALS} 位的{EXPECTED['amount']}"
 # C0/C1 controls but line feed and tab; bidi embeddings, overrides and isolates (they reorder text on the page).
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_INTEGER_TEXT = re.compile(r"[+-]?\d+(\.0+)?")
+_INTEGER_TEXT = re.compile(r"[+-]?(\d+)(\.0+)?")
 COUNT_UNITS = ("件", "个", "项", "次", "人", "条")  # what a printed or typed count may end with: 12件
 _COUNT_UNIT = re.compile(rf"(?<=\d)\s*(?:{'|'.join(COUNT_UNITS)})$")
 _AMOUNT_UNIT = re.compile(r"(?<=\d)\s*(万元|元)$")
@@ -122,7 +125,7 @@ def check_value(value: Any, kind: str) -> Any:
         if kind == "count" and value < 0:
             raise ValueProblem(expected, f"负数 {value}")
         if abs(value) >= LARGEST:
-            raise ValueProblem(f"小于 {LARGEST:.0e} 的{expected}", f"{len(str(abs(value)))} 位数")
+            raise ValueProblem(f"不超过 {DIGITS} 位的{expected}", f" {_int_digits(value)} 位数")
         return value
     if kind == "amount":
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -132,11 +135,9 @@ def check_value(value: Any, kind: str) -> Any:
         except InvalidOperation:
             amount = Decimal("NaN")
         if not amount.is_finite():
-            raise ValueProblem(expected, describe(value))
+            raise ValueProblem(AMOUNT_BOUND if isinstance(value, float) else expected, describe(value))
         if amount < 0:
             raise ValueProblem(expected, f"负数 {value}")
-        if amount >= LARGEST:
-            raise ValueProblem(f"小于 {LARGEST:.0e} 的{expected}", f"{len(str(int(amount)))} 位数")
         return amount
     if kind == "url":
         if not isinstance(value, str) or not _URL.match(value.strip()):
@@ -177,13 +178,57 @@ def check_value(value: Any, kind: str) -> Any:
     return str(value)
 
 
+def _int_digits(value: int) -> int:
+    """How many digits an integer has, without writing it out (Python refuses past 4300 digits, and a huge one
+    takes long): exact below that, from its logarithm above."""
+    value = abs(value)
+    if value.bit_length() < 13_000:
+        return len(str(value))
+    return int(math.log10(value)) + 1
+
+
+def _places(amount: Decimal) -> tuple[int, int]:
+    """An amount's integer digits and decimals (trailing zeros not counted), read from its digits and exponent
+    alone: ``1e999999999`` is a billion digits, counted without writing one of them."""
+    sign, digits, exponent = amount.as_tuple()
+    assert isinstance(exponent, int)
+    kept = len(digits)
+    while kept and digits[kept - 1] == 0:
+        kept -= 1
+    if not any(digits[:kept]):
+        return 0, 0
+    exponent += len(digits) - kept
+    lead = next(i for i, d in enumerate(digits) if d)
+    return max(0, kept - lead + exponent), max(0, -exponent)
+
+
+def _bounded(amount: Decimal, value: Any) -> Decimal:
+    """An amount within what the form allows (``DIGITS`` integer digits, ``DECIMALS`` decimals), checked before
+    any arithmetic on it; ValueProblem in the form's words otherwise. A spreadsheet's binary float noise
+    (0.30000000000000004) is rounded away; a decimal typed past a cent is refused."""
+    if not amount.is_finite():
+        return amount
+    whole, decimals = _places(amount)
+    if whole > DIGITS:
+        raise ValueProblem(AMOUNT_BOUND, f" {whole} 位整数")
+    if decimals > DECIMALS and isinstance(value, float) and getattr(value, "_width", None) is None:
+        rounded = round(value, DECIMALS)
+        if abs(value - rounded) <= 1e-9 * abs(value):
+            return Decimal(str(rounded))
+    if decimals > DECIMALS:
+        raise ValueProblem(AMOUNT_BOUND, f" {decimals} 位小数")
+    exponent = amount.as_tuple().exponent
+    zero = not amount and not (isinstance(exponent, int) and -DECIMALS <= exponent <= 0)
+    return Decimal(0) if zero else amount  # 0e999999999 is 0, never a billion zeros written out
+
+
 def _as_entered(value: Any) -> Decimal:
     """An amount with the digits it was written with: ``0`` stays 0, ``1646.50`` keeps its two decimals.
 
     A YAML float remembers how it was written (ruamel's width and the position of its point); any other number
-    keeps the digits of its shortest form.
+    keeps the digits of its shortest form. Bounded (``_bounded``) before anything is worked out from it.
     """
-    amount = Decimal(str(value))
+    amount = _bounded(Decimal(str(value)), value)
     width, point = getattr(value, "_width", None), getattr(value, "_prec", None)
     exponent = getattr(value, "_exp", None)
     if isinstance(width, int) and isinstance(point, int) and exponent is None and amount.is_finite():
@@ -234,13 +279,16 @@ def read_cell(value: Any, kind: str, unit: str | None = None) -> Any:
     if isinstance(value, str):
         if kind == "amount":
             try:
-                value = Decimal(value)
+                value = _bounded(Decimal(value), None)
             except InvalidOperation:
                 raise ValueProblem(EXPECTED[kind], describe(value)) from None
             if written and unit and written != unit:  # 120元 in a field kept in 万元: 0.012
                 value = value / AMOUNT_UNITS[written] * AMOUNT_UNITS[unit]
                 value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-        elif _INTEGER_TEXT.fullmatch(value):
+        elif typed_integer := _INTEGER_TEXT.fullmatch(value):
+            digits = len(typed_integer.group(1).lstrip("0"))
+            if digits > DIGITS:  # counted before it is read: 5000 digits are no count
+                raise ValueProblem(f"不超过 {DIGITS} 位的{EXPECTED[kind]}", f" {digits} 位数")
             value = int(Decimal(value))
         else:
             raise ValueProblem(EXPECTED[kind], describe(value))
@@ -262,7 +310,7 @@ def describe(value: Any) -> str:
     if isinstance(value, int):
         return f"整数 {value}"
     if isinstance(value, float | Decimal):
-        return f"小数 {value}"
+        return f"小数 {value}" if math.isfinite(value) else "超出范围的数"
     if isinstance(value, str):
         short = value if len(value) <= 20 else value[:20] + "…"
         return f"文本“{_visible(short)}”"
