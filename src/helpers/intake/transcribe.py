@@ -275,7 +275,7 @@ def _title_in(text: str, patterns: tuple[re.Pattern[str], ...] = _TITLES) -> Tit
         for pattern in patterns:
             found = pattern.search(shown)
             named = found.group("organ") if found else ""
-            if found and 0 < len(named) <= 40 and not re.search(r"[，。；：《》、,;:]", named):  # not a sentence
+            if found and 0 < len(named) <= 100 and not re.search(r"[，。；：《》、,;:]", named):  # not a sentence
                 year = int(found.group("year")) if found.groupdict().get("year") else None
                 organ = re.sub(r"[（(][^）)]*[）)]", "", found.group("organ"))  # 青龙镇政府（机关）
                 if organ.endswith("人民") and shown[found.end("organ"):].startswith("政府"):
