@@ -347,3 +347,13 @@ def test_the_title_rule_reads_the_year_before_or_after_the_organ(title, flagged)
     report = load_report(ROOT / "data" / "qingshan" / "2025.yaml")
     report = dataclasses.replace(report, organ=dataclasses.replace(report.organ, title=title))
     assert any("标题" in f.text for f in _reviewed(report) if f.criterion == "格式规范") is flagged
+
+
+def test_cells_a_page_cut_off_are_unknown_never_a_finding():
+    report = load_report(ROOT / "data" / "qingshan" / "2025.yaml")
+    apps = report.applications
+    cut = dataclasses.replace(apps, carried_over=dataclasses.replace(apps.carried_over, natural=None, other=None))
+    published = dataclasses.replace(report, applications=cut, source="published")
+    assert not [f for f in _reviewed(published) if f.criterion == "数据准确"]
+    prepared = dataclasses.replace(report, applications=cut)  # a report still being filled in: blanks are found
+    assert [f for f in _reviewed(prepared) if f.criterion == "数据准确"]
