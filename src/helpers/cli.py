@@ -39,13 +39,22 @@ from helpers.intake.newyear import latest_before, new_year_text
 from helpers.intake.roster import expected
 from helpers.output.audit import audit_district, points
 from helpers.output.index import office_of, write_index
-from helpers.project import MARKER, Project, data_files_under, strays, year_files, year_files_of_town
+from helpers.project import (
+    MARKER,
+    Project,
+    data_files_under,
+    strays,
+    unprintable,
+    visible,
+    year_files,
+    year_files_of_town,
+)
 from helpers.report import formats
 from helpers.report.checks import errors, warnings
 from helpers.report.demo import SAMPLE_TOWNS, demo_towns, district_data
 from helpers.report.model import SLUG, SLUG_RULE, Report
 from helpers.report.placeholders import misspelt, misspelt_in_template, namespace
-from helpers.report.review import CONFIRMED, DISMISSED, Decision
+from helpers.report.review import CONFIRMED, DISMISSED, Decision, Sheet
 from helpers.report.values import ValueProblem, check_value, dotted
 
 
@@ -549,15 +558,33 @@ def _import(args: argparse.Namespace) -> int:
 NO_DISTRICT = "all"  # the output stem of organs that name no district
 
 
+def _sheet(args: argparse.Namespace, project: Project) -> Sheet | None:
+    """The scoring sheet of ``--scoring`` (which must be readable) or of the project; None, said, where it cannot
+    be used."""
+    try:
+        return read_sheet(args.scoring or project.scoring, required=args.scoring is not None)
+    except DataFileError as exc:
+        print("评分表有错误：\n    " + str(exc).replace("\n", "\n    ") + "\n未审核，没有写出任何文件。")
+    except ProjectError as exc:
+        print(f"错误：{exc}；未审核，没有写出任何文件。")
+    return None
+
+
 def _audit(args: argparse.Namespace) -> int:
     project = _project(args)
     as_of = args.as_of or datetime.date.today()
-    try:
-        sheet = read_sheet(args.scoring or project.scoring)
-    except DataFileError as exc:
-        print("评分表有错误：\n    " + str(exc).replace("\n", "\n    "))
+    project.settings  # noqa: B018  # xxgk.toml read first: a wrong setting stops the audit before it writes
+    sheet = _sheet(args, project)
+    if sheet is None:
         return 2
-    by_district, notes = submissions(project, args.year, importable(args.published))
+    published = importable(args.published)
+    # Text that reaches the notices, the workbook and the record is one line of visible characters.
+    for place, value in [*((f"--published 的文件名“{visible(p.name)}”", p.name) for p in published),
+                         ("--by", args.by), ("--why", args.why)]:
+        if bad := unprintable(value):
+            print(f"错误：{place} 含控制字符或双向控制符（{bad}），请改正后再审核；未审核，没有写出任何文件。")
+            return 2
+    by_district, notes = submissions(project, args.year, published)
     for note in notes:
         print(note)
     wanted = args.district or sorted(by_district)
@@ -600,14 +627,19 @@ def _package(args: argparse.Namespace) -> int:
     if not organs:
         print(f"{args.year} 年度区 {args.district} 没有应报送的机关。")
         return 1
+    project.settings  # noqa: B018  # a wrong setting in xxgk.toml stops it before anything is built
+    if _sheet(args, project) is None:  # and so does a scoring sheet that cannot be used
+        return 2
     towns = [e.slug for e in organs if e.file is not None]
     common, as_of = ["--project", str(project.root)], ["--as-of", str(args.as_of)] if args.as_of else []
     built = main([*common, "build", "--year", str(args.year), *(f"--town={t}" for t in towns), "--pdf", "--docx",
                   "--quiet", *as_of]) if towns else 1
     audited_ok = main([*common, "audit", "--year", str(args.year), "--district", args.district, *as_of,
                        *(["--scoring", str(args.scoring)] if args.scoring else [])])
-    target, missing = write_package(project.outputs, args.year, args.district,
-                                    [(e.slug, e.name) for e in organs], project.outputs / ".cache" / "scratch")
+    out = project.outputs
+    target, missing = write_package(out, args.year, args.district, [(e.slug, e.name) for e in organs],
+                                    on_wait=lambda holder: print(f"{out} 正由{holder}生成，等待它结束再打包……",
+                                                                 flush=True))
     print(f"归档包：{target}")
     for line in missing:
         print(f"  缺少：{line}")

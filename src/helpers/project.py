@@ -87,6 +87,20 @@ def data_files_under(path: Path) -> list[Path]:
 
 
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+# C0/C1 controls (a line break too: these are one-line names) and bidi controls: never valid in the XML of a Word
+# file or workbook, or they reorder what the reader sees.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def unprintable(text: str) -> str:
+    """Where one-line ``text`` holds a control or bidi character, in Chinese (第 3 个字符为 U+0007); "" if none."""
+    bad = _UNPRINTABLE.search(text)
+    return f"第 {bad.start() + 1} 个字符为 U+{ord(bad.group()):04X}" if bad else ""
+
+
+def visible(text: str) -> str:
+    """``text`` safe to print: each control or bidi character shown as its code."""
+    return _UNPRINTABLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 @dataclass(frozen=True)
@@ -150,6 +164,8 @@ def read_settings(path: Path) -> Settings:
     correction = office.get("correction_days", 5) if isinstance(office, dict) else 5
     if not isinstance(name, str):
         problems.append(f"[office] name（区政务公开办的名称）：应为文字，实际为 {name!r}")
+    elif bad := unprintable(name):
+        problems.append(f"[office] name（区政务公开办的名称）：应为不含控制字符、双向控制符的一行文字，实际{bad}")
     if not isinstance(correction, int) or isinstance(correction, bool) or not 1 <= correction <= 90:
         problems.append(f"[office] correction_days（整改期限天数）：应为 1 到 90 的整数，实际为 {correction!r}")
     if problems:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -327,6 +328,15 @@ class BuildLock:
             self._handle.close()  # closing releases the lock
 
 
+def _own_file(path: Path) -> bool:
+    """Whether ``path`` is a file as a build writes it: a regular file, not a link, with no other name."""
+    try:
+        found = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(found.st_mode) and found.st_nlink == 1
+
+
 class Manifest:
     """``outputs/manifest.json``: per report, the digest of its inputs and how its last build ended.
 
@@ -383,7 +393,7 @@ class Manifest:
     def unchanged(self, job: Job, digest: str) -> bool:
         entry = self.reports.get(job.key, {})
         wanted = [job.html, *([job.pdf_file] if job.pdf else []), *([job.docx_file] if job.docx else [])]
-        outputs = all(path.exists() for path in wanted)
+        outputs = all(_own_file(path) for path in wanted)  # a link planted in place of one: built again
         return entry.get("inputs") == digest and entry.get("status") != "failed" and outputs
 
     def record(self, job: Job, result: Result, digest: str) -> None:

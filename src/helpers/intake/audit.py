@@ -4,13 +4,14 @@ the office imported from the sites, and the office's scoring sheet. The judging 
 from __future__ import annotations
 
 import dataclasses
+import stat
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
 from helpers.atomic import write_atomic
-from helpers.errors import DataFileError, Problem
+from helpers.errors import DataFileError, Problem, ProjectError, os_reason
 from helpers.intake.importer import read_published
 from helpers.intake.load import display_path, dump_yaml, load_report, load_typed, parse_yaml, read_text
 from helpers.intake.roster import expected
@@ -63,12 +64,18 @@ def _published(project: Project, year: int, paths: list[Path]) -> tuple[dict[str
     return found, notes
 
 
-def read_sheet(path: Path | None) -> Sheet:
-    """The office's scoring sheet (``scoring.yaml``), or the default where there is none. Raises DataFileError
-    with every problem, each at its line."""
-    if path is None or not path.is_file():
+def read_sheet(path: Path | None, required: bool = False) -> Sheet:
+    """The office's scoring sheet: the project's ``scoring.yaml`` (none there: the default sheet), or one given
+    on the command line (``required``: it must be there). Raises ProjectError for a sheet that cannot be read,
+    DataFileError with every problem of one read, each at its line."""
+    if path is None:
         return DEFAULT_SHEET
     shown = display_path(path)
+    why = unusable(path)
+    if why == MISSING and not required:
+        return DEFAULT_SHEET
+    if why:
+        raise ProjectError(f"评分表 {shown} {why}，不能使用")
     doc = parse_yaml(read_text(path, shown), shown)
     problems: list[Problem] = []
     if not isinstance(doc, dict):
@@ -88,6 +95,26 @@ def read_sheet(path: Path | None) -> Sheet:
     if problems:
         raise DataFileError(problems)
     return Sheet(full, deductions, shown)
+
+
+MISSING = "不存在"
+
+
+def unusable(path: Path) -> str:
+    """Why ``path`` is no file to read, in Chinese (不存在, 是目录, 不是普通文件 …); "" for a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "是失效的链接（指向的文件不存在）" if path.is_symlink() else MISSING
+    except OSError as exc:
+        return f"无法读取（{os_reason(exc)}）"
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "是目录"
+    kind = ("命名管道" if stat.S_ISFIFO(mode) else "设备文件" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "套接字" if stat.S_ISSOCK(mode) else "特殊文件")
+    return f"不是普通文件（是{kind}）"
 
 
 def _line(node: object, key: str) -> int | None:

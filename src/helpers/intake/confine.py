@@ -1,18 +1,21 @@
 """Reading a file made to hurt within bounds: a PDF's streams inflated against a budget (counted as they inflate,
 never by what the file claims), the reading of one file in a child process under a memory and time limit, and an
-outside converter (LibreOffice) in its own process group, ended as a group on every exit path."""
+outside converter (LibreOffice) in its own process group, ended as a group on every exit path, with no network."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import multiprocessing
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import zlib
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 from helpers.intake.pages import PageError
@@ -190,3 +193,48 @@ def run_group(command: list[str], seconds: float, memory: int) -> subprocess.Com
         if process.poll() is None:
             process.kill()
         process.wait()
+
+
+def offline(command: list[str]) -> list[str]:
+    """``command`` to run with no network: in a network namespace of its own (only a loopback, down) where the
+    platform allows one (``unshare --net`` as root, ``unshare -rn`` in a user namespace otherwise); as it is where
+    neither works (LibreOffice's profile then still refuses remote content: ``no_remote_content``)."""
+    return [*_unshare(), *command]
+
+
+@functools.cache
+def _unshare() -> tuple[str, ...]:
+    """The ``unshare`` command that works here (tried once a process), or nothing."""
+    tool = shutil.which("unshare")
+    if tool is None:
+        return ()
+    for flags in (("--net",), ("-rn",)):
+        try:
+            if subprocess.run([tool, *flags, "--", "true"], capture_output=True, timeout=10).returncode == 0:
+                return (tool, *flags)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+    return ()
+
+
+# LibreOffice's own remote loading, off: the http, https, WebDAV, FTP and CMIS content providers removed from the
+# profile (a page's linked style sheet or image is then never fetched), and links from untrusted documents blocked.
+_REMOVED_PROVIDERS = ("Provider3", "Provider4", "Provider4a", "Provider6", "Provider12", "Provider12a",
+                      "Provider12b", "Provider43")
+_PROVIDERS = "/org.openoffice.ucb.Configuration/ContentProviders/Local/SecondaryKeys/Office/ProviderData"
+_PROFILE = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"'
+    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+    '<item oor:path="/org.openoffice.Office.Common/Security/Scripting">'
+    '<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>\n'
+    + "".join(f'<item oor:path="{_PROVIDERS}"><node oor:name="{p}" oor:op="remove"/></item>\n'
+              for p in _REMOVED_PROVIDERS)
+    + "</oor:items>\n"
+)
+
+
+def no_remote_content(profile: Path) -> None:
+    """Make ``profile`` (a fresh LibreOffice user installation) one that loads nothing from the network."""
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")

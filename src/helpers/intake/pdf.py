@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers.intake.confine import Inflated, inflation_budget, isolated, run_group
+from helpers.intake.confine import Inflated, inflation_budget, isolated, no_remote_content, offline, run_group
 from helpers.intake.pages import MAX_CELLS, TABLE, Grid, Page, PageError, read_bytes, read_docx, tidy
 
 PDF_SUFFIXES = (".pdf",)
@@ -372,10 +372,11 @@ def read_doc(path: Path) -> Page:
     with tempfile.TemporaryDirectory(prefix="xxgk-doc-") as folder:
         source = Path(folder) / "source.doc"
         source.write_bytes(raw)
+        no_remote_content(Path(folder) / "profile")  # and no network at all where the platform allows
         try:
             run = run_group(
-                [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
-                 "--convert-to", "docx", "--outdir", folder, str(source)],
+                offline([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
+                         "--convert-to", "docx", "--outdir", folder, str(source)]),
                 seconds=DOC_SECONDS, memory=DOC_MEMORY,
             )
         except subprocess.TimeoutExpired:
