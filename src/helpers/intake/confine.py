@@ -106,7 +106,8 @@ def inflation_budget(limit: int) -> Iterator[None]:
         return b"".join(parts)
 
     saved = pdftypes.zlib, pdftypes.lzwdecode
-    pdftypes.zlib, pdftypes.lzwdecode = _Zlib(budget), lzwdecode  # type: ignore[assignment]
+    for name, stand_in in (("zlib", _Zlib(budget)), ("lzwdecode", lzwdecode)):
+        setattr(pdftypes, name, stand_in)  # pdfminer's decoders, counted against the budget while this page is read
     try:
         yield
     finally:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 
-import cn2an  # type: ignore[import-untyped]
+import cn2an
 
 from helpers.errors import PlaceholderError, Problem
 from helpers.report import formats, placeholders, tables
