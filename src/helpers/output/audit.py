@@ -151,17 +151,19 @@ def workbook(rows: list[Audited], year: int, district_name: str, sheet: Sheet) -
         for f in r.findings:
             taken = float(sheet.deductions.get(f.criterion, 0))
             listing.append([text(r.submission.name), f.criterion, text(f.text), f.rule, text(f.evidence), taken])
-        for criterion, why in r.unjudged.items():
-            listing.append([text(r.submission.name), criterion, f"未审核：{why}", "", "", 0])
+        if r.unjudged:  # one row an organ: a district of thousands stays a sheet of thousands of rows
+            left = "；".join(f"{criterion}（{why}）" for criterion, why in r.unjudged.items())
+            listing.append([text(r.submission.name), "未审核的项", f"未审核：{left}", "", "", 0])
     for sheet_ in (summary, listing):
         for cell in sheet_[2 if sheet_ is summary else 1]:
             cell.font = Font(bold=True)
     summary.column_dimensions["A"].width = 18
     for column, width in (("A", 18), ("B", 14), ("C", 50), ("D", 80)):
         listing.column_dimensions[column].width = width
-    for row in listing.iter_rows(min_row=2):
+    wrapped = Alignment(wrap_text=True, vertical="top")  # one style object for every cell: registered once
+    for row in listing.iter_rows(min_row=2, min_col=3, max_col=5):  # the text columns
         for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = wrapped
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
