@@ -105,8 +105,9 @@ def audit_district(project: Project, year: int, district: str, found: list[Submi
     name = next((n for s in found if (n := s.district_name or (s.report.organ.district if s.report else ""))),
                 "未标明所属区的机关" if not district else "区名未知的区")
     written = write_audit(project.outputs, year, district or "all", name, rows, sheet, settings, as_of)
-    seen = [Seen(fid, f.said()) for r in rows for fid, f in zip(r.finding_ids(), r.findings, strict=True)]
-    returned = [fid for r in rows if r.findings and r.submission.report is not None for fid in r.finding_ids()]
+    read = [r for r in rows if r.submission.report is not None]  # an organ without a report has nothing to follow
+    seen = [Seen(fid, f.said()) for r in read for fid, f in zip(r.finding_ids(), r.findings, strict=True)]
+    returned = [fid for r in read if r.findings for fid in r.finding_ids()]
     save_record(path, recorded(record, Run(as_of.isoformat(), seen, returned), []))
     return name, rows, written
 
