@@ -41,6 +41,7 @@ from helpers.output.audit import audit_district, points
 from helpers.output.index import office_of, write_index
 from helpers.project import (
     MARKER,
+    NO_DISTRICT,
     Project,
     data_files_under,
     strays,
@@ -555,7 +556,6 @@ def _import(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-NO_DISTRICT = "all"  # the output stem of organs that name no district
 
 
 def _sheet(args: argparse.Namespace, project: Project) -> Sheet | None:

@@ -315,6 +315,9 @@ def audit_stem(district: str) -> str:
     return f"{district}-audit"
 
 
+NO_DISTRICT = "all"  # the output stem of organs that name no district
+
+
 def reminder_stem(district: str) -> str:
     """The output stem of a district's 催报通知 (``.docx``): the organs whose reports are still to come."""
     return f"{district}-reminder"

@@ -18,7 +18,7 @@ from helpers.errors import XxgkError
 from helpers.intake.audit import read_record, recorded, save_record
 from helpers.output.index import render_page
 from helpers.output.opendata import spreadsheet_text
-from helpers.project import Deadlines, Outputs, Project, Settings, audit_stem, notice_stem, reminder_stem
+from helpers.project import NO_DISTRICT, Deadlines, Outputs, Project, Settings, audit_stem, notice_stem, reminder_stem
 from helpers.report.review import (
     CRITERIA,
     Decision,
@@ -91,7 +91,8 @@ def audit_district(project: Project, year: int, district: str, found: list[Submi
                    as_of: datetime.date, decisions: list[Decision]) -> tuple[str, list[Audited], list[Path]]:
     """One district's audit, as the office runs it: judged, followed up against its record (with the office's
     new decisions), written out, and recorded as this day's run. Returns its name, its lines and its files."""
-    path = project.audit_record(year, district or "all")
+    stem = district or NO_DISTRICT
+    path = project.audit_record(year, stem)
     record = recorded(read_record(path), Run(as_of.isoformat()), decisions)
     settings = project.settings
     findings = review(found, year, settings.deadlines, as_of)
@@ -104,7 +105,7 @@ def audit_district(project: Project, year: int, district: str, found: list[Submi
     rows = audited(found, findings, sheet, left, record, as_of, settings.correction_days)
     name = next((n for s in found if (n := s.district_name or (s.report.organ.district if s.report else ""))),
                 "未标明所属区的机关" if not district else "区名未知的区")
-    written = write_audit(project.outputs, year, district or "all", name, rows, sheet, settings, as_of)
+    written = write_audit(project.outputs, year, stem, name, rows, sheet, settings, as_of)
     read = [r for r in rows if r.submission.report is not None]  # an organ without a report has nothing to follow
     seen = [Seen(fid, f.said()) for r in read for fid, f in zip(r.finding_ids(), r.findings, strict=True)]
     returned = [fid for r in read if r.findings for fid in r.finding_ids()]
