@@ -241,9 +241,10 @@ def show_signature(report: Report) -> None:
 def show_parts(report: Report) -> None:
     """A published report's own parts, each under its heading as printed (a 2008-format report's outline is the
     organ's own); nothing for a report without them."""
-    if report.published and not getattr(report, "parts", []):
+    parts = getattr(report, "parts", [])
+    if report.published and not parts:
         show_unseen()  # a published 2008-format report whose parts were not recorded
-    for part in getattr(report, "parts", []):
+    for part in parts:
         heading = f"<h2>{escape(part.heading)}</h2>"
         display({"text/html": heading + prose_to_html(part.text), "text/plain": f"{part.heading}\n{part.text}"},
                 raw=True)
